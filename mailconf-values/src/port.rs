@@ -1,0 +1,109 @@
+use std::fmt;
+use std::num::NonZeroU16;
+
+use crate::{FromValue, Invalid};
+
+/// A TCP port, 1–65535. Port 0 ("any port") is never a valid server port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Port(NonZeroU16);
+
+impl Port {
+    /// The port, or `None` for 0.
+    pub const fn new(port: u16) -> Option<Port> {
+        match NonZeroU16::new(port) {
+            Some(p) => Some(Port(p)),
+            None => None,
+        }
+    }
+
+    /// The port number.
+    pub const fn get(self) -> u16 {
+        self.0.get()
+    }
+}
+
+impl fmt::Display for Port {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl From<Port> for u16 {
+    fn from(port: Port) -> u16 {
+        port.get()
+    }
+}
+
+impl FromValue for Port {
+    const TYPE_NAME: &'static str = "port";
+    const JSON_TYPE: &'static str = "integer";
+
+    fn from_value(raw: &str) -> Result<Self, Invalid> {
+        let hint = "SMTP submission uses 587 (STARTTLS) or 465 (implicit TLS)";
+        if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+            let e = Invalid::new("invalid_port", "expected a port number from 1 to 65535");
+            return Err(if raw.trim() != raw {
+                e.with_hint("remove the spaces around the number")
+            } else {
+                e.with_hint(hint)
+            });
+        }
+        match raw.parse::<u32>() {
+            Ok(0) => {
+                Err(Invalid::new("invalid_port", "port 0 cannot be connected to").with_hint(hint))
+            }
+            Ok(n) if n <= 65535 => Ok(Port::new(n as u16).expect("checked non-zero")),
+            _ => Err(Invalid::new(
+                "invalid_port",
+                "the port is above 65535, the highest TCP port",
+            )
+            .with_hint(hint)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_1_to_65535() {
+        assert_eq!(Port::from_value("1").unwrap().get(), 1);
+        assert_eq!(Port::from_value("587").unwrap().get(), 587);
+        assert_eq!(Port::from_value("65535").unwrap().get(), 65535);
+    }
+
+    #[test]
+    fn rejects_0_65536_and_junk() {
+        for bad in [
+            "0",
+            "65536",
+            "99999",
+            "",
+            "abc",
+            "-1",
+            "+25",
+            " 25",
+            "5 87",
+            "99999999999999",
+        ] {
+            assert_eq!(
+                Port::from_value(bad).unwrap_err().code,
+                "invalid_port",
+                "{bad}"
+            );
+        }
+        assert!(
+            Port::from_value("0")
+                .unwrap_err()
+                .message
+                .contains("port 0")
+        );
+        assert!(
+            Port::from_value("65536")
+                .unwrap_err()
+                .message
+                .contains("65535")
+        );
+    }
+}

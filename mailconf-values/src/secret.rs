@@ -1,0 +1,81 @@
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretBox};
+use zeroize::Zeroize;
+
+use crate::{FromValue, Invalid};
+
+/// What every mailconf output shows in place of a secret value.
+pub const REDACTED: &str = "[redacted]";
+
+/// A secret setting such as a password.
+///
+/// Built on the `secrecy` crate: `Debug` prints a redaction, there is no `Display`, the value is
+/// read with [`Secret::expose_secret`] and zeroised when dropped. Errors about a secret setting
+/// never show its input.
+///
+/// ```
+/// use mailconf_values::{FromValue, Secret};
+///
+/// let pw = Secret::<String>::from_value("hunter2").unwrap();
+/// assert_eq!(format!("{pw:?}"), "Secret([redacted])");
+/// assert_eq!(pw.expose_secret(), "hunter2");
+/// ```
+pub struct Secret<T: Zeroize>(SecretBox<T>);
+
+impl<T: Zeroize> Secret<T> {
+    /// Wraps a value.
+    pub fn new(value: T) -> Self {
+        Secret(SecretBox::new(Box::new(value)))
+    }
+
+    /// Reads the secret. Keep the borrow short and never log it.
+    pub fn expose_secret(&self) -> &T {
+        self.0.expose_secret()
+    }
+}
+
+impl<T: Zeroize + Clone> Clone for Secret<T> {
+    fn clone(&self) -> Self {
+        Secret::new(self.expose_secret().clone())
+    }
+}
+
+impl<T: Zeroize> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({REDACTED})")
+    }
+}
+
+impl<T: Zeroize> From<T> for Secret<T> {
+    fn from(value: T) -> Self {
+        Secret::new(value)
+    }
+}
+
+impl<T: FromValue + Zeroize> FromValue for Secret<T> {
+    const TYPE_NAME: &'static str = T::TYPE_NAME;
+    const JSON_TYPE: &'static str = T::JSON_TYPE;
+    const SECRET: bool = true;
+
+    fn from_value(raw: &str) -> Result<Self, Invalid> {
+        T::from_value(raw).map(Secret::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_and_clone_keeps_the_value() {
+        let s = Secret::new(String::from("p4ssw0rd-xyz"));
+        let c = s.clone();
+        assert_eq!(
+            format!("{s:?} {c:#?}"),
+            "Secret([redacted]) Secret([redacted])"
+        );
+        assert_eq!(c.expose_secret(), "p4ssw0rd-xyz");
+        const { assert!(<Secret<String> as FromValue>::SECRET) };
+    }
+}

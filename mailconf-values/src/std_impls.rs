@@ -1,0 +1,226 @@
+//! `FromValue` for the standard types a settings struct uses.
+
+use std::path::PathBuf;
+
+use crate::{FromValue, Invalid};
+
+impl FromValue for String {
+    const TYPE_NAME: &'static str = "string";
+    fn from_value(raw: &str) -> Result<Self, Invalid> {
+        Ok(raw.to_owned())
+    }
+}
+
+impl FromValue for PathBuf {
+    const TYPE_NAME: &'static str = "path";
+    fn from_value(raw: &str) -> Result<Self, Invalid> {
+        if raw.is_empty() {
+            return Err(Invalid::new("invalid_path", "the path is empty")
+                .with_hint("set a file path, or leave the setting unset"));
+        }
+        Ok(PathBuf::from(raw))
+    }
+}
+
+impl FromValue for bool {
+    const TYPE_NAME: &'static str = "boolean";
+    const JSON_TYPE: &'static str = "boolean";
+    fn from_value(raw: &str) -> Result<Self, Invalid> {
+        const TRUE: [&str; 4] = ["true", "1", "yes", "on"];
+        const FALSE: [&str; 4] = ["false", "0", "no", "off"];
+        if TRUE.iter().any(|t| raw.eq_ignore_ascii_case(t)) {
+            Ok(true)
+        } else if FALSE.iter().any(|f| raw.eq_ignore_ascii_case(f)) {
+            Ok(false)
+        } else {
+            Err(Invalid::new("invalid_bool", "expected a boolean")
+                .with_hint("use true/false, 1/0, yes/no or on/off"))
+        }
+    }
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            const TYPE_NAME: &'static str = "integer";
+            const JSON_TYPE: &'static str = "integer";
+            fn from_value(raw: &str) -> Result<Self, Invalid> {
+                raw.parse::<$t>().map_err(|_| integer_error(raw, <$t>::MIN.into(), <$t>::MAX.into()))
+            }
+        }
+    )*};
+}
+
+integers!(u8, u16, u32, u64, i8, i16, i32, i64);
+
+impl FromValue for usize {
+    const TYPE_NAME: &'static str = "integer";
+    const JSON_TYPE: &'static str = "integer";
+    fn from_value(raw: &str) -> Result<Self, Invalid> {
+        raw.parse::<usize>()
+            .map_err(|_| integer_error(raw, 0, usize::MAX as i128))
+    }
+}
+
+fn integer_error(raw: &str, min: i128, max: i128) -> Invalid {
+    let is_number = !raw.is_empty()
+        && raw
+            .strip_prefix(['-', '+'])
+            .unwrap_or(raw)
+            .bytes()
+            .all(|b| b.is_ascii_digit());
+    let message = format!("expected a whole number from {min} to {max}");
+    if raw.trim() != raw {
+        Invalid::new("invalid_integer", message).with_hint("remove the spaces around the number")
+    } else if is_number {
+        Invalid::new(
+            "out_of_range",
+            format!("the number is out of range: {message}"),
+        )
+    } else {
+        Invalid::new("invalid_integer", message)
+    }
+}
+
+macro_rules! floats {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            const TYPE_NAME: &'static str = "number";
+            const JSON_TYPE: &'static str = "number";
+            fn from_value(raw: &str) -> Result<Self, Invalid> {
+                match raw.parse::<$t>() {
+                    Ok(v) if v.is_finite() => Ok(v),
+                    Ok(_) => Err(Invalid::new("invalid_number", "expected a finite number")),
+                    Err(_) => Err(Invalid::new("invalid_number", "expected a number such as 2.5")),
+                }
+            }
+        }
+    )*};
+}
+
+floats!(f32, f64);
+
+impl<T: FromValue> FromValue for Option<T> {
+    const TYPE_NAME: &'static str = T::TYPE_NAME;
+    const JSON_TYPE: &'static str = T::JSON_TYPE;
+    const SECRET: bool = T::SECRET;
+    const OPTIONAL: bool = true;
+
+    /// An empty value means "not set", as container platforms often pass `NAME=` for unset.
+    fn from_value(raw: &str) -> Result<Self, Invalid> {
+        if raw.is_empty() {
+            Ok(None)
+        } else {
+            T::from_value(raw).map(Some)
+        }
+    }
+
+    fn when_missing() -> Option<Self> {
+        Some(None)
+    }
+}
+
+/// A comma-separated list; spaces around each item are ignored and an empty value is an empty list.
+impl<T: FromValue> FromValue for Vec<T> {
+    const TYPE_NAME: &'static str = "comma-separated list";
+    const SECRET: bool = T::SECRET;
+
+    fn from_value(raw: &str) -> Result<Self, Invalid> {
+        if raw.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        raw.split(',')
+            .enumerate()
+            .map(|(i, item)| {
+                let item = item.trim();
+                if item.is_empty() {
+                    return Err(Invalid::new(
+                        "empty_item",
+                        format!("item {} of the list is empty", i + 1),
+                    )
+                    .with_hint("remove the extra comma"));
+                }
+                T::from_value(item).map_err(|e| Invalid {
+                    message: format!("item {}: {}", i + 1, e.message),
+                    ..e
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bools_accept_the_usual_spellings_in_any_case() {
+        for t in ["true", "TRUE", "1", "yes", "Yes", "on", "ON"] {
+            assert_eq!(bool::from_value(t), Ok(true), "{t}");
+        }
+        for f in ["false", "False", "0", "no", "NO", "off", "Off"] {
+            assert_eq!(bool::from_value(f), Ok(false), "{f}");
+        }
+        for bad in ["", "2", "y", "truee", " true"] {
+            assert_eq!(
+                bool::from_value(bad).unwrap_err().code,
+                "invalid_bool",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn integers_report_range_and_spaces() {
+        assert_eq!(u8::from_value("255"), Ok(255));
+        let e = u8::from_value("256").unwrap_err();
+        assert_eq!(e.code, "out_of_range");
+        assert!(e.message.contains("0 to 255"), "{}", e.message);
+        assert_eq!(u16::from_value("abc").unwrap_err().code, "invalid_integer");
+        assert!(
+            u16::from_value(" 5")
+                .unwrap_err()
+                .hint
+                .unwrap()
+                .contains("spaces")
+        );
+        assert_eq!(i32::from_value("-7"), Ok(-7));
+        assert_eq!(usize::from_value("12"), Ok(12));
+    }
+
+    #[test]
+    fn floats_must_be_finite() {
+        assert_eq!(f64::from_value("2.5"), Ok(2.5));
+        assert!(f64::from_value("NaN").is_err());
+        assert!(f64::from_value("inf").is_err());
+        assert!(f32::from_value("x").is_err());
+    }
+
+    #[test]
+    fn option_treats_empty_as_unset() {
+        assert_eq!(Option::<u16>::from_value(""), Ok(None));
+        assert_eq!(Option::<u16>::from_value("3"), Ok(Some(3)));
+        assert!(Option::<u16>::from_value("x").is_err());
+        assert_eq!(Option::<u16>::when_missing(), Some(None));
+        assert_eq!(u16::when_missing(), None);
+    }
+
+    #[test]
+    fn lists_are_comma_separated_and_name_the_bad_item() {
+        assert_eq!(Vec::<u16>::from_value("1, 2,3"), Ok(vec![1, 2, 3]));
+        assert_eq!(Vec::<u16>::from_value(""), Ok(vec![]));
+        let e = Vec::<u16>::from_value("1,x").unwrap_err();
+        assert!(e.message.starts_with("item 2:"), "{}", e.message);
+        assert_eq!(
+            Vec::<u16>::from_value("1,,2").unwrap_err().code,
+            "empty_item"
+        );
+    }
+
+    #[test]
+    fn strings_and_paths() {
+        assert_eq!(String::from_value(""), Ok(String::new()));
+        assert_eq!(PathBuf::from_value("/tmp/x"), Ok(PathBuf::from("/tmp/x")));
+        assert_eq!(PathBuf::from_value("").unwrap_err().code, "invalid_path");
+    }
+}
