@@ -1,0 +1,319 @@
+//! One problem ([`Error`]) and the list of all problems found in one load ([`Errors`]).
+
+mod report;
+
+use std::path::PathBuf;
+
+use mailconf_values::{Invalid, REDACTED};
+
+use crate::Origin;
+
+/// What went wrong, with a stable machine code ([`ErrorKind::code`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A required setting is not set. Code `missing`.
+    Missing,
+    /// A variable matches no setting. Code `unknown_key`.
+    UnknownKey,
+    /// An old name of a setting is still used. Code `renamed_key`.
+    RenamedKey {
+        /// The name to use now.
+        new_key: String,
+    },
+    /// A value could not be parsed or failed a check. Code `invalid_value`.
+    InvalidValue {
+        /// The precise reason, such as `invalid_port` or `invalid_email`.
+        detail: &'static str,
+    },
+    /// Settings that cannot be used together. Code `conflict`.
+    Conflict {
+        /// The other keys involved.
+        with: Vec<String>,
+    },
+    /// A file named by the settings (a `.env` or `*_FILE`) cannot be read. Code `file_unreadable`.
+    FileUnreadable {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A whole source is malformed: JSON that does not parse, a `.env` line that does not.
+    /// Code `invalid_source`.
+    InvalidSource,
+}
+
+impl ErrorKind {
+    /// The stable machine code of the kind.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::Missing => "missing",
+            ErrorKind::UnknownKey => "unknown_key",
+            ErrorKind::RenamedKey { .. } => "renamed_key",
+            ErrorKind::InvalidValue { .. } => "invalid_value",
+            ErrorKind::Conflict { .. } => "conflict",
+            ErrorKind::FileUnreadable { .. } => "file_unreadable",
+            ErrorKind::InvalidSource => "invalid_source",
+        }
+    }
+}
+
+/// The offending input of an error: shown, or redacted because the setting is secret.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Input {
+    /// The value as given.
+    Shown(String),
+    /// The value of a secret setting, never kept.
+    Redacted,
+}
+
+impl Input {
+    /// A secret's input is dropped at once, so it cannot leak through any later output.
+    pub fn new(raw: &str, secret: bool) -> Self {
+        if secret {
+            Input::Redacted
+        } else {
+            Input::Shown(raw.to_owned())
+        }
+    }
+
+    /// The text to show: the input, or [`REDACTED`].
+    pub fn as_str(&self) -> &str {
+        match self {
+            Input::Shown(s) => s,
+            Input::Redacted => REDACTED,
+        }
+    }
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// One problem with the settings, named by the variable the user must set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    key: String,
+    field: String,
+    kind: ErrorKind,
+    message: String,
+    hint: Option<String>,
+    origin: Option<Origin>,
+    input: Option<Input>,
+}
+
+impl Error {
+    /// An error of `kind` for the variable `key`.
+    pub fn new(kind: ErrorKind, key: impl Into<String>, message: impl Into<String>) -> Self {
+        Error {
+            key: key.into(),
+            field: String::new(),
+            kind,
+            message: message.into(),
+            hint: None,
+            origin: None,
+            input: None,
+        }
+    }
+
+    /// An invalid value of the field named `field` (the Rust field name), for a
+    /// `#[mailconf(validate = ...)]` hook on a struct. The loader fills in the variable name.
+    pub fn invalid_field(field: &str, invalid: Invalid) -> Self {
+        Error::new(ErrorKind::InvalidValue { detail: invalid.code }, "", invalid.message)
+            .with_field(field)
+            .with_optional_hint(invalid.hint)
+    }
+
+    /// Fields that cannot be used together (Rust field names; the first one leads), for a
+    /// struct's validate hook. The loader fills in the variable names.
+    pub fn conflict_fields(fields: &[&str], message: impl Into<String>) -> Self {
+        let with = fields.iter().skip(1).map(|f| (*f).to_owned()).collect();
+        Error::new(ErrorKind::Conflict { with }, "", message).with_field(fields.first().copied().unwrap_or(""))
+    }
+
+    /// Sets the Rust field path.
+    #[must_use]
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = field.into();
+        self
+    }
+
+    /// Sets the hint.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub(crate) fn with_optional_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    /// Sets where the value came from.
+    #[must_use]
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = Some(origin);
+        self
+    }
+
+    /// Records the offending input; a secret input is replaced by a redaction at once.
+    #[must_use]
+    pub fn with_input(mut self, raw: &str, secret: bool) -> Self {
+        self.input = Some(Input::new(raw, secret));
+        self
+    }
+
+    /// The variable the user must set or fix, such as `MAIL_PORT`. Empty for a problem with a
+    /// whole source (malformed JSON).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The Rust field path, such as `port` or `smtp.port`; empty when no field is involved.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The stable machine code: `missing`, `unknown_key`, `renamed_key`, `invalid_value`,
+    /// `conflict`, `file_unreadable` or `invalid_source`.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The precise reason of an `invalid_value`, such as `invalid_port`.
+    pub fn detail(&self) -> Option<&'static str> {
+        match self.kind {
+            ErrorKind::InvalidValue { detail } => Some(detail),
+            _ => None,
+        }
+    }
+
+    /// What is wrong, for a person.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// How to fix it.
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+
+    /// Where the offending value came from.
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
+    }
+
+    /// The offending input ([`REDACTED`] for a secret).
+    pub fn input(&self) -> Option<&Input> {
+        self.input.as_ref()
+    }
+
+    pub(crate) fn set_key(&mut self, key: String) {
+        self.key = key;
+    }
+
+    pub(crate) fn set_field(&mut self, field: String) {
+        self.field = field;
+    }
+
+    pub(crate) fn set_hint(&mut self, hint: String) {
+        self.hint = Some(hint);
+    }
+
+    pub(crate) fn kind_mut(&mut self) -> &mut ErrorKind {
+        &mut self.kind
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Every problem found while loading one settings struct; never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Errors {
+    config: &'static str,
+    list: Vec<Error>,
+}
+
+impl Errors {
+    /// A list holding `first`.
+    pub fn new(first: Error) -> Self {
+        Errors {
+            config: "",
+            list: vec![first],
+        }
+    }
+
+    /// Builds the list from errors, or `None` when there are none.
+    pub fn from_vec(list: Vec<Error>) -> Option<Self> {
+        (!list.is_empty()).then_some(Errors { config: "", list })
+    }
+
+    /// Adds a problem.
+    pub fn push(&mut self, error: Error) {
+        self.list.push(error);
+    }
+
+    /// The number of problems (at least one).
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Always false: an `Errors` holds at least one problem.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The problems, in the order found.
+    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+        self.list.iter()
+    }
+
+    /// The first problem about the variable `key`.
+    pub fn get(&self, key: &str) -> Option<&Error> {
+        self.list.iter().find(|e| e.key == key)
+    }
+
+    /// The name of the settings struct that was loaded.
+    pub fn config_name(&self) -> &'static str {
+        self.config
+    }
+
+    /// The problems as a vector.
+    pub fn into_vec(self) -> Vec<Error> {
+        self.list
+    }
+
+    pub(crate) fn set_config_name(&mut self, name: &'static str) {
+        self.config = name;
+    }
+}
+
+impl From<Error> for Errors {
+    fn from(error: Error) -> Self {
+        Errors::new(error)
+    }
+}
+
+impl IntoIterator for Errors {
+    type Item = Error;
+    type IntoIter = std::vec::IntoIter<Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Errors {
+    type Item = &'a Error;
+    type IntoIter = std::slice::Iter<'a, Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+impl std::error::Error for Errors {}

@@ -1,0 +1,52 @@
+//! mailconf-core: email settings loaded from the environment, `.env` files, JSON or maps, and
+//! validated all at once.
+//!
+//! Derive [`MailConfig`] on a settings struct (see the `mailconf-derive` crate for the attributes)
+//! and call [`MailConfig::from_env`]: every problem is reported in one [`Errors`] value, each named
+//! by the variable to set, with its origin and a hint, and secrets are never shown.
+//!
+//! ```
+//! use mailconf_core::{MailConfig, Port, Secret};
+//!
+//! #[derive(MailConfig, Debug)]
+//! #[mailconf(prefix = "MAIL_")]
+//! struct Mail {
+//!     /// SMTP login password.
+//!     password: Secret<String>,
+//!     #[mailconf(default = 587)]
+//!     port: Port,
+//! }
+//!
+//! let errors = Mail::from_map([("MAIL_PORT", "99999"), ("MAIL_PASWORD", "hunter2")]).unwrap_err();
+//! let report = errors.to_string();
+//! assert!(report.contains("MAIL_PASSWORD"));   // missing, with "did you mean" for MAIL_PASWORD
+//! assert!(report.contains("MAIL_PORT"));       // out of range
+//! assert!(!report.contains("hunter2"));        // never shown
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod config;
+mod error;
+mod loader;
+mod origin;
+mod schema;
+mod sources;
+mod suggest;
+
+pub use config::MailConfig;
+pub use error::{Error, ErrorKind, Errors, Input};
+pub use loader::Loader;
+pub use mailconf_values::{
+    EmailAddress, FromValue, Host, Invalid, Mailbox, Port, REDACTED, Secret,
+};
+pub use origin::Origin;
+pub use schema::{DefaultValue, FieldKind, FieldSchema, Schema, SchemaEntry};
+pub use sources::Sources;
+
+/// `#[derive(MailConfig)]`: see the `mailconf-derive` crate for its attributes.
+pub use mailconf_derive::MailConfig;
+
+/// The literal-default checker, for `mailconf-derive`'s own tests. Not a stable API.
+#[doc(hidden)]
+pub use mailconf_values::{LiteralKind, check_literal};

@@ -1,0 +1,69 @@
+use serde_json::{Map, Value, json};
+
+use super::{DefaultValue, FieldSchema, Schema};
+
+pub(super) fn render(schema: &Schema) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for entry in schema.entries() {
+        let f = entry.field;
+        properties.insert(entry.key.clone(), property(f));
+        if f.required() {
+            required.push(Value::String(entry.key.clone()));
+        }
+        if f.secret {
+            properties.insert(format!("{}_FILE", entry.key), json!({
+                "type": "string",
+                "description": format!("Path of a file that holds {}.", entry.key),
+            }));
+        }
+        for alias in f.aliases {
+            properties.insert((*alias).to_owned(), json!({ "$ref": format!("#/properties/{}", entry.key) }));
+        }
+    }
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": schema.name,
+        "description": schema.doc,
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": schema.allow_unknown,
+    })
+}
+
+fn property(f: &FieldSchema) -> Value {
+    let mut p = Map::new();
+    p.insert("type".into(), if f.optional { json!([f.json_type, "null"]) } else { json!(f.json_type) });
+    p.insert("description".into(), json!(f.doc));
+    p.insert("x-mailconf-type".into(), json!(f.type_name));
+    if let DefaultValue::Text(t) = f.default
+        && !f.secret
+    {
+        p.insert("default".into(), typed(f.json_type, t));
+    }
+    if f.secret {
+        p.insert("writeOnly".into(), json!(true));
+        p.insert("format".into(), json!("password"));
+    }
+    if f.type_name == "port" {
+        p.insert("minimum".into(), json!(1));
+        p.insert("maximum".into(), json!(65535));
+    }
+    if !f.renamed_from.is_empty() {
+        p.insert("x-renamed-from".into(), json!(f.renamed_from));
+    }
+    Value::Object(p)
+}
+
+/// A literal default as the JSON type the property declares.
+fn typed(json_type: &str, text: &str) -> Value {
+    match json_type {
+        "integer" | "number" => serde_json::from_str(text).unwrap_or_else(|_| json!(text)),
+        "boolean" => {
+            let truthy = ["true", "1", "yes", "on"].iter().any(|t| text.eq_ignore_ascii_case(t));
+            json!(truthy)
+        }
+        _ => json!(text),
+    }
+}

@@ -1,0 +1,32 @@
+use std::fmt::Write;
+
+use super::{Schema, default_text};
+
+pub(super) fn render(schema: &Schema) -> String {
+    let mut out = String::from("| Variable | Type | Default | Description |\n|---|---|---|---|\n");
+    for entry in schema.entries() {
+        let f = entry.field;
+        let default = if f.required() {
+            "**required**".to_owned()
+        } else {
+            default_text(f).unwrap_or_else(|| "unset".into())
+        };
+        let mut ty = f.type_name.to_owned();
+        if f.secret {
+            ty.push_str(" (secret)");
+        }
+        let mut description = f.doc.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+        if !f.renamed_from.is_empty() {
+            let _ = write!(description, " Formerly `{}`.", f.renamed_from.join("`, `"));
+        }
+        if f.secret {
+            let _ = write!(description, " May be read from the file named by `{}_FILE`.", entry.key);
+        }
+        let _ = writeln!(out, "| `{}` | {ty} | {default} | {} |", entry.key, escape(description.trim()));
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|")
+}

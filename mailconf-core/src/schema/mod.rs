@@ -1,0 +1,159 @@
+//! Static metadata about a settings struct, from which templates and docs are made.
+
+mod env_example;
+mod json_schema;
+mod markdown;
+
+/// A settings struct: its name, prefix and fields. Built at compile time by the derive.
+#[derive(Debug)]
+pub struct Schema {
+    /// The Rust struct name.
+    pub name: &'static str,
+    /// The struct's doc comment.
+    pub doc: &'static str,
+    /// Put before every variable name of the struct (`MAIL_`), unless a field gives a full name.
+    pub prefix: &'static str,
+    /// Unknown keys are not reported (`#[mailconf(allow_unknown)]`).
+    pub allow_unknown: bool,
+    /// The fields, in declaration order (skipped fields are left out).
+    pub fields: &'static [FieldSchema],
+}
+
+/// One field of a settings struct.
+#[derive(Debug)]
+pub struct FieldSchema {
+    /// The Rust field name.
+    pub field: &'static str,
+    /// The variable name after the prefix (`PORT`), or the full name when `absolute`.
+    pub name: &'static str,
+    /// `name` is the full variable name (`#[mailconf(env = "...")]`): no prefix is put before it.
+    pub absolute: bool,
+    /// Other full names also accepted.
+    pub aliases: &'static [&'static str],
+    /// Old full names, rejected with a message naming the new one.
+    pub renamed_from: &'static [&'static str],
+    /// What the value is, for people (`"port"`).
+    pub type_name: &'static str,
+    /// The JSON Schema type of the value.
+    pub json_type: &'static str,
+    /// The default, if any.
+    pub default: DefaultValue,
+    /// The setting may be left unset (an `Option`).
+    pub optional: bool,
+    /// The value is redacted everywhere.
+    pub secret: bool,
+    /// The field's doc comment.
+    pub doc: &'static str,
+    /// A value, or a nested settings struct.
+    pub kind: FieldKind,
+}
+
+/// A field's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultValue {
+    /// Required (unless optional).
+    None,
+    /// A literal, parsed like a value from the environment (`"30s"`, `587`).
+    Text(&'static str),
+    /// Computed by Rust code; the text is the code, for docs.
+    Expr(&'static str),
+}
+
+/// Whether a field holds a value or a nested struct.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldKind {
+    /// A value parsed with `FromValue`.
+    Value,
+    /// A nested settings struct (`#[mailconf(flatten)]`).
+    Flatten {
+        /// Put before the nested struct's names, after the outer prefix.
+        prefix: &'static str,
+        /// The nested struct's schema.
+        schema: fn() -> &'static Schema,
+    },
+}
+
+/// A value field with its resolved variable name.
+#[derive(Debug, Clone)]
+pub struct SchemaEntry {
+    /// The full variable name, prefixes applied.
+    pub key: String,
+    /// The Rust field path, such as `smtp.port`.
+    pub path: String,
+    /// The field.
+    pub field: &'static FieldSchema,
+}
+
+impl FieldSchema {
+    /// The full variable name under the composed `prefix`.
+    pub fn key(&self, prefix: &str) -> String {
+        if self.absolute {
+            self.name.to_owned()
+        } else {
+            format!("{prefix}{}", self.name)
+        }
+    }
+
+    /// Whether the setting must be set.
+    pub fn required(&self) -> bool {
+        !self.optional && self.default == DefaultValue::None
+    }
+
+    /// The name of the variable that may hold the path of a file with the value (secrets only).
+    pub fn file_key(&self, key: &str) -> Option<String> {
+        self.secret.then(|| format!("{key}_FILE"))
+    }
+}
+
+impl Schema {
+    /// Every value field, nested structs expanded, with full variable names.
+    pub fn entries(&self) -> Vec<SchemaEntry> {
+        let mut out = Vec::new();
+        self.collect(self.prefix, "", &mut out);
+        out
+    }
+
+    fn collect(&self, prefix: &str, path: &str, out: &mut Vec<SchemaEntry>) {
+        for field in self.fields {
+            let field_path = format!("{path}{}", field.field);
+            match field.kind {
+                FieldKind::Value => out.push(SchemaEntry { key: field.key(prefix), path: field_path, field }),
+                FieldKind::Flatten { prefix: inner, schema } => {
+                    let nested = schema();
+                    let composed = format!("{prefix}{inner}{}", nested.prefix);
+                    nested.collect(&composed, &format!("{field_path}."), out);
+                }
+            }
+        }
+    }
+
+    /// A `.env.example` file: doc comments as comments, defaults filled in, required settings
+    /// marked, secrets left blank.
+    pub fn env_example(&self) -> String {
+        env_example::render(self)
+    }
+
+    /// A JSON Schema (draft 2020-12) of the JSON object `from_json` accepts.
+    pub fn json_schema(&self) -> serde_json::Value {
+        json_schema::render(self)
+    }
+
+    /// A Markdown table of the settings, for docs.
+    pub fn markdown(&self) -> String {
+        markdown::render(self)
+    }
+}
+
+/// The first line of a doc comment, for one-line descriptions.
+fn summary(doc: &str) -> &str {
+    doc.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+}
+
+/// How the default reads in docs.
+fn default_text(field: &FieldSchema) -> Option<String> {
+    match field.default {
+        DefaultValue::None => None,
+        DefaultValue::Text(t) => Some(t.to_owned()),
+        DefaultValue::Expr(e) => Some(format!("`{e}`")),
+    }
+}

@@ -1,0 +1,173 @@
+//! The layers settings are read from, each value with its origin.
+
+mod dotenv;
+mod json;
+
+use std::path::Path;
+
+use mailconf_values::Invalid;
+
+use crate::{Error, Origin};
+
+/// An ordered stack of key/value layers: later layers override earlier ones.
+///
+/// Problems with a layer itself (an unreadable `.env`, JSON that does not parse) are kept and
+/// reported together with every other problem when settings are loaded.
+///
+/// ```
+/// use mailconf_core::Sources;
+///
+/// let sources = Sources::new()
+///     .map([("MAIL_PORT", "25")])
+///     .json(r#"{"MAIL_PORT": 587}"#);
+/// assert_eq!(sources.get("MAIL_PORT").unwrap().value(), Ok("587"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    layers: Vec<Layer>,
+}
+
+#[derive(Debug, Clone)]
+struct Layer {
+    /// Environment-like layers hold unrelated variables too, so only prefixed keys are checked
+    /// for typos; a JSON object or a map is all settings, so every key is checked.
+    prefix_scoped: bool,
+    entries: Vec<Entry>,
+    problems: Vec<Error>,
+}
+
+/// One key's raw value in one layer.
+#[derive(Clone)]
+pub struct Entry {
+    key: String,
+    value: Result<String, Invalid>,
+    origin: Origin,
+}
+
+impl std::fmt::Debug for Entry {
+    // Values are left out: the entry may hold a secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("key", &self.key)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Entry {
+    /// The variable name.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The raw value, or why the source could not give one (a non-UTF-8 environment value, a
+    /// JSON array).
+    pub fn value(&self) -> Result<&str, &Invalid> {
+        self.value.as_deref()
+    }
+
+    /// Where the value came from.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
+impl Sources {
+    /// No layers.
+    pub fn new() -> Self {
+        Sources::default()
+    }
+
+    /// Adds a snapshot of the process environment.
+    pub fn env(self) -> Self {
+        let entries = std::env::vars_os()
+            .filter_map(|(k, v)| {
+                let key = k.into_string().ok()?;
+                let value = v.into_string().map_err(|_| {
+                    Invalid::new("not_utf8", "the value is not valid UTF-8")
+                        .with_hint("set the variable to UTF-8 text")
+                });
+                Some(Entry { key, value, origin: Origin::Env })
+            })
+            .collect();
+        self.push(true, entries, Vec::new())
+    }
+
+    /// Adds a `.env` file, parsed by dotenvy (so `$VAR` in unquoted and double-quoted values is
+    /// substituted; single-quote a value that contains `$`). A file that cannot be read or parsed
+    /// is reported when loading.
+    pub fn dotenv(self, path: impl AsRef<Path>) -> Self {
+        let path = path.as_ref();
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.dotenv_str(path, &text),
+            Err(e) => {
+                let error = Error::new(
+                    crate::ErrorKind::FileUnreadable { path: path.to_owned() },
+                    "",
+                    format!("cannot read the .env file {}: {e}", path.display()),
+                );
+                self.push(true, Vec::new(), vec![error])
+            }
+        }
+    }
+
+    /// Adds `.env`-format text; `path` names it in origins and errors.
+    pub fn dotenv_str(self, path: impl AsRef<Path>, text: &str) -> Self {
+        let (entries, problems) = dotenv::parse(path.as_ref(), text);
+        self.push(true, entries, problems)
+    }
+
+    /// Adds key/value pairs given by the program.
+    pub fn map<I, K, V>(self, pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let entries = pairs
+            .into_iter()
+            .map(|(k, v)| Entry { key: k.into(), value: Ok(v.into()), origin: Origin::Map })
+            .collect();
+        self.push(false, entries, Vec::new())
+    }
+
+    /// Adds a JSON object keyed by variable names, as a settings form posts it. Values may be
+    /// strings, numbers or booleans; `null` means "not set".
+    pub fn json(self, text: &str) -> Self {
+        let (entries, problems) = json::parse(text);
+        self.push(false, entries, problems)
+    }
+
+    fn push(mut self, prefix_scoped: bool, entries: Vec<Entry>, problems: Vec<Error>) -> Self {
+        self.layers.push(Layer { prefix_scoped, entries, problems });
+        self
+    }
+
+    /// The entry for `key` from the last layer that has it.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|layer| layer.entries.iter().rev().find(|e| e.key == key))
+    }
+
+    /// Every key with its winning entry and whether it comes from an environment-like layer.
+    pub(crate) fn effective(&self) -> Vec<(&Entry, bool)> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for layer in self.layers.iter().rev() {
+            for entry in layer.entries.iter().rev() {
+                if seen.insert(entry.key.as_str()) {
+                    out.push((entry, layer.prefix_scoped));
+                }
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    /// Problems with the layers themselves.
+    pub(crate) fn problems(&self) -> impl Iterator<Item = &Error> {
+        self.layers.iter().flat_map(|l| l.problems.iter())
+    }
+}

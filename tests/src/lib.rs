@@ -1,0 +1,2 @@
+//! Workspace-level tests live in `tests/tests/`.
+#![forbid(unsafe_code)]
