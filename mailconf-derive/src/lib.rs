@@ -1,7 +1,77 @@
+//! `#[derive(MailConfig)]` for `mailconf-core`.
+//!
+//! Use it through `mailconf_core::MailConfig`; this crate only holds the macro. The runnable
+//! example is on `mailconf_core`'s front page.
+//!
+//! Each named field is one setting. Its environment variable is the struct's prefix followed by
+//! the field name in upper case (`port` under `prefix = "MAIL_"` reads `MAIL_PORT`). The field
+//! type parses the value (`mailconf_core::FromValue`), `Option<T>` fields may be left unset, and
+//! doc comments become the descriptions in `.env.example`, JSON Schema and Markdown output.
+//!
+//! # Struct attributes: `#[mailconf(...)]` above the struct
+//!
+//! | attribute | effect |
+//! |---|---|
+//! | `prefix = "MAIL_"` | put before every variable name, except `env` names |
+//! | `rename_all = "..."` | how field names become variable names: `"SCREAMING_SNAKE_CASE"` (the default: `from_name` → `FROM_NAME`) or `"UPPERCASE"` (`from_name` → `FROMNAME`) |
+//! | `allow_unknown` | do not report keys that match no setting |
+//! | `validate = path` | `fn(&Self) -> Result<(), mailconf_core::Errors>`, run once every field parsed; name fields with `Error::invalid_field` and `Error::conflict_fields` |
+//!
+//! # Field attributes
+//!
+//! | attribute | effect |
+//! |---|---|
+//! | `env = "FULL_NAME"` | the whole variable name; no prefix is put before it |
+//! | `rename = "SUFFIX"` | the variable name after the prefix |
+//! | `alias = "OTHER"` | another full name also accepted; repeatable |
+//! | `renamed_from = "OLD"` | an old full name, rejected with "OLD was renamed to NEW"; repeatable |
+//! | `required_unless = "field"` | on an `Option` field: reported missing unless the sibling field `field` is set (such as `MAIL_SERVER` unless `MAIL_URL`); repeatable |
+//! | `default` | `Default::default()` when unset |
+//! | `default = 587` | a literal, parsed like a value read from the environment and, for the value types mailconf knows, checked at compile time |
+//! | `default = expr` | any other expression, evaluated when the setting is unset |
+//! | `secret` | redact the value everywhere, and accept `NAME_FILE` (already so for `Secret<T>`) |
+//! | `flatten`, `flatten(prefix = "SMTP_")` | a nested settings struct, its names under the composed prefix |
+//! | `skip` | not a setting: always `Default::default()` |
+//! | `validate = path` | `fn(&T) -> Result<(), mailconf_core::Invalid>`, run after the value parsed |
+//!
+//! ```text
+//! /// Outgoing mail.
+//! #[derive(MailConfig)]
+//! #[mailconf(prefix = "MAIL_")]
+//! struct MailSettings {
+//!     /// SMTP login.
+//!     username: EmailAddress,                      // MAIL_USERNAME
+//!     password: Secret<String>,                    // MAIL_PASSWORD or MAIL_PASSWORD_FILE
+//!     #[mailconf(default = 587)]
+//!     port: Port,                                  // MAIL_PORT
+//!     #[mailconf(renamed_from = "MAIL_TLS")]
+//!     starttls: bool,                              // MAIL_STARTTLS; MAIL_TLS is reported
+//!     #[mailconf(env = "USE_CREDENTIALS", default = true)]
+//!     use_credentials: bool,                       // USE_CREDENTIALS
+//!     from_name: Option<String>,                   // MAIL_FROM_NAME, optional
+//! }
+//! ```
+//!
+//! Mistakes in the attributes are all reported in one compile run, each at the attribute to fix.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 extern crate proc_macro;
 
+mod ast;
+mod attr;
+mod error;
+mod expand;
+mod literal;
+mod name;
+mod valid;
+
+use syn::{DeriveInput, parse_macro_input};
+
+/// Implements `mailconf_core::MailConfig` for a struct with named fields; see the crate docs for
+/// the `#[mailconf(...)]` attributes.
 #[proc_macro_derive(MailConfig, attributes(mailconf))]
-pub fn derive_mail_config(_input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    "compile_error!(\"mailconf-derive is being written\");".parse().unwrap()
+pub fn derive_mail_config(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive(&input).into()
 }

@@ -1,2 +1,11 @@
-//! Workspace-level tests live in `tests/tests/`.
+//! Workspace-level tests live in `tests/tests/` and `tests/ui/`.
+//!
+//! This library holds the settings structs the runtime tests share, and one that uses every
+//! attribute, all under the strictest lints CI runs: `cargo clippy --workspace --all-targets --
+//! -D warnings` then proves that the code `#[derive(MailConfig)]` generates is clean under
+//! `clippy::pedantic` too.
 #![forbid(unsafe_code)]
+#![deny(warnings, missing_docs, clippy::pedantic)]
+
+pub mod fixtures;
+pub mod pedantic;

@@ -1,0 +1,328 @@
+//! The generated `impl MailConfig`: a static schema and a `load_from` that loads every field
+//! before giving up on any, so every problem is reported.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Ident, LitStr};
+
+use crate::ast::{Field, Input};
+use crate::error::Errors;
+use crate::literal;
+use crate::valid;
+
+/// The derive's output for `node`: the impl, or every mistake plus a stand-in impl.
+pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let input = Input::from_syn(node, &mut errors);
+    valid::check(&input, &mut errors);
+    match errors.finish() {
+        Ok(()) => impl_mail_config(&input),
+        Err(error) => {
+            let mut out = error.to_compile_error();
+            out.extend(fallback(node));
+            out
+        }
+    }
+}
+
+/// An impl whose bodies never run. With it, code that uses the struct compiles, so the user
+/// sees the mistakes in the attributes and not "`MailConfig` is not implemented" wherever the
+/// struct is loaded.
+fn fallback(node: &DeriveInput) -> TokenStream {
+    let ident = &node.ident;
+    let (impl_generics, ty_generics, where_clause) = node.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::mailconf_core::MailConfig for #ident #ty_generics #where_clause {
+            fn schema() -> &'static ::mailconf_core::Schema {
+                ::core::unimplemented!("#[derive(MailConfig)] failed")
+            }
+            fn load_from(_: &mut ::mailconf_core::Loader<'_>) -> ::core::option::Option<Self> {
+                ::core::unimplemented!("#[derive(MailConfig)] failed")
+            }
+        }
+    }
+}
+
+fn impl_mail_config(input: &Input<'_>) -> TokenStream {
+    let ident = input.ident;
+    let name = input.name();
+    let doc = &input.doc;
+    let prefix = input
+        .attrs
+        .prefix
+        .as_ref()
+        .map(|p| p.value.value())
+        .unwrap_or_default();
+    let allow_unknown = input.attrs.allow_unknown.is_some();
+    let loaded: Vec<&Field<'_>> = input.fields.iter().filter(|f| f.is_loaded()).collect();
+    let schemas = loaded.iter().map(|f| field_schema(f, input));
+    let load_from = load_from(input, &loaded);
+    quote! {
+        #[automatically_derived]
+        impl ::mailconf_core::MailConfig for #ident {
+            fn schema() -> &'static ::mailconf_core::Schema {
+                static SCHEMA: ::mailconf_core::Schema = ::mailconf_core::Schema {
+                    name: #name,
+                    doc: #doc,
+                    prefix: #prefix,
+                    allow_unknown: #allow_unknown,
+                    fields: &[#(#schemas),*],
+                };
+                &SCHEMA
+            }
+
+            #load_from
+        }
+    }
+}
+
+/// A field's `FieldSchema` literal.
+fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
+    let name = field.name();
+    let doc = &field.doc;
+    let ty = field.ty;
+    if let Some(flatten) = &field.attrs.flatten {
+        let prefix = flatten
+            .value
+            .as_ref()
+            .map(LitStr::value)
+            .unwrap_or_default();
+        let nested = quote_spanned!(ty.span()=> ::mailconf_core::__private::nested::<#ty>());
+        return quote! {
+            ::mailconf_core::FieldSchema {
+                field: #name,
+                name: "",
+                absolute: false,
+                aliases: &[],
+                renamed_from: &[],
+                required_unless: &[],
+                type_name: "settings",
+                json_type: "object",
+                default: ::mailconf_core::DefaultValue::None,
+                optional: false,
+                secret: false,
+                doc: #doc,
+                kind: ::mailconf_core::FieldKind::Flatten { prefix: #prefix, schema: #nested.schema },
+            }
+        };
+    }
+    let variable = field.variable(input);
+    let variable_name = &variable.name;
+    let absolute = variable.absolute;
+    let aliases = field.attrs.aliases.iter().map(|a| &a.value);
+    let renamed_from = field.attrs.renamed_from.iter().map(|a| &a.value);
+    let required_unless = field.attrs.required_unless.iter().map(|a| &a.value);
+    let default = match &field.attrs.default {
+        None => quote!(::mailconf_core::DefaultValue::None),
+        Some(keyed) => match &keyed.value {
+            None => quote!(::mailconf_core::DefaultValue::Expr("Default::default()")),
+            Some(expr) => match literal::literal(expr) {
+                Some(lit) => {
+                    let text = lit.text;
+                    quote!(::mailconf_core::DefaultValue::Text(#text))
+                }
+                None => {
+                    let text = literal::code_text(expr);
+                    quote!(::mailconf_core::DefaultValue::Expr(#text))
+                }
+            },
+        },
+    };
+    let value = Ident::new("VALUE", Span::mixed_site());
+    let secret = if field.attrs.secret.is_some() {
+        quote!(true)
+    } else {
+        quote!(#value.secret)
+    };
+    let facts = quote_spanned!(ty.span()=> ::mailconf_core::__private::value::<#ty>());
+    quote! {
+        {
+            const #value: ::mailconf_core::__private::Value<#ty> = #facts;
+            ::mailconf_core::FieldSchema {
+                field: #name,
+                name: #variable_name,
+                absolute: #absolute,
+                aliases: &[#(#aliases),*],
+                renamed_from: &[#(#renamed_from),*],
+                required_unless: &[#(#required_unless),*],
+                type_name: #value.type_name,
+                json_type: #value.json_type,
+                default: #default,
+                optional: #value.optional,
+                secret: #secret,
+                doc: #doc,
+                kind: ::mailconf_core::FieldKind::Value,
+            }
+        }
+    }
+}
+
+fn load_from(input: &Input<'_>, loaded: &[&Field<'_>]) -> TokenStream {
+    // Mixed-site names cannot be seen by the user's tokens, so a default expression that
+    // mentions `loader` or a field name means the user's item of that name, never ours.
+    let loader = Ident::new("loader", Span::mixed_site());
+    let fields = Ident::new("fields", Span::mixed_site());
+    let check = Ident::new("check", Span::mixed_site());
+    // The prefix keeps a field named `loader`, `fields`, `value` or `check` from shadowing the
+    // generated local of that name.
+    let local = |f: &Field<'_>| Ident::new(&format!("f_{}", f.name()), Span::mixed_site());
+    let loads = loaded.iter().enumerate().map(|(index, f)| {
+        let index = Literal::usize_unsuffixed(index);
+        let local = local(f);
+        let ty = f.ty;
+        if f.attrs.flatten.is_some() {
+            let nested = quote_spanned!(ty.span()=> ::mailconf_core::__private::nested::<#ty>());
+            return quote!(let #local = #nested.load(#loader, &#fields[#index]););
+        }
+        let default = match &f.attrs.default {
+            Some(keyed) => match &keyed.value {
+                None => quote_spanned!(keyed.key=> ::core::option::Option::Some(::core::default::Default::default)),
+                Some(expr) if literal::literal(expr).is_none() => quote!(::core::option::Option::Some(|| #expr)),
+                Some(_) => quote!(::core::option::Option::None),
+            },
+            None => quote!(::core::option::Option::None),
+        };
+        let facts = quote_spanned!(ty.span()=> ::mailconf_core::__private::value::<#ty>());
+        let Some(validate) = &f.attrs.validate else {
+            return quote!(let #local = #facts.load(#loader, &#fields[#index], #default, ::core::option::Option::None););
+        };
+        // A typed `let` makes a hook of the wrong type fail here, the message pointing at both
+        // the hook and the `validate` key, with the expected signature.
+        let path = &validate.value;
+        let check_type = quote_spanned!(validate.key=> ::mailconf_core::__private::FieldCheck<#ty>);
+        quote! {
+            let #local = {
+                let #check: #check_type = #path;
+                #facts.load(#loader, &#fields[#index], #default, ::core::option::Option::Some(#check))
+            };
+        }
+    });
+    let inits = input.fields.iter().map(|f| {
+        let member = f.ident;
+        if f.is_loaded() {
+            let local = local(f);
+            quote!(#member: #local)
+        } else {
+            quote_spanned!(f.attrs.skip.as_ref().map_or_else(Span::call_site, |s| s.key)=> #member: ::core::default::Default::default())
+        }
+    });
+    let locals: Vec<Ident> = loaded.iter().map(|f| local(f)).collect();
+    let value = Ident::new("value", Span::mixed_site());
+    let build = if locals.is_empty() {
+        quote!(::core::option::Option::Some(Self { #(#inits),* }))
+    } else {
+        quote! {
+            if let (#(::core::option::Option::Some(#locals),)*) = (#(#locals,)*) {
+                ::core::option::Option::Some(Self { #(#inits),* })
+            } else {
+                ::core::option::Option::None
+            }
+        }
+    };
+    let bind_fields = (!loaded.is_empty())
+        .then(|| quote!(let #fields = <Self as ::mailconf_core::MailConfig>::schema().fields;));
+    let finish = match &input.attrs.validate {
+        Some(validate) => {
+            let path = &validate.value;
+            let check_type =
+                quote_spanned!(validate.key=> ::mailconf_core::__private::StructCheck<Self>);
+            quote! {
+                let #check: #check_type = #path;
+                #loader.finish(#value, ::core::option::Option::Some(#check))
+            }
+        }
+        None => quote!(#loader.finish(#value, ::core::option::Option::None)),
+    };
+    quote! {
+        fn load_from(#loader: &mut ::mailconf_core::Loader<'_>) -> ::core::option::Option<Self> {
+            #bind_fields
+            // Every field is loaded before any is given up on, so every problem is recorded.
+            #(#loads)*
+            let #value = #build;
+            #finish
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::{TokenStream, TokenTree};
+
+    use super::derive;
+
+    /// A struct of `n` fields cycling through the five kinds of field the derive expands
+    /// differently. The field types are only names: the expansion is never compiled here.
+    fn settings(n: usize) -> syn::DeriveInput {
+        let fields: String = (0..n)
+            .map(|i| match i % 5 {
+                0 => format!("/// Field {i}.\n field_{i}: u16,"),
+                1 => format!("#[mailconf(default = 587)] field_{i}: Port,"),
+                2 => format!("#[mailconf(default = Duration::from_secs(5), alias = \"OLD_{i}\")] field_{i}: Duration,"),
+                3 => format!("#[mailconf(validate = check)] field_{i}: Maybe<Text>,"),
+                _ => format!("#[mailconf(flatten(prefix = \"N{i}_\"))] field_{i}: Nested,"),
+            })
+            .collect();
+        syn::parse_str(&format!(
+            "#[mailconf(prefix = \"APP_\")] struct Settings {{ {fields} }}"
+        ))
+        .unwrap()
+    }
+
+    fn count(tokens: TokenStream) -> usize {
+        tokens
+            .into_iter()
+            .map(|t| match t {
+                TokenTree::Group(g) => 1 + count(g.stream()),
+                _ => 1,
+            })
+            .sum()
+    }
+
+    /// The acceptance: generated code grows linearly with the number of fields.
+    #[test]
+    fn output_grows_linearly_with_the_number_of_fields() {
+        let [t10, t20, t40] = [10, 20, 40].map(|n| count(derive(&settings(n))));
+        // Twice the fields add twice the tokens: no part of the output grows faster.
+        assert_eq!(t40 - t20, 2 * (t20 - t10), "{t10} {t20} {t40}");
+        #[allow(clippy::cast_precision_loss)]
+        let per_field = (t40 - t20) as f64 / 20.0;
+        // Shown by `cargo test -p mailconf-derive -- --nocapture`; quoted in docs/BENCHMARKS.md.
+        println!(
+            "tokens: 10 fields {t10}, 20 fields {t20}, 40 fields {t40}; {per_field} per field"
+        );
+    }
+
+    #[test]
+    fn a_mistake_gives_errors_and_a_stand_in_impl() {
+        let input =
+            syn::parse_str("#[mailconf(prefx = \"A_\")] struct S { #[mailconf(defualt)] a: u16 }")
+                .unwrap();
+        let out = derive(&input).to_string();
+        assert_eq!(out.matches("compile_error").count(), 2, "{out}");
+        assert!(out.contains("did you mean `prefix`?"), "{out}");
+        assert!(out.contains("did you mean `default`?"), "{out}");
+        assert!(
+            out.contains("impl :: mailconf_core :: MailConfig for S"),
+            "{out}"
+        );
+        assert!(out.contains("unimplemented"), "{out}");
+    }
+
+    #[test]
+    fn every_path_in_the_output_is_absolute() {
+        let out = derive(&settings(10)).to_string();
+        let words: Vec<&str> = out.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let prelude = [
+                "Option", "Some", "None", "Result", "Ok", "Err", "Default", "Box", "String",
+            ];
+            assert!(
+                !prelude.contains(&pair[1]) || pair[0] == "::",
+                "`{}` is not fully qualified in:\n{out}",
+                pair[1]
+            );
+        }
+    }
+}
