@@ -1,11 +1,19 @@
 //! "Did you mean" suggestions between variable names.
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
-pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .filter(|c| *c != name)
-        .map(|c| (strsim::jaro_winkler(&name.to_ascii_uppercase(), &c.to_ascii_uppercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&name.to_ascii_uppercase(), &c.to_ascii_uppercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score >= 0.9)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)

@@ -119,16 +119,31 @@ impl Error {
     /// An invalid value of the field named `field` (the Rust field name), for a
     /// `#[mailconf(validate = ...)]` hook on a struct. The loader fills in the variable name.
     pub fn invalid_field(field: &str, invalid: Invalid) -> Self {
-        Error::new(ErrorKind::InvalidValue { detail: invalid.code }, "", invalid.message)
+        Error::new(
+            ErrorKind::InvalidValue {
+                detail: invalid.code,
+            },
+            "",
+            invalid.message,
+        )
+        .with_field(field)
+        .with_optional_hint(invalid.hint)
+    }
+
+    /// A field that must be set in this situation but is not, for a struct's validate hook
+    /// (a setting required only when another one is absent). The loader fills in the variable name.
+    pub fn missing_field(field: &str, hint: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Missing, "", "required, but not set")
             .with_field(field)
-            .with_optional_hint(invalid.hint)
+            .with_hint(hint)
     }
 
     /// Fields that cannot be used together (Rust field names; the first one leads), for a
     /// struct's validate hook. The loader fills in the variable names.
     pub fn conflict_fields(fields: &[&str], message: impl Into<String>) -> Self {
         let with = fields.iter().skip(1).map(|f| (*f).to_owned()).collect();
-        Error::new(ErrorKind::Conflict { with }, "", message).with_field(fields.first().copied().unwrap_or(""))
+        Error::new(ErrorKind::Conflict { with }, "", message)
+            .with_field(fields.first().copied().unwrap_or(""))
     }
 
     /// Sets the Rust field path.

@@ -32,10 +32,18 @@ impl fmt::Display for Error {
 impl fmt::Display for Errors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.list.len();
-        let name = if self.config.is_empty() { "settings" } else { self.config };
+        let name = if self.config.is_empty() {
+            "settings"
+        } else {
+            self.config
+        };
         writeln!(f, "{n} problem{} in {name}:", if n == 1 { "" } else { "s" })?;
         for error in &self.list {
-            writeln!(f, "  - {error} [{}]", error.detail().unwrap_or(error.code()))?;
+            writeln!(
+                f,
+                "  - {error} [{}]",
+                error.detail().unwrap_or(error.code())
+            )?;
             if let Some(hint) = &error.hint {
                 writeln!(f, "    hint: {hint}")?;
             }

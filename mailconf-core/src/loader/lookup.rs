@@ -4,9 +4,18 @@ use crate::{Error, ErrorKind, FieldSchema, Loader, Origin};
 
 impl Loader<'_> {
     /// The raw value and its origin, `None` when unset, or an error when set twice or unreadable.
-    pub(super) fn lookup(&self, field: &FieldSchema, key: &str, path: &str) -> Result<Option<(String, Origin)>, Error> {
+    // The error is as large as the report needs, and is built at most once per field.
+    #[allow(clippy::result_large_err)]
+    pub(super) fn lookup(
+        &self,
+        field: &FieldSchema,
+        key: &str,
+        path: &str,
+    ) -> Result<Option<(String, Origin)>, Error> {
         let file_key = field.file_key(key);
-        let names = std::iter::once(key).chain(field.aliases.iter().copied()).chain(file_key.as_deref());
+        let names = std::iter::once(key)
+            .chain(field.aliases.iter().copied())
+            .chain(file_key.as_deref());
         let set: Vec<_> = names.filter_map(|name| self.sources.get(name)).collect();
         let entry = match set.as_slice() {
             [] => return Ok(None),
@@ -16,7 +25,12 @@ impl Loader<'_> {
                 return Err(Error::new(
                     ErrorKind::Conflict { with: with.clone() },
                     first.key(),
-                    format!("{} is set more than once: as {} and {}", key, first.key(), with.join(" and ")),
+                    format!(
+                        "{} is set more than once: as {} and {}",
+                        key,
+                        first.key(),
+                        with.join(" and ")
+                    ),
                 )
                 .with_field(path)
                 .with_origin(first.origin().clone())
@@ -26,10 +40,16 @@ impl Loader<'_> {
         let raw = match entry.value() {
             Ok(raw) => raw.to_owned(),
             Err(invalid) => {
-                return Err(Error::new(ErrorKind::InvalidValue { detail: invalid.code }, entry.key(), invalid.message.clone())
-                    .with_field(path)
-                    .with_origin(entry.origin().clone())
-                    .with_optional_hint(invalid.hint.clone()));
+                return Err(Error::new(
+                    ErrorKind::InvalidValue {
+                        detail: invalid.code,
+                    },
+                    entry.key(),
+                    invalid.message.clone(),
+                )
+                .with_field(path)
+                .with_origin(entry.origin().clone())
+                .with_optional_hint(invalid.hint.clone()));
             }
         };
         if Some(entry.key()) == file_key.as_deref() {
@@ -40,6 +60,7 @@ impl Loader<'_> {
 }
 
 /// `MAIL_PASSWORD_FILE=/run/secrets/pw`: the file's content, one trailing newline removed.
+#[allow(clippy::result_large_err)]
 fn read_secret_file(via: &str, path_text: &str, field: &str) -> Result<(String, Origin), Error> {
     let path = std::path::PathBuf::from(path_text);
     match std::fs::read_to_string(&path) {
@@ -50,7 +71,13 @@ fn read_secret_file(via: &str, path_text: &str, field: &str) -> Result<(String, 
                     text.pop();
                 }
             }
-            Ok((text, Origin::SecretFile { path, via: via.to_owned() }))
+            Ok((
+                text,
+                Origin::SecretFile {
+                    path,
+                    via: via.to_owned(),
+                },
+            ))
         }
         Err(e) => Err(Error::new(
             ErrorKind::FileUnreadable { path: path.clone() },
@@ -58,6 +85,9 @@ fn read_secret_file(via: &str, path_text: &str, field: &str) -> Result<(String, 
             format!("cannot read the file {}: {e}", path.display()),
         )
         .with_field(field)
-        .with_hint(format!("make {} readable by this process, or fix {via}", path.display()))),
+        .with_hint(format!(
+            "make {} readable by this process, or fix {via}",
+            path.display()
+        ))),
     }
 }

@@ -1,7 +1,7 @@
 //! Keys no field reads (typos, renamed keys, leftovers) and "did you mean" for missing ones.
 
-use crate::{Error, ErrorKind, Loader};
 use crate::suggest::closest;
+use crate::{Error, ErrorKind, Loader};
 
 impl Loader<'_> {
     /// Keys of a JSON object or map that no field reads, and environment-like keys under one of
@@ -10,18 +10,24 @@ impl Loader<'_> {
         let mut unknown = Vec::new();
         for (entry, prefix_scoped) in self.sources.effective() {
             let key = entry.key();
-            let in_scope = !prefix_scoped || self.prefixes.iter().any(|p| key.starts_with(p.as_str()));
+            let in_scope =
+                !prefix_scoped || self.prefixes.iter().any(|p| key.starts_with(p.as_str()));
             if in_scope && !self.claimed.contains(key) {
                 unknown.push((key.to_owned(), entry.origin().clone()));
             }
         }
         for (key, origin) in unknown {
-            let mut error = Error::new(ErrorKind::UnknownKey, key.clone(), format!("{key} is not a known setting"))
+            let mut error = Error::new(ErrorKind::UnknownKey, key.clone(), "not a known setting")
                 .with_origin(origin);
             if let Some(known) = closest(&key, self.claimed.iter().map(String::as_str)) {
                 error.set_hint(format!("did you mean {known}?"));
-            } else if let Some(base) = key.strip_suffix("_FILE").filter(|b| self.claimed.contains(*b)) {
-                error.set_hint(format!("only secret settings can be read from a file: set {base} itself"));
+            } else if let Some(base) = key
+                .strip_suffix("_FILE")
+                .filter(|b| self.claimed.contains(*b))
+            {
+                error.set_hint(format!(
+                    "only secret settings can be read from a file: set {base} itself"
+                ));
             }
             self.errors.push(error);
         }
@@ -51,14 +57,18 @@ impl Loader<'_> {
     /// An old name of the setting that is still set: "MAIL_TLS was renamed to MAIL_STARTTLS".
     pub(super) fn report_renamed(&mut self, field: &crate::FieldSchema, key: &str, path: &str) {
         for old in field.renamed_from {
-            let Some(entry) = self.sources.get(old) else { continue };
+            let Some(entry) = self.sources.get(old) else {
+                continue;
+            };
             let hint = if self.sources.get(key).is_some() {
                 format!("remove {old}: {key} is already set")
             } else {
                 format!("rename {old} to {key}")
             };
             let mut error = Error::new(
-                ErrorKind::RenamedKey { new_key: key.to_owned() },
+                ErrorKind::RenamedKey {
+                    new_key: key.to_owned(),
+                },
                 *old,
                 format!("{old} was renamed to {key}"),
             )

@@ -5,7 +5,11 @@ use super::{DefaultValue, Schema, summary};
 pub(super) fn render(schema: &Schema) -> String {
     let mut out = String::new();
     let title = summary(schema.doc);
-    let _ = writeln!(out, "# {}", if title.is_empty() { schema.name } else { title });
+    let _ = writeln!(
+        out,
+        "# {}",
+        if title.is_empty() { schema.name } else { title }
+    );
     for entry in schema.entries() {
         let f = entry.field;
         out.push('\n');
@@ -15,11 +19,19 @@ pub(super) fn render(schema: &Schema) -> String {
         let mut facts = vec![f.type_name.to_owned()];
         if f.required() {
             facts.push("required".into());
+        } else if !entry.required_unless.is_empty() {
+            facts.push(format!(
+                "required unless {} is set",
+                entry.required_unless.join(" or ")
+            ));
         } else if f.optional {
             facts.push("optional".into());
         }
         if f.secret {
-            facts.push(format!("secret; or set {}_FILE to a file that holds it", entry.key));
+            facts.push(format!(
+                "secret; or set {}_FILE to a file that holds it",
+                entry.key
+            ));
         }
         if !f.aliases.is_empty() {
             facts.push(format!("also accepted: {}", f.aliases.join(", ")));
@@ -29,11 +41,21 @@ pub(super) fn render(schema: &Schema) -> String {
         }
         let _ = writeln!(out, "# ({})", facts.join("; "));
         match (f.default, f.secret) {
-            (_, true) => { let _ = writeln!(out, "{}=", entry.key); }
-            (DefaultValue::Text(t), false) => { let _ = writeln!(out, "{}={}", entry.key, quote(t)); }
-            (DefaultValue::Expr(e), false) => { let _ = writeln!(out, "# {}=  (default: computed by `{e}`)", entry.key); }
-            (DefaultValue::None, false) if f.optional => { let _ = writeln!(out, "# {}=", entry.key); }
-            (DefaultValue::None, false) => { let _ = writeln!(out, "{}=", entry.key); }
+            (_, true) => {
+                let _ = writeln!(out, "{}=", entry.key);
+            }
+            (DefaultValue::Text(t), false) => {
+                let _ = writeln!(out, "{}={}", entry.key, quote(t));
+            }
+            (DefaultValue::Expr(e), false) => {
+                let _ = writeln!(out, "# {}=  (default: computed by `{e}`)", entry.key);
+            }
+            (DefaultValue::None, false) if f.optional => {
+                let _ = writeln!(out, "# {}=", entry.key);
+            }
+            (DefaultValue::None, false) => {
+                let _ = writeln!(out, "{}=", entry.key);
+            }
         }
     }
     out
@@ -41,7 +63,10 @@ pub(super) fn render(schema: &Schema) -> String {
 
 /// Single quotes keep dotenv from substituting `$` and cutting at `#` or spaces.
 fn quote(value: &str) -> String {
-    if value.chars().all(|c| c.is_ascii_alphanumeric() || "._-/:@".contains(c)) {
+    if value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-/:@".contains(c))
+    {
         value.to_owned()
     } else {
         format!("'{value}'")

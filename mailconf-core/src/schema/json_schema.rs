@@ -12,13 +12,19 @@ pub(super) fn render(schema: &Schema) -> Value {
             required.push(Value::String(entry.key.clone()));
         }
         if f.secret {
-            properties.insert(format!("{}_FILE", entry.key), json!({
-                "type": "string",
-                "description": format!("Path of a file that holds {}.", entry.key),
-            }));
+            properties.insert(
+                format!("{}_FILE", entry.key),
+                json!({
+                    "type": "string",
+                    "description": format!("Path of a file that holds {}.", entry.key),
+                }),
+            );
         }
         for alias in f.aliases {
-            properties.insert((*alias).to_owned(), json!({ "$ref": format!("#/properties/{}", entry.key) }));
+            properties.insert(
+                (*alias).to_owned(),
+                json!({ "$ref": format!("#/properties/{}", entry.key) }),
+            );
         }
     }
     json!({
@@ -34,7 +40,14 @@ pub(super) fn render(schema: &Schema) -> Value {
 
 fn property(f: &FieldSchema) -> Value {
     let mut p = Map::new();
-    p.insert("type".into(), if f.optional { json!([f.json_type, "null"]) } else { json!(f.json_type) });
+    p.insert(
+        "type".into(),
+        if f.optional {
+            json!([f.json_type, "null"])
+        } else {
+            json!(f.json_type)
+        },
+    );
     p.insert("description".into(), json!(f.doc));
     p.insert("x-mailconf-type".into(), json!(f.type_name));
     if let DefaultValue::Text(t) = f.default
@@ -61,7 +74,9 @@ fn typed(json_type: &str, text: &str) -> Value {
     match json_type {
         "integer" | "number" => serde_json::from_str(text).unwrap_or_else(|_| json!(text)),
         "boolean" => {
-            let truthy = ["true", "1", "yes", "on"].iter().any(|t| text.eq_ignore_ascii_case(t));
+            let truthy = ["true", "1", "yes", "on"]
+                .iter()
+                .any(|t| text.eq_ignore_ascii_case(t));
             json!(truthy)
         }
         _ => json!(text),

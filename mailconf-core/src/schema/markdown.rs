@@ -8,6 +8,11 @@ pub(super) fn render(schema: &Schema) -> String {
         let f = entry.field;
         let default = if f.required() {
             "**required**".to_owned()
+        } else if !entry.required_unless.is_empty() {
+            format!(
+                "**required** unless `{}` is set",
+                entry.required_unless.join("` or `")
+            )
         } else {
             default_text(f).unwrap_or_else(|| "unset".into())
         };
@@ -20,9 +25,18 @@ pub(super) fn render(schema: &Schema) -> String {
             let _ = write!(description, " Formerly `{}`.", f.renamed_from.join("`, `"));
         }
         if f.secret {
-            let _ = write!(description, " May be read from the file named by `{}_FILE`.", entry.key);
+            let _ = write!(
+                description,
+                " May be read from the file named by `{}_FILE`.",
+                entry.key
+            );
         }
-        let _ = writeln!(out, "| `{}` | {ty} | {default} | {} |", entry.key, escape(description.trim()));
+        let _ = writeln!(
+            out,
+            "| `{}` | {ty} | {default} | {} |",
+            entry.key,
+            escape(description.trim())
+        );
     }
     out
 }

@@ -32,6 +32,9 @@ pub struct FieldSchema {
     pub aliases: &'static [&'static str],
     /// Old full names, rejected with a message naming the new one.
     pub renamed_from: &'static [&'static str],
+    /// Rust names of sibling fields: this optional field must be set unless one of them is
+    /// (`#[mailconf(required_unless = "url")]`).
+    pub required_unless: &'static [&'static str],
     /// What the value is, for people (`"port"`).
     pub type_name: &'static str,
     /// The JSON Schema type of the value.
@@ -82,6 +85,8 @@ pub struct SchemaEntry {
     pub path: String,
     /// The field.
     pub field: &'static FieldSchema,
+    /// The variables that make this optional field unnecessary when set (`required_unless`).
+    pub required_unless: Vec<String>,
 }
 
 impl FieldSchema {
@@ -117,8 +122,24 @@ impl Schema {
         for field in self.fields {
             let field_path = format!("{path}{}", field.field);
             match field.kind {
-                FieldKind::Value => out.push(SchemaEntry { key: field.key(prefix), path: field_path, field }),
-                FieldKind::Flatten { prefix: inner, schema } => {
+                FieldKind::Value => {
+                    let required_unless = field
+                        .required_unless
+                        .iter()
+                        .filter_map(|name| self.fields.iter().find(|f| f.field == *name))
+                        .map(|sibling| sibling.key(prefix))
+                        .collect();
+                    out.push(SchemaEntry {
+                        key: field.key(prefix),
+                        path: field_path,
+                        field,
+                        required_unless,
+                    });
+                }
+                FieldKind::Flatten {
+                    prefix: inner,
+                    schema,
+                } => {
                     let nested = schema();
                     let composed = format!("{prefix}{inner}{}", nested.prefix);
                     nested.collect(&composed, &format!("{field_path}."), out);
@@ -146,7 +167,10 @@ impl Schema {
 
 /// The first line of a doc comment, for one-line descriptions.
 fn summary(doc: &str) -> &str {
-    doc.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+    doc.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
 }
 
 /// How the default reads in docs.

@@ -15,7 +15,10 @@ pub(super) fn parse(path: &Path, text: &str) -> (Vec<Entry>, Vec<Error>) {
                 entries.push(Entry {
                     key,
                     value: Ok(value),
-                    origin: Origin::DotEnv { path: path.to_owned(), line },
+                    origin: Origin::DotEnv {
+                        path: path.to_owned(),
+                        line,
+                    },
                 });
             }
             Err(e) => {
@@ -35,7 +38,8 @@ fn line_of(text: &str, key: &str) -> usize {
         .filter(|(_, line)| {
             let line = line.trim_start();
             let line = line.strip_prefix("export ").map_or(line, str::trim_start);
-            line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
         })
         .map(|(i, _)| i + 1)
         .last()
@@ -50,13 +54,23 @@ fn parse_error(path: &Path, text: &str, error: &dotenvy::Error) -> Error {
                 .lines()
                 .position(|l| l == line_text || l.trim() == line_text.trim())
                 .map_or(0, |i| i + 1);
-            (format!("cannot parse line {line} of {} (at character {})", path.display(), column + 1), line)
+            (
+                format!(
+                    "cannot parse line {line} of {} (at character {})",
+                    path.display(),
+                    column + 1
+                ),
+                line,
+            )
         }
         dotenvy::Error::Io(e) => (format!("cannot read {}: {e}", path.display()), 0),
         _ => (format!("cannot parse {}", path.display()), 0),
     };
     Error::new(ErrorKind::InvalidSource, "", message)
-        .with_origin(Origin::DotEnv { path: path.to_owned(), line })
+        .with_origin(Origin::DotEnv {
+            path: path.to_owned(),
+            line,
+        })
         .with_hint("each line must be KEY=value; quote values that contain spaces or #")
 }
 

@@ -9,9 +9,21 @@ use crate::{Error, ErrorKind, Origin};
 pub(super) fn parse(text: &str) -> (Vec<Entry>, Vec<Error>) {
     let object = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(object)) => object,
-        Ok(_) => return (Vec::new(), vec![source_error("expected a JSON object keyed by variable names")]),
+        Ok(_) => {
+            return (
+                Vec::new(),
+                vec![source_error(
+                    "expected a JSON object keyed by variable names",
+                )],
+            );
+        }
         // serde_json's message names line and column only, never the text.
-        Err(e) => return (Vec::new(), vec![source_error(&format!("the JSON does not parse: {e}"))]),
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![source_error(&format!("the JSON does not parse: {e}"))],
+            );
+        }
     };
     let entries = object
         .into_iter()
@@ -21,10 +33,16 @@ pub(super) fn parse(text: &str) -> (Vec<Entry>, Vec<Error>) {
                 Value::String(s) => Ok(s),
                 Value::Bool(b) => Ok(b.to_string()),
                 Value::Number(n) => Ok(n.to_string()),
-                _ => Err(Invalid::new("not_scalar", "expected a string, number or boolean")
-                    .with_hint("lists are written as one comma-separated string")),
+                _ => Err(
+                    Invalid::new("not_scalar", "expected a string, number or boolean")
+                        .with_hint("lists are written as one comma-separated string"),
+                ),
             };
-            Entry { key, value, origin: Origin::Json }
+            Entry {
+                key,
+                value,
+                origin: Origin::Json,
+            }
         })
         .collect();
     (entries, Vec::new())
@@ -42,8 +60,19 @@ mod tests {
     fn scalars_become_text_and_null_is_unset() {
         let (entries, problems) = parse(r#"{"A": "x", "B": 587, "C": true, "D": null, "E": [1]}"#);
         assert!(problems.is_empty());
-        let got: Vec<_> = entries.iter().map(|e| (e.key.as_str(), e.value.clone().ok())).collect();
-        assert_eq!(got, [("A", Some("x".into())), ("B", Some("587".into())), ("C", Some("true".into())), ("E", None)]);
+        let got: Vec<_> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.clone().ok()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A", Some("x".into())),
+                ("B", Some("587".into())),
+                ("C", Some("true".into())),
+                ("E", None)
+            ]
+        );
     }
 
     #[test]

@@ -87,7 +87,11 @@ impl Sources {
                     Invalid::new("not_utf8", "the value is not valid UTF-8")
                         .with_hint("set the variable to UTF-8 text")
                 });
-                Some(Entry { key, value, origin: Origin::Env })
+                Some(Entry {
+                    key,
+                    value,
+                    origin: Origin::Env,
+                })
             })
             .collect();
         self.push(true, entries, Vec::new())
@@ -102,7 +106,9 @@ impl Sources {
             Ok(text) => self.dotenv_str(path, &text),
             Err(e) => {
                 let error = Error::new(
-                    crate::ErrorKind::FileUnreadable { path: path.to_owned() },
+                    crate::ErrorKind::FileUnreadable {
+                        path: path.to_owned(),
+                    },
                     "",
                     format!("cannot read the .env file {}: {e}", path.display()),
                 );
@@ -126,7 +132,11 @@ impl Sources {
     {
         let entries = pairs
             .into_iter()
-            .map(|(k, v)| Entry { key: k.into(), value: Ok(v.into()), origin: Origin::Map })
+            .map(|(k, v)| Entry {
+                key: k.into(),
+                value: Ok(v.into()),
+                origin: Origin::Map,
+            })
             .collect();
         self.push(false, entries, Vec::new())
     }
@@ -139,7 +149,11 @@ impl Sources {
     }
 
     fn push(mut self, prefix_scoped: bool, entries: Vec<Entry>, problems: Vec<Error>) -> Self {
-        self.layers.push(Layer { prefix_scoped, entries, problems });
+        self.layers.push(Layer {
+            prefix_scoped,
+            entries,
+            problems,
+        });
         self
     }
 
