@@ -1,0 +1,251 @@
+//! `SmtpConfig`: fastapi-mail's `ConnectionConfig` keys, so an existing deployment moves over
+//! unchanged, plus `MAIL_URL`, `MAIL_CA_FILE`, `MAIL_RATE_LIMIT`, `MAIL_POOL_SIZE` and
+//! `MAIL_ALLOW_INSECURE_AUTH`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use mailconf_core::{EmailAddress, Host, Invalid, MailConfig, Mailbox, Port, Secret};
+
+use crate::{
+    Credentials, Endpoint, RateLimit, Security, SmtpSettings, SmtpUrl, TlsOptions, Warning, rules,
+};
+
+/// SMTP settings, read from the same variables as fastapi-mail's `ConnectionConfig`.
+///
+/// Loading checks every field and then the rules between them (TLS flags, port and TLS mode,
+/// credentials over plain text…), reporting every problem at once.
+///
+/// ```
+/// use mailconf_core::MailConfig;
+/// use mailconf_smtp::{Security, SmtpConfig, SmtpSettings};
+///
+/// let config = SmtpConfig::from_map([
+///     ("MAIL_USERNAME", "app@example.com"),
+///     ("MAIL_PASSWORD", "app-password"),
+///     ("MAIL_FROM", "app@example.com"),
+///     ("MAIL_PORT", "587"),
+///     ("MAIL_SERVER", "smtp.example.com"),
+///     ("MAIL_STARTTLS", "true"),
+///     ("MAIL_SSL_TLS", "false"),
+/// ])
+/// .unwrap();
+/// assert_eq!(config.endpoint().security, Security::StartTls);
+///
+/// let errors = SmtpConfig::from_map([("MAIL_STARTTLS", "true"), ("MAIL_SSL_TLS", "true")]).unwrap_err();
+/// assert!(errors.to_string().contains("MAIL_FROM"));
+/// ```
+#[derive(MailConfig, Debug, Clone)]
+#[mailconf(prefix = "MAIL_", validate = rules::check)]
+pub struct SmtpConfig {
+    /// Login name on the SMTP server, often the email address.
+    pub(crate) username: Option<String>,
+    /// Login password (or app password).
+    pub(crate) password: Option<Secret<String>>,
+    /// Sender address of every message.
+    pub(crate) from: EmailAddress,
+    /// Sender display name, such as "Example App".
+    #[mailconf(validate = no_line_breaks)]
+    pub(crate) from_name: Option<String>,
+    /// SMTP port: 587 for STARTTLS, 465 for implicit TLS. Required unless MAIL_URL is set.
+    #[mailconf(required_unless = "url")]
+    pub(crate) port: Option<Port>,
+    /// SMTP server host name. Required unless MAIL_URL is set.
+    #[mailconf(required_unless = "url")]
+    pub(crate) server: Option<Host>,
+    /// Upgrade the connection with STARTTLS (port 587). Required unless MAIL_URL is set.
+    #[mailconf(renamed_from = "MAIL_TLS", required_unless = "url")]
+    pub(crate) starttls: Option<bool>,
+    /// Use TLS from the first byte (port 465). Required unless MAIL_URL is set.
+    #[mailconf(renamed_from = "MAIL_SSL", required_unless = "url")]
+    pub(crate) ssl_tls: Option<bool>,
+    /// Log in with MAIL_USERNAME and MAIL_PASSWORD.
+    #[mailconf(env = "USE_CREDENTIALS", default = true)]
+    pub(crate) use_credentials: bool,
+    /// Check the server's certificate. Turning it off allows impersonation of the server.
+    #[mailconf(env = "VALIDATE_CERTS", default = true)]
+    pub(crate) validate_certs: bool,
+    /// Limit for one whole send (connect, TLS, login, delivery): 30s, 2m, or seconds.
+    #[mailconf(env = "TIMEOUT", default = 60)]
+    pub(crate) timeout: Duration,
+    /// Record messages instead of sending them (tests of applications).
+    #[mailconf(env = "SUPPRESS_SEND", default = false)]
+    pub(crate) suppress_send: bool,
+    /// Name sent with EHLO; the system host name when unset.
+    #[mailconf(env = "LOCAL_HOSTNAME")]
+    pub(crate) local_hostname: Option<Host>,
+    /// Extra root certificate (PEM) to trust, such as a private CA. CERT_BUNDLE is accepted too.
+    #[mailconf(rename = "CA_FILE", alias = "CERT_BUNDLE", validate = readable_pem)]
+    pub(crate) ca_file: Option<PathBuf>,
+    /// Verbose SMTP logging (fastapi-mail compatibility; mailconf logs through `tracing`).
+    #[mailconf(env = "MAIL_DEBUG", default = false)]
+    pub(crate) debug: bool,
+    /// Template folder (accepted for fastapi-mail compatibility; not used by mailconf).
+    #[mailconf(env = "TEMPLATE_FOLDER")]
+    pub(crate) template_folder: Option<PathBuf>,
+    /// The whole connection as a URL: smtps://user:pass@host:465, or smtp://user:pass@host:587?tls=required for STARTTLS.
+    #[mailconf(rename = "URL")]
+    pub(crate) url: Option<SmtpUrl>,
+    /// Most messages sent per period, such as 100/min or 5/s.
+    #[mailconf(rename = "RATE_LIMIT")]
+    pub(crate) rate_limit: Option<RateLimit>,
+    /// Most connections open at once.
+    #[mailconf(rename = "POOL_SIZE", default = 10, validate = at_least_one)]
+    pub(crate) pool_size: u16,
+    /// Allow logging in over plain text to a host that is not this machine.
+    #[mailconf(rename = "ALLOW_INSECURE_AUTH", default = false)]
+    pub(crate) allow_insecure_auth: bool,
+}
+
+fn no_line_breaks(name: &Option<String>) -> Result<(), Invalid> {
+    match name {
+        Some(n) if n.contains(['\r', '\n']) => Err(Invalid::new(
+            "invalid_name",
+            "a line break is not allowed in a display name",
+        )
+        .with_hint("remove the line break: it could be used to inject mail headers")),
+        _ => Ok(()),
+    }
+}
+
+fn at_least_one(n: &u16) -> Result<(), Invalid> {
+    if *n == 0 {
+        Err(Invalid::new(
+            "invalid_pool_size",
+            "the pool needs at least one connection",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Caught at load time, so a typo in the path does not wait for the first send.
+fn readable_pem(path: &Option<PathBuf>) -> Result<(), Invalid> {
+    let Some(path) = path else { return Ok(()) };
+    match std::fs::read_to_string(path) {
+        Ok(text) if text.contains("-----BEGIN CERTIFICATE-----") => Ok(()),
+        Ok(_) => Err(
+            Invalid::new("invalid_certificate", "the file holds no PEM certificate")
+                .with_hint("give a file with -----BEGIN CERTIFICATE----- blocks"),
+        ),
+        Err(e) => Err(Invalid::new(
+            "file_unreadable",
+            format!("cannot read the file: {e}"),
+        )),
+    }
+}
+
+impl SmtpConfig {
+    /// The TLS mode, from MAIL_URL or from MAIL_STARTTLS / MAIL_SSL_TLS.
+    pub fn security(&self) -> Security {
+        match &self.url {
+            Some(url) => url.security,
+            None => Security::from_flags(
+                self.starttls.unwrap_or(false),
+                self.ssl_tls.unwrap_or(false),
+            )
+            .unwrap_or(Security::StartTls),
+        }
+    }
+
+    /// Settings that work but deserve attention (also logged through `tracing` at load).
+    pub fn warnings(&self) -> Vec<Warning> {
+        rules::warnings(self)
+    }
+
+    /// The login name, from MAIL_URL or MAIL_USERNAME.
+    pub fn username(&self) -> Option<&str> {
+        self.url
+            .as_ref()
+            .and_then(|u| u.username.as_deref())
+            .or(self.username.as_deref())
+    }
+
+    pub(crate) fn password(&self) -> Option<&Secret<String>> {
+        self.url
+            .as_ref()
+            .and_then(|u| u.password.as_ref())
+            .or(self.password.as_ref())
+    }
+
+    /// Whether to log in (USE_CREDENTIALS).
+    pub fn use_credentials(&self) -> bool {
+        self.use_credentials
+    }
+
+    /// The extra root certificate file.
+    pub fn ca_file(&self) -> Option<&Path> {
+        self.ca_file.as_deref()
+    }
+
+    /// Whether MAIL_DEBUG is on.
+    pub fn debug(&self) -> bool {
+        self.debug
+    }
+}
+
+impl SmtpSettings for SmtpConfig {
+    fn endpoint(&self) -> Endpoint {
+        let security = self.security();
+        match &self.url {
+            Some(url) => Endpoint {
+                host: url.host.clone(),
+                port: url.effective_port(),
+                security,
+            },
+            // A loaded config has both (the rules demand them); the fallbacks only keep this total.
+            None => Endpoint {
+                host: self
+                    .server
+                    .clone()
+                    .unwrap_or_else(|| Host::Domain("localhost".into())),
+                port: self.port.unwrap_or(security.default_port()),
+                security,
+            },
+        }
+    }
+
+    fn credentials(&self) -> Option<Credentials> {
+        if !self.use_credentials {
+            return None;
+        }
+        Some(Credentials {
+            username: self.username()?.to_owned(),
+            password: self.password()?.clone(),
+        })
+    }
+
+    fn sender(&self) -> Mailbox {
+        Mailbox {
+            name: self.from_name.clone(),
+            email: self.from.clone(),
+        }
+    }
+
+    fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    fn tls(&self) -> TlsOptions {
+        TlsOptions {
+            validate_certs: self.validate_certs,
+            ca_file: self.ca_file.clone(),
+        }
+    }
+
+    fn pool_size(&self) -> usize {
+        usize::from(self.pool_size)
+    }
+
+    fn rate_limit(&self) -> Option<RateLimit> {
+        self.rate_limit
+    }
+
+    fn hello_name(&self) -> Option<Host> {
+        self.local_hostname.clone()
+    }
+
+    fn suppress_send(&self) -> bool {
+        self.suppress_send
+    }
+}

@@ -1,0 +1,207 @@
+//! Composing messages: the builder with sender and Message-ID, and the verification email.
+
+use lettre::Message;
+use lettre::message::{MessageBuilder, MultiPart};
+use mailconf_core::{FromValue, Host};
+
+use super::Mailer;
+use super::error::ComposeError;
+
+/// One recipient: `"Name <address>"` or a bare address as text, or a mailbox.
+pub trait Recipient {
+    /// lettre's mailbox, or why it is not a valid one.
+    fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError>;
+}
+
+impl Recipient for &str {
+    fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
+        self.parse()
+            .map_err(|e: lettre::address::AddressError| ComposeError::Recipient {
+                input: self.to_owned(),
+                reason: e.to_string(),
+            })
+    }
+}
+
+impl Recipient for &String {
+    fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
+        self.as_str().into_mailbox()
+    }
+}
+
+impl Recipient for String {
+    fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
+        self.as_str().into_mailbox()
+    }
+}
+
+impl Recipient for lettre::message::Mailbox {
+    fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
+        Ok(self)
+    }
+}
+
+impl Recipient for &mailconf_core::Mailbox {
+    fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
+        lettre_mailbox(self).map_err(|reason| ComposeError::Recipient {
+            input: self.to_string(),
+            reason,
+        })
+    }
+}
+
+impl Recipient for mailconf_core::Mailbox {
+    fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
+        (&self).into_mailbox()
+    }
+}
+
+impl Mailer {
+    /// A message builder with `From` set to the sender (`MAIL_FROM_NAME <MAIL_FROM>`) and a
+    /// fresh `Message-ID` (`<random@sender-domain>`), which [`SendReport`](super::SendReport)
+    /// hands back. Add recipients, a subject and a body.
+    pub fn message(&self) -> MessageBuilder {
+        let id: String = std::iter::repeat_with(fastrand::alphanumeric)
+            .take(32)
+            .collect();
+        Message::builder()
+            .from(self.inner.sender.clone())
+            .message_id(Some(format!("<{id}@{}>", self.inner.id_domain)))
+    }
+
+    /// The email that asks a new user to confirm their address: subject "Confirm your email
+    /// for {app_name}", a plain-text part and an HTML part (inputs HTML-escaped), both with
+    /// `link`, which must be an absolute `http(s)://` URL.
+    pub fn verification_email(
+        &self,
+        to: impl Recipient,
+        app_name: &str,
+        link: &str,
+    ) -> Result<Message, ComposeError> {
+        let to = to.into_mailbox()?;
+        if app_name.chars().any(char::is_control) {
+            return Err(ComposeError::ControlCharacter { field: "app name" });
+        }
+        let link = checked_link(link)?;
+        let name = to.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let text = verification_text(name, app_name, &link);
+        let html = verification_html(name, app_name, &link);
+        Ok(self
+            .message()
+            .to(to)
+            .subject(format!("Confirm your email for {app_name}"))
+            .multipart(MultiPart::alternative_plain_html(text, html))?)
+    }
+}
+
+fn checked_link(link: &str) -> Result<String, ComposeError> {
+    let invalid = |reason: &str| ComposeError::Link {
+        reason: reason.to_owned(),
+    };
+    let url = url::Url::parse(link).map_err(|e| invalid(&format!("not an absolute URL ({e})")))?;
+    // A javascript: or data: link in a confirmation email is an attack, not a typo.
+    if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
+        return Err(invalid("only http:// and https:// links are allowed"));
+    }
+    Ok(url.into())
+}
+
+fn verification_text(name: Option<&str>, app: &str, link: &str) -> String {
+    let greeting = name.map_or_else(|| "Hello,".to_owned(), |n| format!("Hello {n},"));
+    format!(
+        "{greeting}\n\n\
+         Please confirm your email address for {app} by opening this link:\n\n\
+         {link}\n\n\
+         If you did not sign up for {app}, you can ignore this email.\n"
+    )
+}
+
+fn verification_html(name: Option<&str>, app: &str, link: &str) -> String {
+    let (app, link) = (escape(app), escape(link));
+    let greeting = name.map_or_else(|| "Hello,".to_owned(), |n| format!("Hello {},", escape(n)));
+    format!(
+        "<!DOCTYPE html>\n\
+         <html><head><meta charset=\"utf-8\"><title>Confirm your email for {app}</title></head>\n\
+         <body>\n\
+         <p>{greeting}</p>\n\
+         <p>Please confirm your email address for {app}:</p>\n\
+         <p><a href=\"{link}\">Confirm my email address</a></p>\n\
+         <p>If the link does not open, copy this address into your browser:<br>{link}</p>\n\
+         <p>If you did not sign up for {app}, you can ignore this email.</p>\n\
+         </body></html>\n"
+    )
+}
+
+/// Escapes text for HTML element content and double- or single-quoted attributes.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// lettre's mailbox for ours; lettre validates the address again and may refuse some forms
+/// (such as quoted local parts) that mailconf accepts.
+pub(super) fn lettre_mailbox(
+    mailbox: &mailconf_core::Mailbox,
+) -> Result<lettre::message::Mailbox, String> {
+    let email = &mailbox.email;
+    let address =
+        lettre::Address::new(email.local_part(), email.domain()).map_err(|e| e.to_string())?;
+    Ok(lettre::message::Mailbox::new(mailbox.name.clone(), address))
+}
+
+/// The sender's domain as ASCII for the Message-ID (an internationalised domain in punycode).
+pub(super) fn ascii_domain(domain: &str) -> String {
+    if domain.is_ascii() {
+        return domain.to_owned();
+    }
+    match Host::from_value(domain) {
+        Ok(Host::Domain(ascii)) => ascii,
+        // Not expected for a valid sender, but a Message-ID must still be well-formed.
+        _ => "mailconf.invalid".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_covers_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<a href="x">Tom & Jerry's</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn links_must_be_absolute_http() {
+        assert!(checked_link("https://example.com/confirm?t=1&u=2").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "/relative",
+            "ftp://example.com/x",
+            "data:text/html,x",
+        ] {
+            assert!(
+                matches!(checked_link(bad), Err(ComposeError::Link { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn internationalised_domains_become_punycode() {
+        assert_eq!(ascii_domain("example.com"), "example.com");
+        assert_eq!(ascii_domain("bücher.example"), "xn--bcher-kva.example");
+    }
+}

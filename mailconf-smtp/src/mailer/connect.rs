@@ -1,0 +1,131 @@
+//! Opening one authenticated SMTP session: resolve, TCP, greeting, TLS, login.
+//!
+//! For plain and STARTTLS connections the TCP connection is made here, so a refused connection
+//! (stage Connect) is told apart from a server that never greets (the TLS-mode mix-up). For
+//! implicit TLS, lettre does TCP and the handshake in one call.
+
+use std::net::SocketAddr;
+
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+use super::error::Stage;
+use super::failure::{Failure, Progress};
+
+/// PLAIN first: one round trip, and what nearly every server offers.
+const MECHANISMS: &[Mechanism] = &[Mechanism::Plain, Mechanism::Login];
+
+/// How the connection is protected, with the TLS parameters where TLS is used.
+pub(super) enum Mode {
+    Plain,
+    /// STARTTLS is required: a server that does not offer it is refused (lettre's
+    /// `Tls::Required`, never `Opportunistic`).
+    StartTls(TlsParameters),
+    Implicit(TlsParameters),
+}
+
+pub(super) struct Connector {
+    pub(super) host: String,
+    pub(super) port: u16,
+    pub(super) mode: Mode,
+    pub(super) hello: ClientId,
+    pub(super) credentials: Option<Credentials>,
+}
+
+impl Connector {
+    /// Opens a session, logged in if there are credentials; `progress` records each step
+    /// so that a timeout can say where it struck.
+    pub(super) async fn open(
+        &self,
+        progress: &mut Progress,
+        deadline: Instant,
+    ) -> Result<AsyncSmtpConnection, Failure> {
+        progress.stage = Stage::Connect;
+        let addrs = self.resolve().await?;
+        let mut conn = match &self.mode {
+            Mode::Implicit(tls) => {
+                let remaining = deadline.saturating_duration_since(Instant::now());
+                let conn = AsyncSmtpConnection::connect_tokio1(
+                    addrs.as_slice(),
+                    Some(remaining),
+                    &self.hello,
+                    Some(tls.clone()),
+                    None,
+                )
+                .await
+                .map_err(|e| Failure::implicit_connect(&e))?;
+                progress.tcp_connected = true;
+                progress.greeted = true;
+                conn
+            }
+            Mode::Plain | Mode::StartTls(_) => self.open_plain(&addrs, progress).await?,
+        };
+        tracing::debug!(host = %self.host, port = self.port, "SMTP session opened");
+        if let Mode::StartTls(tls) = &self.mode {
+            progress.stage = Stage::Tls;
+            // lettre refuses when STARTTLS is not advertised: the session is dropped, nothing
+            // is ever sent in plain text.
+            conn.starttls(tls.clone(), &self.hello)
+                .await
+                .map_err(|e| Failure::smtp(Stage::Tls, &e))?;
+            tracing::debug!(host = %self.host, "STARTTLS done");
+        }
+        if let Some(credentials) = &self.credentials {
+            progress.stage = Stage::Auth;
+            conn.auth(MECHANISMS, credentials)
+                .await
+                .map_err(|e| Failure::smtp(Stage::Auth, &e))?;
+            tracing::debug!(host = %self.host, "logged in");
+        }
+        Ok(conn)
+    }
+
+    async fn resolve(&self) -> Result<Vec<SocketAddr>, Failure> {
+        let target = (self.host.as_str(), self.port);
+        let addrs: Vec<SocketAddr> = tokio::net::lookup_host(target)
+            .await
+            .map_err(|e| Failure::dns(format!("cannot resolve {}: {e}", self.host)))?
+            .collect();
+        if addrs.is_empty() {
+            return Err(Failure::dns(format!("{} has no address", self.host)));
+        }
+        Ok(addrs)
+    }
+
+    async fn open_plain(
+        &self,
+        addrs: &[SocketAddr],
+        progress: &mut Progress,
+    ) -> Result<AsyncSmtpConnection, Failure> {
+        let mut last_error = None;
+        let mut tcp = None;
+        for addr in addrs {
+            match TcpStream::connect(addr).await {
+                Ok(stream) => {
+                    tcp = Some(stream);
+                    break;
+                }
+                Err(e) => last_error = Some((*addr, e)),
+            }
+        }
+        let tcp = match (tcp, last_error) {
+            (Some(tcp), _) => tcp,
+            (None, Some((addr, e))) => {
+                let detail = format!("cannot connect to {addr}: {e}");
+                return Err(Failure::io(Stage::Connect, &e, detail));
+            }
+            (None, None) => return Err(Failure::dns(format!("{} has no address", self.host))),
+        };
+        // SMTP is lock-step request/reply; Nagle would only add latency.
+        let _ = tcp.set_nodelay(true);
+        progress.tcp_connected = true;
+        let conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
+            .await
+            .map_err(|e| Failure::smtp(Stage::Connect, &e))?;
+        progress.greeted = true;
+        Ok(conn)
+    }
+}

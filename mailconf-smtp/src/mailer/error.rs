@@ -1,0 +1,185 @@
+//! The errors of building a mailer, composing a message and sending it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a [`Mailer`](super::Mailer) could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MailerError {
+    /// The CA file (`MAIL_CA_FILE`) could not be read or holds no certificate.
+    #[error("cannot use the CA file {}: {reason}", path.display())]
+    CaFile {
+        /// The file named in the settings.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The TLS settings were rejected by the TLS library.
+    #[error("cannot set up TLS: {reason}")]
+    Tls {
+        /// The library's explanation.
+        reason: String,
+    },
+    /// lettre does not accept the sender address (`MAIL_FROM`).
+    #[error("the sender {address} cannot be used: {reason}")]
+    Sender {
+        /// The address.
+        address: String,
+        /// lettre's explanation.
+        reason: String,
+    },
+    /// The runtime of a [`BlockingMailer`](super::BlockingMailer) could not be started.
+    #[error("cannot start the mailer's runtime: {reason}")]
+    Runtime {
+        /// The operating system's explanation.
+        reason: String,
+    },
+}
+
+/// Why a message could not be composed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ComposeError {
+    /// The recipient is not a valid mailbox.
+    #[error("invalid recipient {input:?}: {reason}")]
+    Recipient {
+        /// What was given.
+        input: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The link is not an absolute `http://` or `https://` URL.
+    #[error("invalid link: {reason}")]
+    Link {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A text that ends up in a header holds a line break or another control character.
+    #[error("the {field} contains a control character such as a line break")]
+    ControlCharacter {
+        /// Which input.
+        field: &'static str,
+    },
+    /// lettre refused to build the message.
+    #[error("cannot build the message: {0}")]
+    Build(#[from] lettre::error::Error),
+}
+
+/// The step of the SMTP conversation at which a send failed or timed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Before the server was contacted: the send could not run at all (a
+    /// [`BlockingMailer`](super::BlockingMailer) called inside an async runtime).
+    Setup,
+    /// Name lookup, TCP connection, the server's greeting and `EHLO`.
+    Connect,
+    /// `STARTTLS` and the TLS handshake (for implicit TLS, the handshake right after connecting).
+    Tls,
+    /// `AUTH` (login).
+    Auth,
+    /// `MAIL FROM`: the server accepting the sender.
+    MailFrom,
+    /// `RCPT TO`: the server accepting each recipient.
+    Rcpt,
+    /// `DATA` and the message itself, up to the server's final answer.
+    Data,
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stage::Setup => "setup",
+            Stage::Connect => "connect",
+            Stage::Tls => "TLS",
+            Stage::Auth => "login (AUTH)",
+            Stage::MailFrom => "MAIL FROM",
+            Stage::Rcpt => "RCPT TO",
+            Stage::Data => "DATA",
+        })
+    }
+}
+
+/// Why a send (or a connection test) failed: the stage, the server's reply, how many attempts
+/// were made and, where the cause is recognisable, a hint naming the setting to change.
+///
+/// Neither `Display` nor `Debug` ever shows the password.
+#[derive(Debug, Clone)]
+pub struct SendError {
+    pub(super) stage: Stage,
+    pub(super) server: String,
+    pub(super) code: Option<u16>,
+    pub(super) message: String,
+    pub(super) attempts: u32,
+    pub(super) permanent: bool,
+    pub(super) timed_out: bool,
+    pub(super) hint: Option<String>,
+}
+
+impl SendError {
+    /// The step that failed (or was under way when the timeout struck).
+    pub fn stage(&self) -> Stage {
+        self.stage
+    }
+
+    /// The server's reply code, when the failure was a negative reply such as `535`.
+    pub fn code(&self) -> Option<u16> {
+        self.code
+    }
+
+    /// Whether sending the same message again cannot succeed without a change: a `5xx` reply or
+    /// a configuration problem (TLS mode, certificate, missing AUTH). `false` for `4xx`
+    /// replies, dropped connections and timeouts.
+    pub fn is_permanent(&self) -> bool {
+        self.permanent
+    }
+
+    /// Whether the overall timeout ran out.
+    pub fn is_timeout(&self) -> bool {
+        self.timed_out
+    }
+
+    /// How many attempts were made (0 when none could start).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// What went wrong: the server's reply text or the network/TLS error.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// What to change, when the cause is recognisable.
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+
+    /// The server, as `host:port`.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SMTP {} with {} ", self.stage, self.server)?;
+        if self.timed_out {
+            write!(f, "timed out")?;
+        } else {
+            write!(f, "failed")?;
+        }
+        if let Some(code) = self.code {
+            write!(f, " ({code})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        let plural = if self.attempts == 1 { "" } else { "s" };
+        write!(f, " [{} attempt{plural}]", self.attempts)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "; hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SendError {}

@@ -1,0 +1,204 @@
+//! Hints: the setting to change for the failures people actually run into.
+
+use std::io::ErrorKind;
+use std::time::Duration;
+
+use mailconf_core::Host;
+
+use super::error::Stage;
+use super::failure::{Cause, Failure};
+use crate::Security;
+
+/// What the hints need to know about the settings.
+#[derive(Debug, Clone)]
+pub(super) struct Context {
+    pub(super) host: Host,
+    pub(super) port: u16,
+    pub(super) security: Security,
+    pub(super) timeout: Duration,
+    pub(super) validate_certs: bool,
+    pub(super) ca_file: bool,
+}
+
+impl Context {
+    /// `host:port`, with brackets around an IPv6 address.
+    pub(super) fn server(&self) -> String {
+        match &self.host {
+            Host::Ipv6(ip) => format!("[{ip}]:{}", self.port),
+            host => format!("{host}:{}", self.port),
+        }
+    }
+}
+
+const IMPLICIT_FIX: &str = "MAIL_SSL_TLS=true and MAIL_STARTTLS=false";
+const STARTTLS_FIX: &str = "MAIL_STARTTLS=true and MAIL_SSL_TLS=false";
+
+pub(super) fn for_failure(failure: &Failure, cx: &Context) -> Option<String> {
+    if failure.cause == Cause::Timeout {
+        return Some(timeout(failure, cx));
+    }
+    match failure.stage {
+        Stage::Setup => None,
+        Stage::Connect => connect(failure, cx),
+        Stage::Tls => tls(failure, cx),
+        Stage::Auth => auth(failure, cx),
+        Stage::MailFrom => mail_from(failure),
+        Stage::Rcpt => rcpt(failure),
+        Stage::Data => None,
+    }
+}
+
+fn timeout(failure: &Failure, cx: &Context) -> String {
+    let (server, port, limit) = (cx.server(), cx.port, cx.timeout);
+    let progress = failure.progress;
+    match (failure.stage, cx.security) {
+        (Stage::Connect, Security::ImplicitTls) => format!(
+            "no TLS session with {server} within {limit:?}: check MAIL_SERVER and MAIL_PORT and that no firewall blocks port {port}; if the port expects STARTTLS (usually 587), set {STARTTLS_FIX}"
+        ),
+        (Stage::Connect, _) if progress.tcp_connected && !progress.greeted => format!(
+            "connected to {server}, but the server sent no greeting within {limit:?}: port {port} probably expects TLS from the first byte (implicit TLS, usually port 465); set {IMPLICIT_FIX}, or use the STARTTLS port (usually 587)"
+        ),
+        (Stage::Connect, _) => format!(
+            "no connection to {server} within {limit:?}: check MAIL_SERVER and MAIL_PORT, and that no firewall drops outgoing connections to port {port}"
+        ),
+        (Stage::Tls, _) => format!(
+            "the TLS handshake with {server} did not finish within {limit:?}: check that port {port} offers STARTTLS, or set {IMPLICIT_FIX} if it expects implicit TLS"
+        ),
+        (stage, _) => format!(
+            "the server stopped answering during {stage} (limit {limit:?}): it may be overloaded or something between us interferes; TIMEOUT raises the limit"
+        ),
+    }
+}
+
+fn connect(failure: &Failure, cx: &Context) -> Option<String> {
+    let (server, port) = (cx.server(), cx.port);
+    match failure.cause {
+        Cause::Dns => Some(format!(
+            "the host name {} could not be resolved: check MAIL_SERVER",
+            cx.host
+        )),
+        Cause::Io(ErrorKind::ConnectionRefused) => Some(format!(
+            "nothing accepts connections on {server}: check MAIL_SERVER and MAIL_PORT"
+        )),
+        Cause::Io(ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable) => Some(format!(
+            "{server} cannot be reached from here: check MAIL_SERVER, the network and any firewall"
+        )),
+        Cause::Io(ErrorKind::TimedOut) => Some(format!(
+            "no answer from {server}: check MAIL_SERVER and MAIL_PORT and that no firewall blocks port {port}"
+        )),
+        Cause::Reply if failure.code.is_some_and(|c| c == 421 || c == 554) => Some(
+            "the server refused the session; it may be limiting connections or blocking this address".to_owned(),
+        ),
+        // The server hung up instead of greeting in plain text: the TLS-mode mix-up.
+        _ if cx.security != Security::ImplicitTls
+            && failure.progress.tcp_connected
+            && !failure.progress.greeted =>
+        {
+            Some(format!(
+                "the server on port {port} closed the connection without a plain-text greeting: it probably expects TLS from the first byte (implicit TLS, usually port 465); set {IMPLICIT_FIX}"
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn tls(failure: &Failure, cx: &Context) -> Option<String> {
+    let detail = failure.detail.as_str();
+    let port = cx.port;
+    if detail.contains("STARTTLS is not supported") {
+        return Some(format!(
+            "the server on port {port} does not offer STARTTLS, and this mailer never falls back to plain text; if the port expects TLS from the first byte (usually 465), set {IMPLICIT_FIX}, otherwise use the server's submission port (usually 587)"
+        ));
+    }
+    if cx.security == Security::ImplicitTls
+        && [
+            "InvalidContentType",
+            "corrupt message",
+            "CorruptMessage",
+            "wrong version",
+        ]
+        .iter()
+        .any(|needle| detail.contains(needle))
+    {
+        return Some(format!(
+            "the server on port {port} does not speak TLS from the first byte; it probably expects STARTTLS (usually port 587): set {STARTTLS_FIX}"
+        ));
+    }
+    if detail.contains("UnknownIssuer") {
+        let extra = if cx.ca_file {
+            "the certificate is not signed by the CA in MAIL_CA_FILE either: check that the file holds the right CA"
+        } else {
+            "set MAIL_CA_FILE to the PEM file of the CA that signed it (a private or self-signed CA)"
+        };
+        return Some(format!(
+            "the server's certificate is not signed by a trusted CA; {extra}; VALIDATE_CERTS=false skips the check but lets anyone impersonate the server"
+        ));
+    }
+    if detail.contains("NotValidForName") || detail.contains("not valid for name") {
+        return Some(format!(
+            "the server's certificate is not valid for {}: set MAIL_SERVER to a name the certificate lists",
+            cx.host
+        ));
+    }
+    if detail.contains("Expired") {
+        return Some(
+            "the server's certificate has expired (or this machine's clock is wrong)".to_owned(),
+        );
+    }
+    (cx.validate_certs && detail.contains("certificate")).then(|| {
+        "the server's certificate was rejected; MAIL_CA_FILE can add a private CA".to_owned()
+    })
+}
+
+fn auth(failure: &Failure, cx: &Context) -> Option<String> {
+    match failure.code {
+        Some(535 | 534) => {
+            return Some(
+                "the server rejected the login; check MAIL_USERNAME and MAIL_PASSWORD; with Gmail/Google Workspace use an app password, not the account password".to_owned(),
+            );
+        }
+        Some(538 | 530) => {
+            return Some(format!(
+                "the server wants TLS before the login: set {STARTTLS_FIX} (port 587) or {IMPLICIT_FIX} (port 465)"
+            ));
+        }
+        _ => {}
+    }
+    if failure
+        .detail
+        .contains("No compatible authentication mechanism")
+    {
+        return Some(if cx.security == Security::None {
+            format!(
+                "the server offers no AUTH PLAIN/LOGIN over this plain-text connection; most servers offer it only after STARTTLS: set {STARTTLS_FIX}"
+            )
+        } else {
+            "the server offers no AUTH PLAIN/LOGIN over this connection; if it needs no login, set USE_CREDENTIALS=false".to_owned()
+        });
+    }
+    None
+}
+
+fn mail_from(failure: &Failure) -> Option<String> {
+    match failure.code {
+        Some(530) => Some(
+            "the server requires a login: set MAIL_USERNAME and MAIL_PASSWORD (and USE_CREDENTIALS=true)"
+                .to_owned(),
+        ),
+        Some(550 | 553 | 554) => Some(
+            "the server does not let this account send as this sender: set MAIL_FROM to an address the account may use".to_owned(),
+        ),
+        _ if failure.detail.contains("SMTPUTF8") => Some(
+            "the server cannot take addresses with non-ASCII characters (no SMTPUTF8); use ASCII addresses"
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+fn rcpt(failure: &Failure) -> Option<String> {
+    let relay = failure.detail.to_ascii_lowercase().contains("relay");
+    (failure.code.is_some_and(|c| c >= 500) && relay).then(|| {
+        "the server does not relay for this client: log in (MAIL_USERNAME, MAIL_PASSWORD) or use your provider's submission server".to_owned()
+    })
+}

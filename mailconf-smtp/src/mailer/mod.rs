@@ -1,0 +1,187 @@
+//! [`Mailer`]: sends [`lettre::Message`]s with the settings of any [`SmtpSettings`].
+//!
+//! lettre's pooled `AsyncSmtpTransport` reports a failure without saying which step failed and
+//! bounds only the TCP connect with its timeout (lettre#1027). This mailer drives lettre's
+//! connection-level API itself so that every error names its [`Stage`], one timeout bounds the
+//! whole send, and STARTTLS can never fall back to plain text.
+
+mod blocking;
+mod compose;
+mod connect;
+mod deliver;
+mod error;
+mod failure;
+mod hint;
+mod pool;
+mod report;
+mod send;
+mod tls;
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use lettre::Message;
+use lettre::transport::smtp::authentication::Credentials as LettreCredentials;
+use lettre::transport::smtp::extension::ClientId;
+use mailconf_core::{Host, Secret};
+
+pub use blocking::BlockingMailer;
+pub use compose::Recipient;
+pub use error::{ComposeError, MailerError, SendError, Stage};
+pub use report::SendReport;
+
+use crate::{SmtpSettings, security::Security};
+use connect::{Connector, Mode};
+use hint::Context;
+use pool::Pool;
+
+/// Sends mail through one SMTP server, with a small pool of authenticated connections, a rate
+/// limit and retries.
+///
+/// Cheap to clone (an `Arc` inside); every clone shares the pool and the rate limit, so share
+/// one mailer across tasks instead of building one per message.
+///
+/// ```no_run
+/// # async fn demo(settings: &impl mailconf_smtp::SmtpSettings) -> Result<(), Box<dyn std::error::Error>> {
+/// use mailconf_smtp::Mailer;
+///
+/// let mailer = Mailer::new(settings)?;
+/// let message = mailer.verification_email("Zoë <zoe@example.com>", "Example", "https://example.com/confirm?t=1")?;
+/// match mailer.send(message).await {
+///     Ok(report) => println!("accepted: {} {}", report.code(), report.reply()),
+///     Err(e) => eprintln!("{e}"), // names the stage, the server's reply and a hint
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Mailer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    connector: Connector,
+    pool: Pool,
+    limiter: Option<DefaultDirectRateLimiter>,
+    timeout: Duration,
+    sender: lettre::message::Mailbox,
+    /// The right-hand side of generated Message-IDs: the sender's domain, in ASCII.
+    id_domain: String,
+    suppress: bool,
+    suppressed: Mutex<Vec<Message>>,
+    context: Context,
+    /// Kept only to scrub it from error texts, in case a server echoes it.
+    password: Option<Secret<String>>,
+}
+
+impl Mailer {
+    /// Builds a mailer; nothing is connected until the first send.
+    ///
+    /// Fails when the CA file cannot be read or holds no certificate, when the TLS settings
+    /// cannot be built, or when lettre does not accept the sender address.
+    pub fn new(settings: &impl SmtpSettings) -> Result<Mailer, MailerError> {
+        let endpoint = settings.endpoint();
+        let tls_options = settings.tls();
+        let credentials = settings.credentials();
+        let mode = match endpoint.security {
+            Security::None => Mode::Plain,
+            Security::StartTls => Mode::StartTls(tls::parameters(&endpoint.host, &tls_options)?),
+            Security::ImplicitTls => Mode::Implicit(tls::parameters(&endpoint.host, &tls_options)?),
+        };
+        if endpoint.security == Security::None
+            && credentials.is_some()
+            && !endpoint.host.is_loopback()
+        {
+            // Allowed (MAIL_ALLOW_INSECURE_AUTH), but worth a trace when it happens.
+            tracing::warn!(server = %endpoint.host, "the SMTP login will be sent without TLS");
+        }
+        let sender_setting = settings.sender();
+        let sender =
+            compose::lettre_mailbox(&sender_setting).map_err(|reason| MailerError::Sender {
+                address: sender_setting.email.to_string(),
+                reason,
+            })?;
+        let id_domain = compose::ascii_domain(sender.email.domain());
+        let timeout = settings.timeout();
+        let context = Context {
+            host: endpoint.host.clone(),
+            port: endpoint.port.get(),
+            security: endpoint.security,
+            timeout,
+            validate_certs: tls_options.validate_certs,
+            ca_file: tls_options.ca_file.is_some(),
+        };
+        let connector = Connector {
+            host: endpoint.host.to_string(),
+            port: endpoint.port.get(),
+            mode,
+            hello: settings
+                .hello_name()
+                .map_or_else(ClientId::default, client_id),
+            credentials: credentials.as_ref().map(|c| {
+                LettreCredentials::new(c.username.clone(), c.password.expose_secret().clone())
+            }),
+        };
+        let limiter = settings
+            .rate_limit()
+            .and_then(|limit| Quota::with_period(limit.interval()))
+            .map(RateLimiter::direct);
+        Ok(Mailer {
+            inner: Arc::new(Inner {
+                connector,
+                pool: Pool::new(settings.pool_size()),
+                limiter,
+                timeout,
+                sender,
+                id_domain,
+                suppress: settings.suppress_send(),
+                suppressed: Mutex::new(Vec::new()),
+                context,
+                password: credentials.map(|c| c.password),
+            }),
+        })
+    }
+
+    /// The messages recorded instead of sent because `SUPPRESS_SEND` is on, oldest first.
+    pub fn suppressed(&self) -> Vec<Message> {
+        self.inner
+            .suppressed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// How many SMTP sessions are open right now, idle in the pool or in use.
+    pub fn open_connections(&self) -> usize {
+        self.inner.pool.open()
+    }
+
+    /// The sender every message from [`message`](Self::message) starts with.
+    pub fn sender(&self) -> &lettre::message::Mailbox {
+        &self.inner.sender
+    }
+}
+
+impl fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let context = &self.inner.context;
+        f.debug_struct("Mailer")
+            .field("server", &context.server())
+            .field("security", &context.security)
+            .field("login", &self.inner.connector.credentials.is_some())
+            .field("timeout", &self.inner.timeout)
+            .field("suppress_send", &self.inner.suppress)
+            .field("open_connections", &self.open_connections())
+            .finish_non_exhaustive()
+    }
+}
+
+fn client_id(host: Host) -> ClientId {
+    match host {
+        Host::Domain(name) => ClientId::Domain(name),
+        Host::Ipv4(ip) => ClientId::Ipv4(ip),
+        Host::Ipv6(ip) => ClientId::Ipv6(ip),
+    }
+}

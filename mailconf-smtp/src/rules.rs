@@ -1,0 +1,197 @@
+//! The rules between SMTP settings: the mistakes that otherwise surface only at send time, as a
+//! hang, a cryptic TLS error, or a password sent in clear text.
+
+use mailconf_core::{Error, Errors};
+
+use crate::{Security, SmtpConfig, SmtpSettings, Warning};
+
+/// The struct-level check of [`SmtpConfig`], run once every field parsed.
+pub(crate) fn check(config: &SmtpConfig) -> Result<(), Errors> {
+    let mut errors = Vec::new();
+    if config.url.is_some() {
+        url_conflicts(config, &mut errors);
+    } else {
+        separate_settings(config, &mut errors);
+    }
+    port_matches_security(config, &mut errors);
+    credentials(config, &mut errors);
+    match Errors::from_vec(errors) {
+        Some(errors) => Err(errors),
+        None => {
+            for w in warnings(config) {
+                tracing::warn!(key = %w.key, code = w.code, "{}", w.message);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn url_conflicts(config: &SmtpConfig, errors: &mut Vec<Error>) {
+    let mut also_set = vec!["url"];
+    let separate = [
+        ("server", config.server.is_some()),
+        ("port", config.port.is_some()),
+        ("starttls", config.starttls.is_some()),
+        ("ssl_tls", config.ssl_tls.is_some()),
+    ];
+    also_set.extend(separate.iter().filter(|(_, set)| *set).map(|(f, _)| *f));
+    if also_set.len() > 1 {
+        errors.push(
+            Error::conflict_fields(&also_set, "MAIL_URL already gives the server, port and TLS mode")
+                .with_hint("use either MAIL_URL or MAIL_SERVER, MAIL_PORT, MAIL_STARTTLS and MAIL_SSL_TLS, not both"),
+        );
+    }
+    let url = config.url.as_ref();
+    if url.is_some_and(|u| u.username.is_some()) && config.username.is_some() {
+        errors.push(
+            Error::conflict_fields(
+                &["url", "username"],
+                "MAIL_URL already gives the login name",
+            )
+            .with_hint("remove MAIL_USERNAME or the user from MAIL_URL"),
+        );
+    }
+    if url.is_some_and(|u| u.password.is_some()) && config.password.is_some() {
+        errors.push(
+            Error::conflict_fields(&["url", "password"], "MAIL_URL already gives the password")
+                .with_hint("remove MAIL_PASSWORD or the password from MAIL_URL"),
+        );
+    }
+}
+
+/// Presence is checked by the loader (`required_unless = "url"`), so it is reported even when
+/// another field fails to parse; what remains is the pair that cannot go together.
+fn separate_settings(config: &SmtpConfig, errors: &mut Vec<Error>) {
+    if config.starttls == Some(true) && config.ssl_tls == Some(true) {
+        errors.push(
+            Error::conflict_fields(&["starttls", "ssl_tls"], "MAIL_STARTTLS and MAIL_SSL_TLS are both true, but a connection uses one or the other")
+                .with_hint(format!("port 587: {}; port 465: {}", Security::StartTls.flags(), Security::ImplicitTls.flags())),
+        );
+    }
+}
+
+/// The two classic mix-ups, named by the symptom a user would otherwise see.
+fn port_matches_security(config: &SmtpConfig, errors: &mut Vec<Error>) {
+    let Some(security) = known_security(config) else {
+        return;
+    };
+    let port = match &config.url {
+        Some(url) => url.port,
+        None => config.port,
+    };
+    let Some(port) = port.map(|p| p.get()) else {
+        return;
+    };
+    let fields: &[&str] = if config.url.is_some() {
+        &["url"]
+    } else {
+        &["port", "starttls", "ssl_tls"]
+    };
+    match (security, port) {
+        (Security::StartTls, 465) => errors.push(
+            Error::conflict_fields(fields, "port 465 expects TLS from the first byte (implicit TLS), but STARTTLS is configured: the client waits for a plain-text greeting that never comes, and the send hangs until TIMEOUT")
+                .with_hint(format!("for port 465 set {}; to keep STARTTLS use MAIL_PORT=587", Security::ImplicitTls.flags())),
+        ),
+        (Security::ImplicitTls, 587 | 25) => errors.push(
+            Error::conflict_fields(fields, format!("port {port} speaks plain text first and upgrades with STARTTLS, but implicit TLS is configured: the handshake fails with \"wrong version number\" (OpenSSL) or \"InvalidContentType\" (rustls)"))
+                .with_hint(format!("for port {port} set {}; to keep implicit TLS use MAIL_PORT=465", Security::StartTls.flags())),
+        ),
+        _ => {}
+    }
+}
+
+fn credentials(config: &SmtpConfig, errors: &mut Vec<Error>) {
+    if !config.use_credentials {
+        return;
+    }
+    let mut complete = true;
+    if config.username().is_none() {
+        complete = false;
+        errors.push(Error::missing_field(
+            "username",
+            "set MAIL_USERNAME, or USE_CREDENTIALS=false if the server needs no login",
+        ));
+    }
+    if config.password().is_none() {
+        complete = false;
+        errors.push(Error::missing_field("password", "set MAIL_PASSWORD (or MAIL_PASSWORD_FILE), or USE_CREDENTIALS=false if the server needs no login"));
+    }
+    let endpoint = config.endpoint();
+    if complete
+        && known_security(config) == Some(Security::None)
+        && !endpoint.host.is_loopback()
+        && !config.allow_insecure_auth
+    {
+        let fields: &[&str] = if config.url.is_some() {
+            &["url", "use_credentials"]
+        } else {
+            &["starttls", "ssl_tls", "use_credentials"]
+        };
+        errors.push(
+            Error::conflict_fields(fields, format!("the password would be sent unencrypted to {}: no TLS is configured", endpoint.host))
+                .with_hint("set MAIL_STARTTLS=true (port 587) or MAIL_SSL_TLS=true (port 465); on a trusted network MAIL_ALLOW_INSECURE_AUTH=true allows it"),
+        );
+    }
+}
+
+/// The TLS mode, unless the flags that give it are missing or conflicting (reported elsewhere).
+fn known_security(config: &SmtpConfig) -> Option<Security> {
+    match (&config.url, config.starttls, config.ssl_tls) {
+        (Some(url), _, _) => Some(url.security),
+        (None, Some(starttls), Some(ssl_tls)) => Security::from_flags(starttls, ssl_tls),
+        _ => None,
+    }
+}
+
+/// Settings that work but deserve attention.
+pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let mut warn = |key: &str, code, message: String, hint: &str| {
+        out.push(Warning {
+            key: key.to_owned(),
+            code,
+            message,
+            hint: Some(hint.to_owned()),
+        });
+    };
+    if !config.validate_certs {
+        warn("VALIDATE_CERTS", "certificates_not_checked",
+            "certificate checks are off: anyone on the network path can pose as the server and read the password".into(),
+            "trust a private CA with MAIL_CA_FILE instead of turning the checks off");
+    }
+    if let Some(login_domain) = config
+        .username()
+        .and_then(|u| u.rsplit_once('@'))
+        .map(|(_, d)| d)
+        && !login_domain.eq_ignore_ascii_case(config.from.domain())
+    {
+        warn(
+            "MAIL_FROM",
+            "from_domain_mismatch",
+            format!(
+                "MAIL_FROM is at {} but the login is at {login_domain}: many servers refuse or rewrite a sender they do not own, and receivers may flag it (SPF/DMARC)",
+                config.from.domain()
+            ),
+            "send from an address of the login's domain, or make sure the server may send for this one",
+        );
+    }
+    let endpoint = config.endpoint();
+    if config.allow_insecure_auth
+        && config.credentials().is_some()
+        && endpoint.security == Security::None
+        && !endpoint.host.is_loopback()
+    {
+        warn(
+            "MAIL_ALLOW_INSECURE_AUTH",
+            "insecure_auth_allowed",
+            format!("the password is sent unencrypted to {}", endpoint.host),
+            "use STARTTLS or implicit TLS unless the network is trusted",
+        );
+    }
+    if config.template_folder.is_some() {
+        warn("TEMPLATE_FOLDER", "ignored_setting",
+            "TEMPLATE_FOLDER is accepted for fastapi-mail compatibility; mailconf does not render templates".into(),
+            "render templates in your application and pass the result to the Mailer");
+    }
+    out
+}
