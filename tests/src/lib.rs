@@ -7,5 +7,6 @@
 #![forbid(unsafe_code)]
 #![deny(warnings, missing_docs, clippy::pedantic)]
 
+pub mod aiosmtpd;
 pub mod fixtures;
 pub mod pedantic;

@@ -15,16 +15,28 @@ use tokio_rustls::rustls::{ServerConfig, crypto};
 /// Names the server certificate is valid for: what a loopback client may connect to.
 const SERVER_NAMES: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 
-pub(super) struct DevCertificates {
+/// A throw-away CA and the `localhost` server certificate it signs (valid for `localhost`,
+/// `127.0.0.1` and `::1`): what the dev server uses, and what a test can give another loopback
+/// server (such as aiosmtpd) so that clients trust it through the same CA file.
+pub struct DevCertificates {
     pub(super) ca_pem: String,
+    server_pem: String,
+    server_key_pem: String,
     chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
+}
+
+impl std::fmt::Debug for DevCertificates {
+    // The private key stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevCertificates").finish_non_exhaustive()
+    }
 }
 
 impl DevCertificates {
     /// A fresh CA per server: its private key never leaves this function, so trusting the CA
     /// (even after `write_ca_file`) cannot let anyone else mint certificates under it.
-    pub(super) fn generate() -> io::Result<Self> {
+    pub fn generate() -> io::Result<Self> {
         let year = current_year();
 
         // rustls rejects a certificate that is its own CA (`CaUsedAsEndEntity`), so the server
@@ -59,9 +71,26 @@ impl DevCertificates {
 
         Ok(Self {
             ca_pem: ca.pem(),
+            server_pem: format!("{}{}", leaf.pem(), ca.pem()),
+            server_key_pem: leaf_key.serialize_pem(),
             chain: vec![leaf.der().clone(), ca.der().clone()],
             key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
         })
+    }
+
+    /// The CA certificate (PEM) to trust.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// The server certificate chain (PEM): the leaf, then the CA.
+    pub fn server_pem(&self) -> &str {
+        &self.server_pem
+    }
+
+    /// The server's private key (PKCS#8 PEM).
+    pub fn server_key_pem(&self) -> &str {
+        &self.server_key_pem
     }
 
     pub(super) fn acceptor(&self) -> io::Result<TlsAcceptor> {

@@ -54,6 +54,7 @@ mod server;
 mod session;
 
 pub use builder::DevServerBuilder;
+pub use certs::DevCertificates;
 pub use message::ReceivedMessage;
 pub use server::DevServer;
 

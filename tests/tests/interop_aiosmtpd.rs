@@ -1,0 +1,105 @@
+//! Interoperability with an independent server: mailconf's `SmtpConfig` and `Mailer` against
+//! aiosmtpd (Python) in STARTTLS and implicit-TLS modes with AUTH, trusting its CA through
+//! `MAIL_CA_FILE`.
+
+use std::time::Duration;
+
+use mailconf_core::MailConfig;
+use mailconf_smtp::{Mailer, SmtpConfig, Stage};
+use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode};
+
+const USER: &str = "app@example.com";
+const PASSWORD: &str = "Interop-Pa55word";
+
+fn config(server: &Aiosmtpd, mode: Mode, password: &str) -> SmtpConfig {
+    let (starttls, ssl_tls) = match mode {
+        Mode::StartTls => ("true", "false"),
+        Mode::Implicit => ("false", "true"),
+    };
+    SmtpConfig::from_map([
+        ("MAIL_SERVER", "127.0.0.1".to_owned()),
+        ("MAIL_PORT", server.port().to_string()),
+        ("MAIL_STARTTLS", starttls.to_owned()),
+        ("MAIL_SSL_TLS", ssl_tls.to_owned()),
+        ("MAIL_USERNAME", USER.to_owned()),
+        ("MAIL_PASSWORD", password.to_owned()),
+        ("MAIL_FROM", USER.to_owned()),
+        ("MAIL_FROM_NAME", "Zoë's App".to_owned()),
+        ("MAIL_CA_FILE", server.ca_file().display().to_string()),
+        ("TIMEOUT", "10s".to_owned()),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn delivers_a_verification_email(mode: Mode) {
+    let Some(server) = Aiosmtpd::start(mode, USER, PASSWORD) else {
+        return;
+    };
+    let mailer = Mailer::new(&config(&server, mode, PASSWORD)).unwrap();
+    let message = mailer
+        .verification_email(
+            "Jürgen Müller <juergen@example.org>",
+            "Zoë's App",
+            "https://app.example.com/verify?token=abc123",
+        )
+        .unwrap();
+    let report = mailer.send(message).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.code(), 250);
+
+    let received = server
+        .next_message(Duration::from_secs(10))
+        .expect("aiosmtpd received the message");
+    assert_eq!(received.mail_from, USER);
+    assert_eq!(received.rcpt_tos, ["juergen@example.org"]);
+    assert_eq!(received.auth_user.as_deref(), Some(USER));
+    assert!(received.tls, "the message must arrive encrypted");
+    let data = received.data.replace("\r\n", "\n");
+    assert!(
+        data.contains("Subject: Confirm your email for =?utf-8?b?"),
+        "UTF-8 subject is RFC 2047 encoded: {data}"
+    );
+    assert!(
+        data.contains("From: =?utf-8?"),
+        "UTF-8 display name is encoded: {data}"
+    );
+    assert!(
+        data.contains("text/plain") && data.contains("text/html"),
+        "{data}"
+    );
+    // Quoted-printable: `=` is written `=3D`.
+    assert!(
+        data.contains("https://app.example.com/verify?token=3Dabc123"),
+        "{data}"
+    );
+    assert!(data.contains("Hello J=C3=BCrgen M=C3=BCller,"), "{data}");
+    assert!(!data.contains(PASSWORD));
+
+    let wrong = Mailer::new(&config(&server, mode, "not-the-password")).unwrap();
+    let error = wrong
+        .send(
+            wrong
+                .message()
+                .to("x@example.org".parse().unwrap())
+                .body(String::from("x"))
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.stage(), error.code()),
+        (Stage::Auth, Some(535)),
+        "{error}"
+    );
+    assert_eq!(error.attempts(), 1, "a refused login is not retried");
+    assert!(server.next_message(Duration::from_millis(300)).is_none());
+}
+
+#[tokio::test]
+async fn starttls_with_auth() {
+    delivers_a_verification_email(Mode::StartTls).await;
+}
+
+#[tokio::test]
+async fn implicit_tls_with_auth() {
+    delivers_a_verification_email(Mode::Implicit).await;
+}
