@@ -5,11 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use mailconf_core::{EmailAddress, Host, Invalid, MailConfig, Mailbox, Port, Secret};
+use mailconf_core::{EmailAddress, Host, Invalid, MailConfig, Mailbox};
 
-use crate::{
-    Credentials, Endpoint, RateLimit, Security, SmtpSettings, SmtpUrl, TlsOptions, Warning, rules,
-};
+use crate::connection::Connection;
+use crate::{Credentials, Endpoint, RateLimit, Security, SmtpSettings, TlsOptions, Warning, rules};
 
 /// SMTP settings, read from the same variables as fastapi-mail's `ConnectionConfig`.
 ///
@@ -36,32 +35,17 @@ use crate::{
 /// assert!(errors.to_string().contains("MAIL_FROM"));
 /// ```
 #[derive(MailConfig, Debug, Clone)]
-#[mailconf(prefix = "MAIL_", validate = rules::check)]
+#[mailconf(prefix = "MAIL_", validate = rules::log_warnings)]
 pub struct SmtpConfig {
-    /// Login name on the SMTP server, often the email address.
-    pub(crate) username: Option<String>,
-    /// Login password (or app password).
-    pub(crate) password: Option<Secret<String>>,
+    /// Server, port, TLS mode and login: checked together by their own rules, so that a bad
+    /// value elsewhere (a pool size, a timeout) does not hide a TLS/port mix-up.
+    #[mailconf(flatten)]
+    pub(crate) connection: Connection,
     /// Sender address of every message.
     pub(crate) from: EmailAddress,
     /// Sender display name, such as "Example App".
     #[mailconf(validate = no_line_breaks)]
     pub(crate) from_name: Option<String>,
-    /// SMTP port: 587 for STARTTLS, 465 for implicit TLS. Required unless MAIL_URL is set.
-    #[mailconf(required_unless = "url")]
-    pub(crate) port: Option<Port>,
-    /// SMTP server host name. Required unless MAIL_URL is set.
-    #[mailconf(required_unless = "url")]
-    pub(crate) server: Option<Host>,
-    /// Upgrade the connection with STARTTLS (port 587). Required unless MAIL_URL is set.
-    #[mailconf(renamed_from = "MAIL_TLS", required_unless = "url")]
-    pub(crate) starttls: Option<bool>,
-    /// Use TLS from the first byte (port 465). Required unless MAIL_URL is set.
-    #[mailconf(renamed_from = "MAIL_SSL", required_unless = "url")]
-    pub(crate) ssl_tls: Option<bool>,
-    /// Log in with MAIL_USERNAME and MAIL_PASSWORD.
-    #[mailconf(env = "USE_CREDENTIALS", default = true)]
-    pub(crate) use_credentials: bool,
     /// Check the server's certificate. Turning it off allows impersonation of the server.
     #[mailconf(env = "VALIDATE_CERTS", default = true)]
     pub(crate) validate_certs: bool,
@@ -83,18 +67,12 @@ pub struct SmtpConfig {
     /// Template folder (accepted for fastapi-mail compatibility; not used by mailconf).
     #[mailconf(env = "TEMPLATE_FOLDER")]
     pub(crate) template_folder: Option<PathBuf>,
-    /// The whole connection as a URL: smtps://user:pass@host:465, or smtp://user:pass@host:587?tls=required for STARTTLS.
-    #[mailconf(rename = "URL")]
-    pub(crate) url: Option<SmtpUrl>,
     /// Most messages sent per period, such as 100/min or 5/s.
     #[mailconf(rename = "RATE_LIMIT")]
     pub(crate) rate_limit: Option<RateLimit>,
     /// Most connections open at once.
     #[mailconf(rename = "POOL_SIZE", default = 10, validate = at_least_one)]
     pub(crate) pool_size: u16,
-    /// Allow logging in over plain text to a host that is not this machine.
-    #[mailconf(rename = "ALLOW_INSECURE_AUTH", default = false)]
-    pub(crate) allow_insecure_auth: bool,
 }
 
 fn no_line_breaks(name: &Option<String>) -> Result<(), Invalid> {
@@ -138,14 +116,7 @@ fn readable_pem(path: &Option<PathBuf>) -> Result<(), Invalid> {
 impl SmtpConfig {
     /// The TLS mode, from MAIL_URL or from MAIL_STARTTLS / MAIL_SSL_TLS.
     pub fn security(&self) -> Security {
-        match &self.url {
-            Some(url) => url.security,
-            None => Security::from_flags(
-                self.starttls.unwrap_or(false),
-                self.ssl_tls.unwrap_or(false),
-            )
-            .unwrap_or(Security::StartTls),
-        }
+        self.connection.security()
     }
 
     /// Settings that work but deserve attention (also logged through `tracing` at load).
@@ -155,22 +126,12 @@ impl SmtpConfig {
 
     /// The login name, from MAIL_URL or MAIL_USERNAME.
     pub fn username(&self) -> Option<&str> {
-        self.url
-            .as_ref()
-            .and_then(|u| u.username.as_deref())
-            .or(self.username.as_deref())
-    }
-
-    pub(crate) fn password(&self) -> Option<&Secret<String>> {
-        self.url
-            .as_ref()
-            .and_then(|u| u.password.as_ref())
-            .or(self.password.as_ref())
+        self.connection.username()
     }
 
     /// Whether to log in (USE_CREDENTIALS).
     pub fn use_credentials(&self) -> bool {
-        self.use_credentials
+        self.connection.use_credentials
     }
 
     /// The extra root certificate file.
@@ -186,33 +147,11 @@ impl SmtpConfig {
 
 impl SmtpSettings for SmtpConfig {
     fn endpoint(&self) -> Endpoint {
-        let security = self.security();
-        match &self.url {
-            Some(url) => Endpoint {
-                host: url.host.clone(),
-                port: url.effective_port(),
-                security,
-            },
-            // A loaded config has both (the rules demand them); the fallbacks only keep this total.
-            None => Endpoint {
-                host: self
-                    .server
-                    .clone()
-                    .unwrap_or_else(|| Host::Domain("localhost".into())),
-                port: self.port.unwrap_or(security.default_port()),
-                security,
-            },
-        }
+        self.connection.endpoint()
     }
 
     fn credentials(&self) -> Option<Credentials> {
-        if !self.use_credentials {
-            return None;
-        }
-        Some(Credentials {
-            username: self.username()?.to_owned(),
-            password: self.password()?.clone(),
-        })
+        self.connection.credentials()
     }
 
     fn sender(&self) -> Mailbox {

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 mod config;
+mod connection;
 mod mailer;
 mod rate;
 mod rules;

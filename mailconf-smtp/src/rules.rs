@@ -3,10 +3,11 @@
 
 use mailconf_core::{Error, Errors};
 
+use crate::connection::Connection;
 use crate::{Security, SmtpConfig, SmtpSettings, Warning};
 
-/// The struct-level check of [`SmtpConfig`], run once every field parsed.
-pub(crate) fn check(config: &SmtpConfig) -> Result<(), Errors> {
+/// The rules of the connection settings, run once they all parsed.
+pub(crate) fn check(config: &Connection) -> Result<(), Errors> {
     let mut errors = Vec::new();
     if config.url.is_some() {
         url_conflicts(config, &mut errors);
@@ -15,18 +16,20 @@ pub(crate) fn check(config: &SmtpConfig) -> Result<(), Errors> {
     }
     port_matches_security(config, &mut errors);
     credentials(config, &mut errors);
-    match Errors::from_vec(errors) {
-        Some(errors) => Err(errors),
-        None => {
-            for w in warnings(config) {
-                tracing::warn!(key = %w.key, code = w.code, "{}", w.message);
-            }
-            Ok(())
-        }
-    }
+    Errors::from_vec(errors).map_or(Ok(()), Err)
 }
 
-fn url_conflicts(config: &SmtpConfig, errors: &mut Vec<Error>) {
+/// The struct-level hook of [`SmtpConfig`]: a config that loads logs its warnings.
+// The signature is the derive's: a hook returns `Result`.
+#[allow(clippy::unnecessary_wraps)]
+pub(crate) fn log_warnings(config: &SmtpConfig) -> Result<(), Errors> {
+    for w in warnings(config) {
+        tracing::warn!(key = %w.key, code = w.code, "{}", w.message);
+    }
+    Ok(())
+}
+
+fn url_conflicts(config: &Connection, errors: &mut Vec<Error>) {
     let mut also_set = vec!["url"];
     let separate = [
         ("server", config.server.is_some()),
@@ -61,7 +64,7 @@ fn url_conflicts(config: &SmtpConfig, errors: &mut Vec<Error>) {
 
 /// Presence is checked by the loader (`required_unless = "url"`), so it is reported even when
 /// another field fails to parse; what remains is the pair that cannot go together.
-fn separate_settings(config: &SmtpConfig, errors: &mut Vec<Error>) {
+fn separate_settings(config: &Connection, errors: &mut Vec<Error>) {
     if config.starttls == Some(true) && config.ssl_tls == Some(true) {
         errors.push(
             Error::conflict_fields(&["starttls", "ssl_tls"], "MAIL_STARTTLS and MAIL_SSL_TLS are both true, but a connection uses one or the other")
@@ -71,7 +74,7 @@ fn separate_settings(config: &SmtpConfig, errors: &mut Vec<Error>) {
 }
 
 /// The two classic mix-ups, named by the symptom a user would otherwise see.
-fn port_matches_security(config: &SmtpConfig, errors: &mut Vec<Error>) {
+fn port_matches_security(config: &Connection, errors: &mut Vec<Error>) {
     let Some(security) = known_security(config) else {
         return;
     };
@@ -100,7 +103,7 @@ fn port_matches_security(config: &SmtpConfig, errors: &mut Vec<Error>) {
     }
 }
 
-fn credentials(config: &SmtpConfig, errors: &mut Vec<Error>) {
+fn credentials(config: &Connection, errors: &mut Vec<Error>) {
     if !config.use_credentials {
         return;
     }
@@ -135,7 +138,7 @@ fn credentials(config: &SmtpConfig, errors: &mut Vec<Error>) {
 }
 
 /// The TLS mode, unless the flags that give it are missing or conflicting (reported elsewhere).
-fn known_security(config: &SmtpConfig) -> Option<Security> {
+fn known_security(config: &Connection) -> Option<Security> {
     match (&config.url, config.starttls, config.ssl_tls) {
         (Some(url), _, _) => Some(url.security),
         (None, Some(starttls), Some(ssl_tls)) => Security::from_flags(starttls, ssl_tls),
@@ -176,7 +179,7 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
         );
     }
     let endpoint = config.endpoint();
-    if config.allow_insecure_auth
+    if config.connection.allow_insecure_auth
         && config.credentials().is_some()
         && endpoint.security == Security::None
         && !endpoint.host.is_loopback()

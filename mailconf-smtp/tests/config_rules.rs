@@ -280,10 +280,27 @@ fn field_errors_and_rule_inputs_are_reported_together() {
     assert_eq!(
         keys_and_codes(&e),
         [
-            ("MAIL_FROM".into(), "invalid_email"),
             ("MAIL_PORT".into(), "invalid_port"),
             ("MAIL_SERVER".into(), "invalid_host"),
             ("MAIL_STARTTLS".into(), "invalid_bool"),
+            ("MAIL_FROM".into(), "invalid_email"),
+        ]
+    );
+}
+
+#[test]
+fn a_bad_value_elsewhere_does_not_hide_a_tls_port_mix_up() {
+    let e = errors(&[
+        ("MAIL_PORT", Some("465")),
+        ("MAIL_POOL_SIZE", Some("70000")),
+        ("TIMEOUT", Some("soon")),
+    ]);
+    assert_eq!(
+        keys_and_codes(&e),
+        [
+            ("MAIL_PORT".into(), "conflict"),
+            ("TIMEOUT".into(), "invalid_duration"),
+            ("MAIL_POOL_SIZE".into(), "out_of_range")
         ]
     );
 }

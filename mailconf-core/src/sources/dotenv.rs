@@ -49,15 +49,17 @@ fn line_of(text: &str, key: &str) -> usize {
 /// The error names the file and line but never quotes the line: it may hold a password.
 fn parse_error(path: &Path, text: &str, error: &dotenvy::Error) -> Error {
     let (message, line) = match error {
-        dotenvy::Error::LineParse(line_text, column) => {
+        dotenvy::Error::LineParse(rest, column) => {
+            // dotenvy gives the text from the bad line on (a quote may span lines): find where
+            // its first line stands in the file.
+            let first = rest.lines().next().unwrap_or_default();
             let line = text
                 .lines()
-                .position(|l| l == line_text || l.trim() == line_text.trim())
+                .position(|l| !first.is_empty() && l.trim_start().starts_with(first.trim_start()))
                 .map_or(0, |i| i + 1);
             (
                 format!(
-                    "cannot parse line {line} of {} (at character {})",
-                    path.display(),
+                    "cannot parse this line of the .env file (at character {})",
                     column + 1
                 ),
                 line,
@@ -97,11 +99,18 @@ mod tests {
 
     #[test]
     fn a_malformed_line_is_reported_by_number_without_its_text() {
+        let (_, problems) = parse(Path::new("q.env"), "A=1\n\nNAME='it's'\n");
+        assert!(
+            problems[0].to_string().contains("q.env line 3"),
+            "{}",
+            problems[0]
+        );
+
         let text = "A=1\nMAIL_PASSWORD=\"s3cret-unclosed\nB=2\n";
         let (_, problems) = parse(Path::new("bad.env"), text);
         assert_eq!(problems.len(), 1);
         let shown = problems[0].to_string();
-        assert!(shown.contains("bad.env"), "{shown}");
+        assert!(shown.contains("bad.env line 2"), "{shown}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert_eq!(problems[0].code(), "invalid_source");
     }
