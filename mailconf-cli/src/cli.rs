@@ -1,0 +1,92 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use mailconf_core::Sources;
+
+/// Check SMTP settings (fastapi-mail's MAIL_* variables), probe the server, send a test message.
+///
+/// Settings are read from the environment, and from a .env file with --env-file (the environment
+/// wins). Exit status: 0 success, 1 configuration or delivery failure, 2 usage error.
+#[derive(Debug, Parser)]
+#[command(name = "mailconf", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Also read settings from this .env file (the environment overrides it).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub env_file: Option<PathBuf>,
+    /// Print JSON for programs instead of text for people.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+impl Common {
+    pub fn sources(&self) -> Sources {
+        let sources = Sources::new();
+        let sources = match &self.env_file {
+            Some(path) => sources.dotenv(path),
+            None => sources,
+        };
+        sources.env()
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load and validate the settings; print every problem, or the settings and any warnings.
+    Check,
+    /// Print a .env.example, the JSON Schema, or a Markdown table of the settings.
+    Template {
+        /// What to print.
+        #[arg(value_enum, default_value_t = TemplateFormat::Env)]
+        format: TemplateFormat,
+    },
+    /// Run a local SMTP server that catches every message (for development).
+    DevServer(DevServerArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TemplateFormat {
+    /// A .env.example file.
+    Env,
+    /// A JSON Schema of the settings object.
+    JsonSchema,
+    /// A Markdown table.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DevServerArgs {
+    /// Port to listen on (127.0.0.1); 0 picks a free one.
+    #[arg(long, default_value_t = 2525)]
+    pub port: u16,
+    /// TLS mode of the listener.
+    #[arg(long, value_enum, default_value_t = DevTlsArg::Starttls)]
+    pub tls: DevTlsArg,
+    /// Write each received message as an .eml file into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Require this login (with --password).
+    #[arg(long, requires = "password")]
+    pub user: Option<String>,
+    /// The password for --user.
+    #[arg(long, requires = "user")]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DevTlsArg {
+    /// Plain text first, then STARTTLS (like port 587).
+    Starttls,
+    /// TLS from the first byte (like port 465).
+    Implicit,
+    /// No TLS.
+    None,
+}

@@ -1,0 +1,138 @@
+use std::path::Path;
+
+use mailconf_smtp::dev_server::{DevServer, DevTls, ReceivedMessage};
+use serde_json::json;
+
+use crate::Failed;
+use crate::cli::{DevServerArgs, DevTlsArg};
+
+pub async fn run(args: DevServerArgs, json: bool) -> Result<(), Failed> {
+    let fail = |what: &str, e: std::io::Error| {
+        eprintln!("error: {what}: {e}");
+        Failed
+    };
+    let tls = match args.tls {
+        DevTlsArg::Starttls => DevTls::StartTls,
+        DevTlsArg::Implicit => DevTls::Implicit,
+        DevTlsArg::None => DevTls::None,
+    };
+    let mut builder = DevServer::builder()
+        .tls(tls)
+        .bind(([127, 0, 0, 1], args.port).into());
+    if let (Some(user), Some(password)) = (&args.user, &args.password) {
+        // On loopback without TLS a login is allowed: the catcher is for local development.
+        builder = builder.user(user, password).allow_auth_without_tls(true);
+    }
+    let server = builder
+        .start()
+        .await
+        .map_err(|e| fail("cannot start the server", e))?;
+    let out_dir = args.out.clone().unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&out_dir).map_err(|e| fail("cannot create the output directory", e))?;
+    let ca_file = server
+        .write_ca_file(&out_dir)
+        .map_err(|e| fail("cannot write the CA file", e))?;
+    print_settings(&server, &args, &ca_file, json);
+
+    let mut received = server.subscribe();
+    let mut count = 0usize;
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            message = received.recv() => match message {
+                Ok(message) => {
+                    count += 1;
+                    let file = match &args.out {
+                        Some(dir) => Some(write_eml(dir, count, &message).map_err(|e| fail("cannot write the message", e))?),
+                        None => None,
+                    };
+                    print_message(&message, file.as_deref(), json);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => eprintln!("warning: {n} messages not shown (too many at once)"),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            },
+        }
+    }
+    server.shutdown().await;
+    Ok(())
+}
+
+fn print_settings(server: &DevServer, args: &DevServerArgs, ca_file: &Path, json: bool) {
+    let (starttls, ssl_tls) = match args.tls {
+        DevTlsArg::Starttls => ("true", "false"),
+        DevTlsArg::Implicit => ("false", "true"),
+        DevTlsArg::None => ("false", "false"),
+    };
+    let mut settings = vec![
+        ("MAIL_SERVER", "127.0.0.1".to_owned()),
+        ("MAIL_PORT", server.port().to_string()),
+        ("MAIL_STARTTLS", starttls.to_owned()),
+        ("MAIL_SSL_TLS", ssl_tls.to_owned()),
+        ("MAIL_CA_FILE", ca_file.display().to_string()),
+    ];
+    match &args.user {
+        Some(user) => {
+            settings.push(("MAIL_USERNAME", user.clone()));
+            settings.push(("MAIL_PASSWORD", "<the --password you gave>".to_owned()));
+        }
+        None => settings.push(("USE_CREDENTIALS", "false".to_owned())),
+    }
+    if json {
+        let map: serde_json::Map<_, _> = settings
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), json!(v)))
+            .collect();
+        println!(
+            "{}",
+            json!({"event": "listening", "port": server.port(), "settings": map})
+        );
+    } else {
+        println!(
+            "mailconf dev-server listening on 127.0.0.1:{} ({:?})",
+            server.port(),
+            server.tls()
+        );
+        println!("Point your application at it with:");
+        for (k, v) in &settings {
+            println!("  {k}={v}");
+        }
+        println!("Waiting for messages (Ctrl-C to stop)...");
+    }
+}
+
+fn print_message(message: &ReceivedMessage, file: Option<&Path>, json: bool) {
+    let subject = message.subject().unwrap_or_default();
+    if json {
+        let out = json!({
+            "event": "message", "mail_from": message.mail_from, "rcpt_to": message.rcpt_to,
+            "subject": subject, "auth_user": message.auth_user, "tls": message.tls,
+            "size": message.data.len(), "file": file.map(|f| f.display().to_string()),
+        });
+        println!("{out}");
+    } else {
+        println!(
+            "message from <{}> to {} subject {subject:?} ({} bytes{}){}",
+            message.mail_from,
+            message
+                .rcpt_to
+                .iter()
+                .map(|r| format!("<{r}>"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            message.data.len(),
+            if message.tls { ", TLS" } else { "" },
+            file.map(|f| format!(" saved to {}", f.display()))
+                .unwrap_or_default()
+        );
+    }
+}
+
+fn write_eml(
+    dir: &Path,
+    n: usize,
+    message: &ReceivedMessage,
+) -> std::io::Result<std::path::PathBuf> {
+    let path = dir.join(format!("{n:05}.eml"));
+    std::fs::write(&path, &message.data)?;
+    Ok(path)
+}

@@ -1,0 +1,46 @@
+//! `mailconf`: check SMTP settings, probe the server, send a test message, print templates, and
+//! run a local mail catcher.
+#![forbid(unsafe_code)]
+
+mod check;
+mod cli;
+mod dev_server;
+mod settings;
+mod template;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let sources = cli.common.sources();
+    let outcome = match cli.command {
+        Command::Check => check::run(&sources, cli.common.json),
+        Command::Template { format } => template::run(format),
+        Command::DevServer(args) => runtime().block_on(dev_server::run(args, cli.common.json)),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failed) => ExitCode::from(1),
+    }
+}
+
+/// A configuration or delivery failure, already reported to the user: exit status 1.
+#[derive(Debug)]
+pub struct Failed;
+
+fn runtime() -> tokio::runtime::Runtime {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The effective settings with their origins, secrets redacted: what `check` prints.
+
+use mailconf_core::{MailConfig, Origin, REDACTED, Sources};
+use mailconf_smtp::SmtpConfig;
+use serde::Serialize;
+
+/// One setting as loaded.
+#[derive(Debug, Serialize)]
+pub struct Setting {
+    pub key: String,
+    pub value: String,
+    pub origin: Option<Origin>,
+}
+
+/// Every setting that is set or has a default, in schema order.
+pub fn effective(sources: &Sources) -> Vec<Setting> {
+    let mut out = Vec::new();
+    for entry in SmtpConfig::schema().entries() {
+        let field = entry.field;
+        let found = std::iter::once(entry.key.clone())
+            .chain(field.aliases.iter().map(|a| (*a).to_owned()))
+            .chain(field.file_key(&entry.key))
+            .find_map(|k| sources.get(&k).map(|e| (k, e)));
+        let (value, origin) = match found {
+            Some((_, e)) if field.secret => (REDACTED.to_owned(), Some(e.origin().clone())),
+            Some((k, e)) if k != entry.key => (
+                format!("{} (as {k})", e.value().unwrap_or("?")),
+                Some(e.origin().clone()),
+            ),
+            Some((_, e)) => (
+                e.value().unwrap_or("?").to_owned(),
+                Some(e.origin().clone()),
+            ),
+            None => match field.default {
+                mailconf_core::DefaultValue::Text(t) => (t.to_owned(), Some(Origin::Default)),
+                _ => continue,
+            },
+        };
+        out.push(Setting {
+            key: entry.key,
+            value,
+            origin,
+        });
+    }
+    out
+}

@@ -1,0 +1,220 @@
+//! `mailconf check` and `mailconf template`, run as a real process.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const PASSWORD: &str = "Distinctive-Pa55word-7f3a";
+
+fn mailconf() -> Command {
+    let mut cmd = Command::cargo_bin("mailconf").unwrap();
+    cmd.env_clear();
+    cmd
+}
+
+fn good(cmd: &mut Command) -> &mut Command {
+    cmd.env("MAIL_USERNAME", "app@example.com")
+        .env("MAIL_PASSWORD", PASSWORD)
+        .env("MAIL_FROM", "app@example.com")
+        .env("MAIL_PORT", "587")
+        .env("MAIL_SERVER", "smtp.example.com")
+        .env("MAIL_STARTTLS", "true")
+        .env("MAIL_SSL_TLS", "false")
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn check_accepts_good_settings_and_shows_where_each_came_from() {
+    let out = good(&mut mailconf())
+        .env("VALIDATE_CERTS", "false")
+        .arg("check")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("Settings OK: smtp.example.com:587 with STARTTLS"),
+        "{text}"
+    );
+    assert!(
+        text.contains("MAIL_PASSWORD            = [redacted]  (environment)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("TIMEOUT                  = 60  (default)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 warning:\n  - VALIDATE_CERTS: certificate checks are off"),
+        "{text}"
+    );
+    assert!(!text.contains(PASSWORD));
+}
+
+#[test]
+fn check_reports_every_problem_with_exit_status_1() {
+    let out = good(&mut mailconf())
+        .env_remove("MAIL_STARTTLS")
+        .env("MAIL_TLS", "true")
+        .env("MAIL_PORT", "99999")
+        .env("MAIL_SSL_TLS", "true")
+        .arg("check")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.starts_with("3 problems in SmtpConfig:"), "{text}");
+    assert!(
+        text.contains("MAIL_PORT: the port is above 65535"),
+        "{text}"
+    );
+    assert!(
+        text.contains("MAIL_TLS: MAIL_TLS was renamed to MAIL_STARTTLS"),
+        "{text}"
+    );
+    assert!(
+        text.contains("MAIL_STARTTLS: required, but not set"),
+        "{text}"
+    );
+    assert!(!text.contains(PASSWORD));
+}
+
+#[test]
+fn check_json_has_a_stable_shape() {
+    let ok = good(&mut mailconf())
+        .args(["check", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(
+        v["endpoint"],
+        serde_json::json!({"host": "smtp.example.com", "port": 587, "security": "start_tls"})
+    );
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let password = v["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "MAIL_PASSWORD")
+        .unwrap();
+    assert_eq!(password["value"], "[redacted]");
+    assert_eq!(password["origin"]["source"], "env");
+
+    let bad = good(&mut mailconf())
+        .env("MAIL_PORT", "abc")
+        .args(["--json", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&bad.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    let e = &v["errors"][0];
+    for field in [
+        "key", "field", "code", "detail", "message", "hint", "origin", "input",
+    ] {
+        assert!(e.get(field).is_some(), "{field} missing in {e}");
+    }
+    assert_eq!(
+        (e["key"].as_str(), e["detail"].as_str(), e["input"].as_str()),
+        (Some("MAIL_PORT"), Some("invalid_port"), Some("abc"))
+    );
+    assert!(!String::from_utf8_lossy(&bad.stdout).contains(PASSWORD));
+}
+
+#[test]
+fn check_reads_an_env_file_that_the_environment_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.env");
+    std::fs::write(
+        &file,
+        format!("MAIL_PORT=465\nMAIL_PASSWORD='{PASSWORD}'\n"),
+    )
+    .unwrap();
+    let out = good(&mut mailconf())
+        .env_remove("MAIL_PASSWORD")
+        .args(["check", "--env-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the environment's MAIL_PORT=587 wins: {text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "MAIL_PASSWORD            = [redacted]  ({} line 2)",
+            file.display()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains(PASSWORD));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    assert_eq!(
+        mailconf().arg("frobnicate").output().unwrap().status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        mailconf()
+            .args(["template", "yaml"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn templates_are_well_formed() {
+    let env = stdout(&mailconf().args(["template", "env"]).output().unwrap());
+    assert!(env.contains("\nMAIL_FROM=\n"), "{env}");
+    assert!(
+        env.contains("# formerly MAIL_TLS") || env.contains("formerly MAIL_TLS"),
+        "{env}"
+    );
+    // Every uncommented line is KEY=value and parses as a .env file.
+    for line in env.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        assert!(
+            line.split_once('=')
+                .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_uppercase() || c == '_')),
+            "{line}"
+        );
+    }
+
+    let schema: Value = serde_json::from_slice(
+        &mailconf()
+            .args(["template", "json-schema"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(schema["type"], "object");
+    assert_eq!(schema["properties"]["MAIL_PORT"]["maximum"], 65535);
+    assert_eq!(schema["properties"]["MAIL_PASSWORD"]["writeOnly"], true);
+    assert_eq!(schema["properties"]["USE_CREDENTIALS"]["default"], true);
+    assert!(
+        schema["required"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("MAIL_FROM"))
+    );
+
+    let md = stdout(&mailconf().args(["template", "markdown"]).output().unwrap());
+    assert!(
+        md.starts_with("| Variable | Type | Default | Description |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `MAIL_FROM` | email address | **required** |"),
+        "{md}"
+    );
+}
