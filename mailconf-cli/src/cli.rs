@@ -50,6 +50,11 @@ pub enum Command {
     },
     /// Run a local SMTP server that catches every message (for development).
     DevServer(DevServerArgs),
+    /// Connect to the configured server without sending: DNS, TCP, TLS, greeting, EHLO,
+    /// STARTTLS, login and QUIT, each timed; on a TLS-mode mix-up, say what the port speaks.
+    Probe(crate::probe::ProbeArgs),
+    /// Send one test message through the configured server and print its reply.
+    SendTest(crate::send_test::SendTestArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -5,6 +5,8 @@
 mod check;
 mod cli;
 mod dev_server;
+mod probe;
+mod send_test;
 mod settings;
 mod template;
 
@@ -21,6 +23,10 @@ fn main() -> ExitCode {
         Command::Check => check::run(&sources, cli.common.json),
         Command::Template { format } => template::run(format),
         Command::DevServer(args) => runtime().block_on(dev_server::run(args, cli.common.json)),
+        Command::Probe(args) => runtime().block_on(probe::run(&sources, cli.common.json, args)),
+        Command::SendTest(args) => {
+            runtime().block_on(send_test::run(&sources, cli.common.json, args))
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 
 mod config;
 mod connection;
+pub mod diagnose;
 mod mailer;
 mod rate;
 mod rules;

@@ -16,7 +16,7 @@ use super::error::Stage;
 use super::failure::{Failure, Progress};
 
 /// PLAIN first: one round trip, and what nearly every server offers.
-const MECHANISMS: &[Mechanism] = &[Mechanism::Plain, Mechanism::Login];
+pub(crate) const MECHANISMS: &[Mechanism] = &[Mechanism::Plain, Mechanism::Login];
 
 /// How the connection is protected, with the TLS parameters where TLS is used.
 pub(super) enum Mode {
@@ -84,15 +84,7 @@ impl Connector {
     }
 
     async fn resolve(&self) -> Result<Vec<SocketAddr>, Failure> {
-        let target = (self.host.as_str(), self.port);
-        let addrs: Vec<SocketAddr> = tokio::net::lookup_host(target)
-            .await
-            .map_err(|e| Failure::dns(format!("cannot resolve {}: {e}", self.host)))?
-            .collect();
-        if addrs.is_empty() {
-            return Err(Failure::dns(format!("{} has no address", self.host)));
-        }
-        Ok(addrs)
+        resolve(&self.host, self.port).await
     }
 
     async fn open_plain(
@@ -100,32 +92,50 @@ impl Connector {
         addrs: &[SocketAddr],
         progress: &mut Progress,
     ) -> Result<AsyncSmtpConnection, Failure> {
-        let mut last_error = None;
-        let mut tcp = None;
-        for addr in addrs {
-            match TcpStream::connect(addr).await {
-                Ok(stream) => {
-                    tcp = Some(stream);
-                    break;
-                }
-                Err(e) => last_error = Some((*addr, e)),
-            }
-        }
-        let tcp = match (tcp, last_error) {
-            (Some(tcp), _) => tcp,
-            (None, Some((addr, e))) => {
-                let detail = format!("cannot connect to {addr}: {e}");
-                return Err(Failure::io(Stage::Connect, &e, detail));
-            }
-            (None, None) => return Err(Failure::dns(format!("{} has no address", self.host))),
-        };
+        let (tcp, _) = tcp_connect(addrs).await?;
         // SMTP is lock-step request/reply; Nagle would only add latency.
         let _ = tcp.set_nodelay(true);
         progress.tcp_connected = true;
+        // lettre reads the greeting and does EHLO in one call. The greeting's first byte tells
+        // a server that never speaks first (an implicit-TLS port) from one that greets and then
+        // stalls, so a timeout's hint does not blame the TLS mode for the latter.
+        if tcp.peek(&mut [0u8; 1]).await.is_ok_and(|n| n > 0) {
+            progress.greeted = true;
+        }
         let conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
             .await
             .map_err(|e| Failure::smtp(Stage::Connect, &e))?;
         progress.greeted = true;
         Ok(conn)
+    }
+}
+
+/// The addresses of `host`; a name without any is an error too.
+pub(crate) async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Failure> {
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| Failure::dns(format!("cannot resolve {host}: {e}")))?
+        .collect();
+    if addrs.is_empty() {
+        return Err(Failure::dns(format!("{host} has no address")));
+    }
+    Ok(addrs)
+}
+
+/// A TCP connection to the first of `addrs` that accepts; otherwise the last one's error.
+pub(crate) async fn tcp_connect(addrs: &[SocketAddr]) -> Result<(TcpStream, SocketAddr), Failure> {
+    let mut last_error = None;
+    for addr in addrs {
+        match TcpStream::connect(addr).await {
+            Ok(stream) => return Ok((stream, *addr)),
+            Err(e) => last_error = Some((*addr, e)),
+        }
+    }
+    match last_error {
+        Some((addr, e)) => {
+            let detail = format!("cannot connect to {addr}: {e}");
+            Err(Failure::io(Stage::Connect, &e, detail))
+        }
+        None => Err(Failure::dns("no address to connect to".to_owned())),
     }
 }

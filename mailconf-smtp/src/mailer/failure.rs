@@ -48,7 +48,7 @@ pub(super) enum Cause {
 }
 
 #[derive(Debug)]
-pub(super) struct Failure {
+pub(crate) struct Failure {
     pub(super) stage: Stage,
     pub(super) cause: Cause,
     pub(super) code: Option<u16>,
@@ -61,7 +61,7 @@ pub(super) struct Failure {
 
 impl Failure {
     /// An error returned by lettre at `stage`.
-    pub(super) fn smtp(stage: Stage, err: &SmtpError) -> Failure {
+    pub(crate) fn smtp(stage: Stage, err: &SmtpError) -> Failure {
         let code = err.status().map(u16::from);
         let io_kind = io_kind(err);
         let (cause, retryable, permanent) = if let Some(code) = code {
@@ -124,7 +124,7 @@ impl Failure {
     }
 
     /// An I/O error of our own TCP connect.
-    pub(super) fn io(stage: Stage, err: &io::Error, detail: String) -> Failure {
+    pub(crate) fn io(stage: Stage, err: &io::Error, detail: String) -> Failure {
         Failure {
             stage,
             cause: Cause::Io(err.kind()),
@@ -137,7 +137,7 @@ impl Failure {
     }
 
     /// The host name could not be resolved.
-    pub(super) fn dns(detail: String) -> Failure {
+    pub(crate) fn dns(detail: String) -> Failure {
         Failure {
             stage: Stage::Connect,
             cause: Cause::Dns,
@@ -177,7 +177,7 @@ impl Failure {
     }
 
     /// The final error, after `attempts` attempts.
-    pub(super) fn into_error(
+    pub(crate) fn into_error(
         self,
         attempts: u32,
         context: &Context,

@@ -11,18 +11,18 @@ use crate::Security;
 
 /// What the hints need to know about the settings.
 #[derive(Debug, Clone)]
-pub(super) struct Context {
-    pub(super) host: Host,
-    pub(super) port: u16,
-    pub(super) security: Security,
-    pub(super) timeout: Duration,
-    pub(super) validate_certs: bool,
-    pub(super) ca_file: bool,
+pub(crate) struct Context {
+    pub(crate) host: Host,
+    pub(crate) port: u16,
+    pub(crate) security: Security,
+    pub(crate) timeout: Duration,
+    pub(crate) validate_certs: bool,
+    pub(crate) ca_file: bool,
 }
 
 impl Context {
     /// `host:port`, with brackets around an IPv6 address.
-    pub(super) fn server(&self) -> String {
+    pub(crate) fn server(&self) -> String {
         match &self.host {
             Host::Ipv6(ip) => format!("[{ip}]:{}", self.port),
             host => format!("{host}:{}", self.port),
@@ -57,6 +57,9 @@ fn timeout(failure: &Failure, cx: &Context) -> String {
         ),
         (Stage::Connect, _) if progress.tcp_connected && !progress.greeted => format!(
             "connected to {server}, but the server sent no greeting within {limit:?}: port {port} probably expects TLS from the first byte (implicit TLS, usually port 465); set {IMPLICIT_FIX}, or use the STARTTLS port (usually 587)"
+        ),
+        (Stage::Connect, _) if progress.greeted => format!(
+            "{server} greeted but did not answer EHLO within {limit:?}: the server may be overloaded or something between us interferes; TIMEOUT raises the limit"
         ),
         (Stage::Connect, _) => format!(
             "no connection to {server} within {limit:?}: check MAIL_SERVER and MAIL_PORT, and that no firewall drops outgoing connections to port {port}"

@@ -21,7 +21,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, RateLimiter};
 use lettre::Message;
 use lettre::transport::smtp::authentication::Credentials as LettreCredentials;
 use lettre::transport::smtp::extension::ClientId;
@@ -32,9 +32,15 @@ pub use compose::Recipient;
 pub use error::{ComposeError, MailerError, SendError, Stage};
 pub use report::SendReport;
 
-use crate::{SmtpSettings, security::Security};
+// Shared with `crate::diagnose`, so a probe classifies errors, builds TLS and logs in exactly
+// as a send does.
+pub(crate) use connect::{MECHANISMS, resolve, tcp_connect};
+pub(crate) use failure::Failure;
+pub(crate) use hint::Context;
+pub(crate) use tls::parameters as tls_parameters;
+
+use crate::{RateLimit, SmtpSettings, security::Security};
 use connect::{Connector, Mode};
-use hint::Context;
 use pool::Pool;
 
 /// Sends mail through one SMTP server, with a small pool of authenticated connections, a rate
@@ -126,7 +132,7 @@ impl Mailer {
         };
         let limiter = settings
             .rate_limit()
-            .and_then(|limit| Quota::with_period(limit.interval()))
+            .and_then(RateLimit::quota)
             .map(RateLimiter::direct);
         Ok(Mailer {
             inner: Arc::new(Inner {
@@ -178,7 +184,7 @@ impl fmt::Debug for Mailer {
     }
 }
 
-fn client_id(host: Host) -> ClientId {
+pub(crate) fn client_id(host: Host) -> ClientId {
     match host {
         Host::Domain(name) => ClientId::Domain(name),
         Host::Ipv4(ip) => ClientId::Ipv4(ip),

@@ -8,7 +8,7 @@ use crate::TlsOptions;
 
 /// Parameters for a server reached as `host`: its name is what the certificate must match
 /// (and the SNI), so an IP address works only with a certificate listing that IP.
-pub(super) fn parameters(host: &Host, options: &TlsOptions) -> Result<TlsParameters, MailerError> {
+pub(crate) fn parameters(host: &Host, options: &TlsOptions) -> Result<TlsParameters, MailerError> {
     let mut builder = TlsParameters::builder(host.to_string());
     if let Some(path) = &options.ca_file {
         let ca_error = |reason: String| MailerError::CaFile {

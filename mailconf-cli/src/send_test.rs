@@ -1,0 +1,144 @@
+//! `mailconf send-test`: one message through the `Mailer` the settings build, exactly as an
+//! application would send it.
+
+use clap::Args;
+use mailconf_core::{FromValue, MailConfig, Mailbox, Sources};
+use mailconf_smtp::{ComposeError, Mailer, Recipient, SendError, SmtpConfig, SmtpSettings, Stage};
+use serde_json::json;
+
+use crate::{Failed, check};
+
+/// Options of `mailconf send-test`.
+#[derive(Debug, Args)]
+pub struct SendTestArgs {
+    /// The recipient: an address, or `Name <address>`.
+    #[arg(long, value_name = "ADDR", value_parser = parse_recipient)]
+    pub to: Mailbox,
+    /// The subject.
+    #[arg(long, value_name = "S", default_value = "mailconf test message", value_parser = parse_subject)]
+    pub subject: String,
+}
+
+fn parse_recipient(raw: &str) -> Result<Mailbox, String> {
+    Mailbox::from_value(raw).map_err(|e| e.to_string())
+}
+
+/// A line break in the subject would end up in the message header.
+fn parse_subject(raw: &str) -> Result<String, String> {
+    if raw.chars().any(char::is_control) {
+        Err("the subject must not contain line breaks or other control characters".to_owned())
+    } else {
+        Ok(raw.to_owned())
+    }
+}
+
+pub async fn run(sources: &Sources, json: bool, args: SendTestArgs) -> Result<(), Failed> {
+    let Ok(config) = SmtpConfig::load(sources) else {
+        return check::run(sources, json).and(Err(Failed));
+    };
+    let endpoint = config.endpoint();
+    let server = format!("{}:{}", endpoint.host, endpoint.port);
+    let fail = |what: &str, reason: String| {
+        if json {
+            println!(
+                "{:#}",
+                json!({"ok": false, "stage": "setup", "server": server, "message": format!("{what}: {reason}")})
+            );
+        } else {
+            println!("Not sent: {what}: {reason}");
+        }
+        Failed
+    };
+    let mailer =
+        Mailer::new(&config).map_err(|e| fail("cannot set up the mailer", e.to_string()))?;
+    let body = format!(
+        "This is a test message from `mailconf send-test`, sent to check the SMTP settings.\n\nServer: {server} ({})\nSender: {}\n",
+        endpoint.security,
+        config.sender()
+    );
+    let message = (&args.to).into_mailbox().and_then(|to| {
+        mailer
+            .message()
+            .to(to)
+            .subject(&args.subject)
+            .body(body)
+            .map_err(ComposeError::from)
+    });
+    let message = message.map_err(|e| fail("cannot compose the message", e.to_string()))?;
+
+    let outcome = mailer.send(message).await;
+    mailer.close_idle().await;
+    match outcome {
+        Ok(report) if report.is_suppressed() => {
+            let reason = "SUPPRESS_SEND is on, so the message was recorded, not sent; unset it to test delivery".to_owned();
+            Err(fail("nothing was sent", reason))
+        }
+        Ok(report) => {
+            let message_id = report.message_id().unwrap_or("(none)");
+            if json {
+                let out = json!({
+                    "ok": true, "server": server, "to": args.to.to_string(),
+                    "code": report.code(), "reply": report.reply(),
+                    "message_id": report.message_id(), "attempts": report.attempts(),
+                });
+                println!("{out:#}");
+            } else {
+                println!(
+                    "Sent to {} through {server} ({})",
+                    args.to, endpoint.security
+                );
+                println!("  server reply: {} {}", report.code(), report.reply());
+                println!("  Message-ID: {message_id}");
+            }
+            Ok(())
+        }
+        Err(error) => {
+            print_failure(&error, json);
+            Err(Failed)
+        }
+    }
+}
+
+fn print_failure(error: &SendError, json: bool) {
+    if json {
+        let out = json!({
+            "ok": false, "server": error.server(), "stage": stage_name(error.stage()),
+            "code": error.code(), "message": error.message(), "hint": error.hint(),
+            "attempts": error.attempts(), "timed_out": error.is_timeout(),
+            "permanent": error.is_permanent(),
+        });
+        println!("{out:#}");
+        return;
+    }
+    let how = if error.is_timeout() {
+        "timed out"
+    } else {
+        "failed"
+    };
+    println!(
+        "Not sent: the {} stage {how} with {}",
+        error.stage(),
+        error.server()
+    );
+    if let Some(code) = error.code() {
+        println!("  reply code: {code}");
+    }
+    println!("  message: {}", error.message());
+    if let Some(hint) = error.hint() {
+        println!("  hint: {hint}");
+    }
+}
+
+/// A stable name for programs; `Stage`'s `Display` is for people.
+fn stage_name(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Setup => "setup",
+        Stage::Connect => "connect",
+        Stage::Tls => "tls",
+        Stage::Auth => "auth",
+        Stage::MailFrom => "mail_from",
+        Stage::Rcpt => "rcpt",
+        Stage::Data => "data",
+        _ => "other",
+    }
+}

@@ -1,0 +1,192 @@
+//! `mailconf send-test` as a real process: the message must arrive at the server the test
+//! started (the dev server, aiosmtpd), and a refused login must fail at the auth stage.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode};
+use serde_json::Value;
+
+const LOGIN: &str = "sender@example.com";
+const SECRET: &str = "SendTest-Pa55word-90be";
+
+/// `mailconf send-test ARGS` with the settings of a TLS server on 127.0.0.1:`port`.
+fn send_test(port: u16, implicit: bool, ca: &Path, password: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mailconf"))
+        .env_clear()
+        .env("MAIL_SERVER", "127.0.0.1")
+        .env("MAIL_PORT", port.to_string())
+        .env("MAIL_STARTTLS", (!implicit).to_string())
+        .env("MAIL_SSL_TLS", implicit.to_string())
+        .env("MAIL_USERNAME", LOGIN)
+        .env("MAIL_PASSWORD", password)
+        .env("MAIL_FROM", LOGIN)
+        .env("MAIL_FROM_NAME", "Send Test")
+        .env("MAIL_CA_FILE", ca)
+        .env("TIMEOUT", "10s")
+        .arg("send-test")
+        .args(args)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn dev_server_receives_the_test_message() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime
+        .block_on(
+            DevServer::builder()
+                .tls(DevTls::StartTls)
+                .user(LOGIN, SECRET)
+                .start(),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = server.write_ca_file(dir.path()).unwrap();
+
+    let out = send_test(
+        server.port(),
+        false,
+        &ca,
+        SECRET,
+        &[
+            "--to",
+            "Zoë <zoe@example.org>",
+            "--subject",
+            "Hello from send-test",
+        ],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("Sent to "), "{text}");
+    assert!(text.contains("server reply: 250 "), "{text}");
+
+    let received = runtime.block_on(server.wait_for_messages(1, Duration::from_secs(10)));
+    assert_eq!(received.len(), 1, "{text}");
+    let message = &received[0];
+    assert_eq!(message.mail_from, LOGIN);
+    assert_eq!(message.rcpt_to, ["zoe@example.org"]);
+    assert_eq!(message.subject().as_deref(), Some("Hello from send-test"));
+    assert_eq!(message.auth_user.as_deref(), Some(LOGIN));
+    assert!(message.tls);
+    let id = message.header("Message-ID").unwrap();
+    assert!(
+        text.contains(&format!("Message-ID: {id}")),
+        "{id} in {text}"
+    );
+
+    let json = send_test(
+        server.port(),
+        false,
+        &ca,
+        SECRET,
+        &["--json", "--to", "x@example.org"],
+    );
+    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        (v["ok"].as_bool(), v["code"].as_u64()),
+        (Some(true), Some(250)),
+        "{v:#}"
+    );
+    assert!(
+        v["message_id"].as_str().unwrap().ends_with("@example.com>"),
+        "{v:#}"
+    );
+    let received = runtime.block_on(server.wait_for_messages(2, Duration::from_secs(10)));
+    assert_eq!(
+        received[1].subject().as_deref(),
+        Some("mailconf test message")
+    );
+}
+
+#[test]
+fn a_refused_login_fails_at_the_auth_stage() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime
+        .block_on(
+            DevServer::builder()
+                .tls(DevTls::Implicit)
+                .user(LOGIN, SECRET)
+                .start(),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = server.write_ca_file(dir.path()).unwrap();
+    let wrong = "Wrong-Pa55word-17aa";
+
+    let out = send_test(
+        server.port(),
+        true,
+        &ca,
+        wrong,
+        &["--json", "--to", "x@example.org"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["stage"].as_str(), v["code"].as_u64()),
+        (Some("auth"), Some(535)),
+        "{v:#}"
+    );
+    assert!(
+        v["hint"].as_str().unwrap().contains("app password"),
+        "{v:#}"
+    );
+
+    let out = send_test(server.port(), true, &ca, wrong, &["--to", "x@example.org"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("the login (AUTH) stage failed"), "{text}");
+    assert!(text.contains("reply code: 535"), "{text}");
+    assert!(!text.contains(wrong), "{text}");
+    assert!(server.messages().is_empty());
+}
+
+#[test]
+fn a_bad_recipient_or_subject_is_a_usage_error() {
+    let ca = Path::new("/nonexistent");
+    for args in [
+        &["--to", "not an address"][..],
+        &["--to", "a@example.org", "--subject", "two\nlines"],
+        &[],
+    ] {
+        let out = send_test(1, false, ca, SECRET, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+    }
+}
+
+#[test]
+fn aiosmtpd_receives_the_test_message_in_both_modes() {
+    for (mode, implicit) in [(Mode::StartTls, false), (Mode::Implicit, true)] {
+        let Some(server) = Aiosmtpd::start(mode, LOGIN, SECRET) else {
+            return;
+        };
+        let out = send_test(
+            server.port(),
+            implicit,
+            server.ca_file(),
+            SECRET,
+            &["--to", "rcpt@example.org", "--subject", "aiosmtpd check"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{mode:?}: {}", stdout(&out));
+        let received = server
+            .next_message(Duration::from_secs(10))
+            .expect("aiosmtpd received the message");
+        assert_eq!(received.rcpt_tos, ["rcpt@example.org"]);
+        assert_eq!(received.auth_user.as_deref(), Some(LOGIN));
+        assert!(received.tls);
+        assert!(
+            received.data.contains("Subject: aiosmtpd check"),
+            "{}",
+            received.data
+        );
+    }
+}

@@ -1,0 +1,456 @@
+//! The steps of a probe: one name lookup, then one attempt per TLS mode tried.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use lettre::transport::smtp::Error as SmtpError;
+use lettre::transport::smtp::authentication::Credentials as LettreCredentials;
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::Ehlo;
+use lettre::transport::smtp::extension::{ClientId, Extension};
+use lettre::transport::smtp::response::Response;
+use mailconf_core::Secret;
+use tokio::io::AsyncReadExt;
+use tokio::time::{Instant, timeout};
+
+use super::ehlo::{self, Greeting, ServerReport};
+use super::stream::ProbeStream;
+use super::{Step, StepName, Target, millis};
+use crate::mailer::{
+    Context, Failure, MECHANISMS, client_id, resolve, tcp_connect, tls_parameters,
+};
+use crate::{Security, Stage};
+
+/// How one attempt ended, as far as choosing the next one goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// The server spoke SMTP in this mode: implicit TLS, plain text with STARTTLS, or plain
+    /// text without it (`None`: plain text, but EHLO did not tell about STARTTLS).
+    Spoke(Option<Security>),
+    /// No SMTP in this mode: the other mode may work.
+    Silent(Silence),
+    /// Stopped by something another mode cannot fix (no TCP connection, unusable TLS settings).
+    Stopped,
+}
+
+const NO_STARTTLS: &str = "mailconf never falls back to plain text: use the server's STARTTLS port (usually 587) or its implicit-TLS port (usually 465)";
+
+/// Why an attempt heard no SMTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Silence {
+    /// Nothing came within the step's timeout.
+    TimedOut,
+    /// The server closed the connection, refused the handshake, or sent something else.
+    Refused,
+}
+
+/// Why a step failed, as far as the attempt's next move goes (the text is in the step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepError {
+    TimedOut,
+    Failed,
+}
+
+/// Classifies, redacts and hints errors exactly as a send would.
+struct Classifier<'a> {
+    cx: Context,
+    password: Option<&'a Secret<String>>,
+}
+
+impl Classifier<'_> {
+    fn classify(&self, failure: Failure) -> Fail {
+        let error = failure.into_error(1, &self.cx, self.password);
+        Fail {
+            detail: error.message().to_owned(),
+            code: error.code(),
+            hint: error.hint().map(str::to_owned),
+        }
+    }
+
+    fn smtp(&self, stage: Stage, err: &SmtpError) -> Fail {
+        self.classify(Failure::smtp(stage, err))
+    }
+}
+
+/// A failed step, before it is recorded.
+struct Fail {
+    detail: String,
+    code: Option<u16>,
+    hint: Option<String>,
+}
+
+impl Fail {
+    fn new(detail: impl Into<String>) -> Fail {
+        Fail {
+            detail: detail.into(),
+            code: None,
+            hint: None,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Fail {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// The state of one probe: the steps so far and what the server said.
+pub(super) struct Run<'a> {
+    target: &'a Target,
+    limit: Duration,
+    hello: ClientId,
+    tls: Result<TlsParameters, String>,
+    credentials: Option<LettreCredentials>,
+    password: Option<&'a Secret<String>>,
+    steps: Vec<Step>,
+    server: Option<ServerReport>,
+}
+
+impl<'a> Run<'a> {
+    pub(super) fn new(target: &'a Target, limit: Duration) -> Run<'a> {
+        let credentials = target.credentials.as_ref();
+        Run {
+            target,
+            limit,
+            hello: target
+                .hello_name
+                .clone()
+                .map_or_else(ClientId::default, client_id),
+            tls: tls_parameters(&target.host, &target.tls).map_err(|e| e.to_string()),
+            credentials: credentials.map(|c| {
+                LettreCredentials::new(c.username.clone(), c.password.expose_secret().clone())
+            }),
+            password: credentials.map(|c| &c.password),
+            steps: Vec::new(),
+            server: None,
+        }
+    }
+
+    pub(super) fn finish(self) -> (Vec<Step>, Option<ServerReport>) {
+        (self.steps, self.server)
+    }
+
+    /// Runs `work` under the step timeout and records it with its detail text.
+    async fn step<T>(
+        &mut self,
+        name: StepName,
+        mode: Security,
+        work: impl Future<Output = Result<(T, String), Fail>>,
+    ) -> Result<T, StepError> {
+        let started = Instant::now();
+        let result = timeout(self.limit, work).await;
+        let elapsed = millis(started.elapsed());
+        let (ok, detail, code, hint, out) = match result {
+            Ok(Ok((value, detail))) => (true, detail, None, None, Ok(value)),
+            Ok(Err(fail)) => (
+                false,
+                fail.detail,
+                fail.code,
+                fail.hint,
+                Err(StepError::Failed),
+            ),
+            Err(_) => (
+                false,
+                timed_out(name, self.limit),
+                None,
+                None,
+                Err(StepError::TimedOut),
+            ),
+        };
+        self.steps.push(Step {
+            name,
+            mode,
+            ok,
+            millis: elapsed,
+            detail,
+            code,
+            hint,
+        });
+        out
+    }
+
+    /// Records a step that failed before it could start.
+    async fn refuse(&mut self, name: StepName, mode: Security, fail: Fail) {
+        let _ = self.step::<()>(name, mode, async { Err(fail) }).await;
+    }
+
+    /// The hint context of an attempt in `mode`.
+    fn context(&self, mode: Security) -> Context {
+        Context {
+            host: self.target.host.clone(),
+            port: self.target.port.get(),
+            security: mode,
+            timeout: self.limit,
+            validate_certs: self.target.tls.validate_certs,
+            ca_file: self.target.tls.ca_file.is_some(),
+        }
+    }
+
+    /// Turns errors of an attempt in `mode` into recorded failures; owned, so that a step's
+    /// work can use it while the run records the step.
+    fn classifier(&self, mode: Security) -> Classifier<'a> {
+        Classifier {
+            cx: self.context(mode),
+            password: self.password,
+        }
+    }
+
+    pub(super) async fn resolve(&mut self) -> Option<Vec<SocketAddr>> {
+        let host = self.target.host.to_string();
+        let port = self.target.port.get();
+        let mode = self.target.security.unwrap_or(Security::ImplicitTls);
+        let classifier = self.classifier(mode);
+        let literal = self.target.host.ip().is_some();
+        let lookup = async {
+            let addrs = resolve(&host, port)
+                .await
+                .map_err(|f| classifier.classify(f))?;
+            let detail = if literal {
+                format!("{host} (an address, nothing to resolve)")
+            } else {
+                let list: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+                format!("{host} is {}", list.join(", "))
+            };
+            Ok((addrs, detail))
+        };
+        self.step(StepName::Dns, mode, lookup).await.ok()
+    }
+
+    /// One session in `mode`: TCP, TLS (implicit), greeting, EHLO, STARTTLS (plain text),
+    /// login, QUIT. `Security::None` stays in plain text as a send would.
+    pub(super) async fn attempt(&mut self, addrs: &[SocketAddr], mode: Security) -> Outcome {
+        let classifier = self.classifier(mode);
+        let port = self.target.port.get();
+        let needs_tls = mode != Security::None;
+        let tls = match (&self.tls, needs_tls) {
+            (Ok(tls), _) => Some(tls.clone()),
+            (Err(_), false) => None,
+            (Err(reason), true) => {
+                let fail = Fail::new(reason.clone())
+                    .hint("fix MAIL_CA_FILE (a readable PEM file with the CA certificate)");
+                let name = if mode == Security::ImplicitTls {
+                    StepName::Tls
+                } else {
+                    StepName::StartTls
+                };
+                self.refuse(name, mode, fail).await;
+                return Outcome::Stopped;
+            }
+        };
+        let connect = async {
+            match tcp_connect(addrs).await {
+                Ok((tcp, addr)) => Ok((tcp, format!("connected to {addr}"))),
+                Err(failure) => Err(classifier.classify(failure)),
+            }
+        };
+        let Ok(tcp) = self.step(StepName::Tcp, mode, connect).await else {
+            return Outcome::Stopped;
+        };
+        let mut stream = ProbeStream::new(tcp);
+
+        if let (Security::ImplicitTls, Some(tls)) = (mode, &tls) {
+            let handshake = async {
+                match stream.handshake(tls.clone()).await {
+                    Ok(()) => Ok(((), "TLS established".to_owned())),
+                    Err(e) => Err(classifier.smtp(Stage::Tls, &e)),
+                }
+            };
+            match self.step(StepName::Tls, mode, handshake).await {
+                Ok(()) => {}
+                Err(StepError::TimedOut) => return Outcome::Silent(Silence::TimedOut),
+                Err(StepError::Failed) if self.last_failure_speaks_tls() => {
+                    return Outcome::Spoke(Some(mode));
+                }
+                Err(StepError::Failed) => return Outcome::Silent(Silence::Refused),
+            }
+        }
+
+        let greeting = match self
+            .step(StepName::Greeting, mode, read_greeting(&mut stream))
+            .await
+        {
+            Ok(greeting) => greeting,
+            Err(StepError::TimedOut) => return Outcome::Silent(Silence::TimedOut),
+            Err(StepError::Failed) if self.steps.last().is_some_and(|s| s.code.is_some()) => {
+                // A negative greeting (554...) is SMTP in this mode, just unwelcoming.
+                return Outcome::Spoke(plain_unknown(mode));
+            }
+            Err(StepError::Failed) => return Outcome::Silent(Silence::Refused),
+        };
+        let mut server = ServerReport::new(&greeting.1);
+        stream.replay(greeting.0);
+
+        let hello = self.hello.clone();
+        let mut encrypted = mode == Security::ImplicitTls;
+        // lettre sends its own EHLO and keeps only what it acts on; a second one gives the
+        // whole list (SIZE, PIPELINING...).
+        let ehlo = async {
+            let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(stream), &hello)
+                .await
+                .map_err(|e| classifier.smtp(Stage::Connect, &e))?;
+            let reply = conn
+                .command(Ehlo::new(hello.clone()))
+                .await
+                .map_err(|e| classifier.smtp(Stage::Connect, &e))?;
+            server.ehlo(&reply, encrypted);
+            let detail = format!("{} offers: {}", server.name, server.summary());
+            Ok((conn, detail))
+        };
+        let ehlo = self.step(StepName::Ehlo, mode, ehlo).await;
+        self.server = Some(server.clone());
+        let Ok(mut conn) = ehlo else {
+            return Outcome::Spoke(plain_unknown(mode));
+        };
+        let spoken = match mode {
+            Security::ImplicitTls => Security::ImplicitTls,
+            _ if server.starttls => Security::StartTls,
+            _ => Security::None,
+        };
+
+        if let (Security::StartTls, Some(tls)) = (mode, tls) {
+            if !conn.server_info().supports_feature(Extension::StartTls) {
+                let detail = format!("the server on port {port} does not offer STARTTLS");
+                self.refuse(
+                    StepName::StartTls,
+                    mode,
+                    Fail::new(detail).hint(NO_STARTTLS),
+                )
+                .await;
+                return Outcome::Spoke(Some(spoken));
+            }
+            let starttls = async {
+                conn.starttls(tls, &hello)
+                    .await
+                    .map_err(|e| classifier.smtp(Stage::Tls, &e))?;
+                let reply = conn
+                    .command(Ehlo::new(hello.clone()))
+                    .await
+                    .map_err(|e| classifier.smtp(Stage::Tls, &e))?;
+                server.ehlo(&reply, true);
+                Ok((
+                    (),
+                    format!("TLS established; EHLO again: {}", server.summary()),
+                ))
+            };
+            if self.step(StepName::StartTls, mode, starttls).await.is_err() {
+                return Outcome::Spoke(Some(spoken));
+            }
+            encrypted = true;
+            self.server = Some(server);
+        }
+
+        self.login(&mut conn, mode, encrypted).await;
+        let quit = async {
+            match conn.quit().await {
+                Ok(reply) => Ok(((), reply_text(&reply))),
+                Err(e) => Err(classifier.smtp(Stage::Connect, &e)),
+            }
+        };
+        let _ = self.step(StepName::Quit, mode, quit).await;
+        Outcome::Spoke(Some(spoken))
+    }
+
+    async fn login(&mut self, conn: &mut AsyncSmtpConnection, mode: Security, encrypted: bool) {
+        let Some(credentials) = self.credentials.clone() else {
+            return;
+        };
+        let user = self
+            .target
+            .credentials
+            .as_ref()
+            .map(|c| c.username.clone())
+            .unwrap_or_default();
+        if !encrypted && !self.target.plaintext_login {
+            let fail = Fail::new("not attempted: the password would travel unencrypted")
+                .hint("use STARTTLS or implicit TLS, which the server's TLS port offers");
+            self.refuse(StepName::Login, mode, fail).await;
+            return;
+        }
+        let classifier = self.classifier(mode);
+        let mechanism = conn.server_info().get_auth_mechanism(MECHANISMS);
+        let login = async {
+            match conn.auth(MECHANISMS, &credentials).await {
+                Ok(_) => {
+                    let how = mechanism.map(|m| format!(" with {m}")).unwrap_or_default();
+                    Ok(((), format!("logged in as {user}{how}")))
+                }
+                Err(e) => Err(classifier.smtp(Stage::Auth, &e)),
+            }
+        };
+        let _ = self.step(StepName::Login, mode, login).await;
+    }
+
+    /// A failed handshake that got as far as a certificate or an alert came from a TLS server:
+    /// the mode is right and the problem is the certificate or the TLS settings.
+    fn last_failure_speaks_tls(&self) -> bool {
+        self.steps.last().is_some_and(|s| {
+            let detail = s.detail.to_ascii_lowercase();
+            detail.contains("certificate") || detail.contains("alert")
+        })
+    }
+}
+
+fn timed_out(name: StepName, limit: Duration) -> String {
+    match name {
+        StepName::Dns => format!("the name was not resolved within {limit:?}"),
+        StepName::Tcp => format!(
+            "no TCP connection within {limit:?}: nothing answered (a firewall may drop the packets)"
+        ),
+        StepName::Tls => format!("the TLS handshake did not finish within {limit:?}"),
+        StepName::Greeting => format!(
+            "no greeting within {limit:?}: the server accepted the connection but sent nothing"
+        ),
+        _ => format!("no answer within {limit:?}"),
+    }
+}
+
+/// Plain text whose STARTTLS support is unknown, or implicit TLS.
+fn plain_unknown(mode: Security) -> Option<Security> {
+    (mode == Security::ImplicitTls).then_some(mode)
+}
+
+/// Reads the greeting, keeping the bytes for lettre.
+async fn read_greeting(stream: &mut ProbeStream) -> Result<((Vec<u8>, Response), String), Fail> {
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 1024];
+    loop {
+        let n = stream
+            .read(&mut chunk)
+            .await
+            .map_err(|e| Fail::new(format!("the connection failed before a greeting: {e}")))?;
+        if n == 0 {
+            return Err(Fail::new(
+                "the server closed the connection without a greeting",
+            ));
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        match ehlo::greeting(&bytes) {
+            Greeting::Partial => {}
+            Greeting::NotSmtp => {
+                return Err(Fail::new(
+                    "the server answered, but not with an SMTP greeting",
+                ));
+            }
+            Greeting::Complete(reply) if reply.is_positive() => {
+                let text = reply_text(&reply);
+                return Ok(((bytes, reply), text));
+            }
+            Greeting::Complete(reply) => {
+                return Err(Fail {
+                    detail: format!("the server refused the session: {}", reply_text(&reply)),
+                    code: Some(u16::from(reply.code())),
+                    hint: Some(
+                        "the server may be limiting connections or blocking this address"
+                            .to_owned(),
+                    ),
+                });
+            }
+        }
+    }
+}
+
+fn reply_text(reply: &Response) -> String {
+    let lines: Vec<&str> = reply.message().collect();
+    format!("{} {}", reply.code(), lines.join(" "))
+}
