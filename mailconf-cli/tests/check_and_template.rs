@@ -208,6 +208,25 @@ fn templates_are_well_formed() {
             .contains(&Value::from("MAIL_FROM"))
     );
 
+    // A good settings object, as a form would post it, satisfies the schema's constraints
+    // (every one this schema uses: types, required keys, no unknown keys, port range).
+    let good = serde_json::json!({
+        "MAIL_USERNAME": "app@example.com", "MAIL_PASSWORD": "x", "MAIL_FROM": "app@example.com",
+        "MAIL_PORT": 587, "MAIL_SERVER": "smtp.example.com", "MAIL_STARTTLS": true,
+        "MAIL_SSL_TLS": false, "USE_CREDENTIALS": true, "TIMEOUT": "30s", "MAIL_FROM_NAME": null,
+    });
+    assert_eq!(violations(&schema, &good), Vec::<String>::new());
+    let bad = serde_json::json!({"MAIL_PORT": 70000, "MAIL_STARTTLS": "yes", "MAIL_TLS": true});
+    assert_eq!(
+        violations(&schema, &bad),
+        [
+            "MAIL_PORT above maximum",
+            "MAIL_STARTTLS is not boolean or null",
+            "MAIL_TLS is not a property",
+            "MAIL_FROM is required"
+        ]
+    );
+
     let md = stdout(&mailconf().args(["template", "markdown"]).output().unwrap());
     assert!(
         md.starts_with("| Variable | Type | Default | Description |"),
@@ -217,4 +236,46 @@ fn templates_are_well_formed() {
         md.contains("| `MAIL_FROM` | email address | **required** |"),
         "{md}"
     );
+}
+
+/// The constraints of the JSON Schema that `template json-schema` prints, checked for `object`.
+fn violations(schema: &Value, object: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let properties = schema["properties"].as_object().unwrap();
+    for (key, value) in object.as_object().unwrap() {
+        let Some(property) = properties.get(key) else {
+            if schema["additionalProperties"] == false {
+                out.push(format!("{key} is not a property"));
+            }
+            continue;
+        };
+        let types: Vec<&str> = match &property["type"] {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let type_ok = types.iter().any(|t| match *t {
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "null" => value.is_null(),
+            _ => false,
+        });
+        if !type_ok {
+            out.push(format!("{key} is not {}", types.join(" or ")));
+        }
+        if let (Some(n), Some(max)) = (value.as_f64(), property["maximum"].as_f64())
+            && n > max
+        {
+            out.push(format!("{key} above maximum"));
+        }
+    }
+    for required in schema["required"].as_array().unwrap() {
+        let key = required.as_str().unwrap();
+        if object.get(key).is_none() {
+            out.push(format!("{key} is required"));
+        }
+    }
+    out
 }
