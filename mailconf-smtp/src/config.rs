@@ -98,9 +98,12 @@ fn at_least_one(n: &u16) -> Result<(), Invalid> {
 }
 
 /// Caught at load time, so a typo in the path does not wait for the first send.
+///
+/// Only a regular file of at most [`MAX_CA_FILE`] bytes is read: the path may come from a
+/// settings form, and `/dev/zero` or a FIFO must not exhaust memory or block the load.
 fn readable_pem(path: &Option<PathBuf>) -> Result<(), Invalid> {
     let Some(path) = path else { return Ok(()) };
-    match std::fs::read_to_string(path) {
+    match read_bounded(path, MAX_CA_FILE) {
         Ok(text) if text.contains("-----BEGIN CERTIFICATE-----") => Ok(()),
         Ok(_) => Err(
             Invalid::new("invalid_certificate", "the file holds no PEM certificate")
@@ -111,6 +114,28 @@ fn readable_pem(path: &Option<PathBuf>) -> Result<(), Invalid> {
             format!("cannot read the file: {e}"),
         )),
     }
+}
+
+/// A CA bundle such as Mozilla's is about 220 KB.
+const MAX_CA_FILE: u64 = 1024 * 1024;
+
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    // Checked before opening: opening a FIFO would already block.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {limit} bytes"),
+        ));
+    }
+    Ok(text)
 }
 
 impl SmtpConfig {
@@ -186,5 +211,20 @@ impl SmtpSettings for SmtpConfig {
 
     fn suppress_send(&self) -> bool {
         self.suppress_send
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ca_file_must_be_a_small_regular_file() {
+        // Found by fuzzing (fuzz/fuzz_targets/map.rs): `/dev/zero` was read until memory ran out.
+        for path in ["/dev/zero", "/dev/null", "/"] {
+            let invalid = readable_pem(&Some(PathBuf::from(path))).unwrap_err();
+            assert_eq!(invalid.code, "file_unreadable", "{path}");
+            assert!(invalid.message.contains("not a regular file"), "{invalid}");
+        }
     }
 }

@@ -6,15 +6,29 @@ use std::process::Command;
 
 fn example() -> PathBuf {
     // target/<profile>/deps/quickstart-<hash> -> target/<profile>/examples/quickstart
-    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
-    deps.parent().unwrap().join("examples").join(format!("quickstart{}", std::env::consts::EXE_SUFFIX))
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    deps.parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("quickstart{}", std::env::consts::EXE_SUFFIX))
 }
 
 #[test]
 fn the_quickstart_sends_and_reports() {
-    let out = Command::new(example()).env_clear().output().expect("the quickstart example is built by cargo test");
+    let out = Command::new(example())
+        .env_clear()
+        .output()
+        .expect("the quickstart example is built by cargo test");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for expected in [
         "with STARTTLS, login app@example.com, password [redacted]",
         "the server answered 250",
@@ -24,7 +38,13 @@ fn the_quickstart_sends_and_reports() {
         "MAIL_STARTTLS and MAIL_SSL_TLS are both true",
         "port 465 expects TLS from the first byte",
     ] {
-        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
     }
-    assert!(!stdout.contains("quickstart-password") && !stdout.contains("hunter2-never-shown"), "{stdout}");
+    assert!(
+        !stdout.contains("quickstart-password") && !stdout.contains("hunter2-never-shown"),
+        "{stdout}"
+    );
 }

@@ -59,11 +59,17 @@ impl Loader<'_> {
     }
 }
 
+/// The most a secret file may hold: a password or token, never megabytes.
+const MAX_SECRET_FILE: u64 = 64 * 1024;
+
 /// `MAIL_PASSWORD_FILE=/run/secrets/pw`: the file's content, one trailing newline removed.
+///
+/// Only a regular file is read, and at most [`MAX_SECRET_FILE`] bytes of it: the path may come
+/// from a settings form, and `/dev/zero` or a FIFO must not exhaust memory or block the load.
 #[allow(clippy::result_large_err)]
 fn read_secret_file(via: &str, path_text: &str, field: &str) -> Result<(String, Origin), Error> {
     let path = std::path::PathBuf::from(path_text);
-    match std::fs::read_to_string(&path) {
+    match read_bounded(&path, MAX_SECRET_FILE) {
         Ok(mut text) => {
             if text.ends_with('\n') {
                 text.pop();
@@ -89,5 +95,54 @@ fn read_secret_file(via: &str, path_text: &str, field: &str) -> Result<(String, 
             "make {} readable by this process, or fix {via}",
             path.display()
         ))),
+    }
+}
+
+/// The text of the regular file `path`, refused when it is larger than `limit` bytes.
+fn read_bounded(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    // Checked before opening: opening a FIFO would already block.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {limit} bytes"),
+        ));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_files_are_regular_and_small() {
+        // Found by fuzzing (fuzz/fuzz_targets/map.rs): `/dev/zero` was read until memory ran out.
+        for path in ["/dev/zero", "/dev/null", "/"] {
+            let error = read_secret_file("MAIL_PASSWORD_FILE", path, "password").unwrap_err();
+            assert_eq!(error.code(), "file_unreadable", "{path}");
+            assert!(error.message().contains("not a regular file"), "{error}");
+        }
+        let dir = std::env::temp_dir().join(format!("mailconf-lookup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = dir.join("big");
+        std::fs::write(&big, vec![b'x'; 64 * 1024 + 1]).unwrap();
+        let error = read_secret_file("X_FILE", big.to_str().unwrap(), "x").unwrap_err();
+        assert!(
+            error.message().contains("larger than 65536 bytes"),
+            "{error}"
+        );
+        let fine = dir.join("fine");
+        std::fs::write(&fine, "s3cret\r\n").unwrap();
+        let (text, _) = read_secret_file("X_FILE", fine.to_str().unwrap(), "x").unwrap();
+        assert_eq!(text, "s3cret");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -17,6 +17,16 @@ impl Loader<'_> {
             }
         }
         for (key, origin) in unknown {
+            if key.is_empty() {
+                // Found by fuzzing (fuzz/fuzz_targets/json.rs): `{"": 1}` gave an error that
+                // names no key. A nameless entry is a flaw of the source itself.
+                self.errors.push(
+                    Error::new(ErrorKind::InvalidSource, "", "a setting has an empty name")
+                        .with_origin(origin)
+                        .with_hint("remove the entry whose name is empty"),
+                );
+                continue;
+            }
             let mut error = Error::new(ErrorKind::UnknownKey, key.clone(), "not a known setting")
                 .with_origin(origin);
             if let Some(known) = closest(&key, self.claimed.iter().map(String::as_str)) {

@@ -22,6 +22,9 @@ pub(super) struct LinkState {
     /// Set by the I/O loop while it walks mailin out of an abandoned AUTH exchange: every
     /// credential is refused.
     pub(super) cancel_auth: bool,
+    /// The I/O loop's check of the password it took out of an AUTH exchange before mailin saw
+    /// it (mailin logs every line it is given): `true` to accept, `false` to refuse.
+    pub(super) verdict: Option<bool>,
 }
 
 #[derive(Clone, Default)]
@@ -62,11 +65,11 @@ impl CatchHandler {
     }
 
     fn check_password(&self, user: &str, password: &str) -> Response {
-        let valid = self
-            .settings
-            .users
-            .get(user)
-            .is_some_and(|expected| same_secret(expected.as_bytes(), password.as_bytes()));
+        self.decided(valid_login(&self.settings, user, password), user)
+    }
+
+    /// Answers a login whose password was checked already.
+    fn decided(&self, valid: bool, user: &str) -> Response {
         if valid {
             self.link.lock().auth_user = Some(user.to_owned());
             AUTH_OK
@@ -141,12 +144,15 @@ impl mailin::Handler for CatchHandler {
         authentication_id: &str,
         password: &str,
     ) -> Response {
-        let (cancel, reauth) = {
+        let (cancel, reauth, verdict) = {
             let mut link = self.link.lock();
-            (link.cancel_auth, link.reauth.take())
+            (link.cancel_auth, link.reauth.take(), link.verdict.take())
         };
         if cancel {
             return INVALID_CREDENTIALS;
+        }
+        if let Some(accepted) = verdict {
+            return self.decided(accepted, authentication_id);
         }
         if let Some(user) = reauth {
             return if user == authentication_id {
@@ -163,11 +169,26 @@ impl mailin::Handler for CatchHandler {
     }
 
     fn auth_login(&mut self, username: &str, password: &str) -> Response {
-        if self.link.lock().cancel_auth {
+        let (cancel, verdict) = {
+            let mut link = self.link.lock();
+            (link.cancel_auth, link.verdict.take())
+        };
+        if cancel {
             return INVALID_CREDENTIALS;
+        }
+        if let Some(accepted) = verdict {
+            return self.decided(accepted, username);
         }
         self.check_password(username, password)
     }
+}
+
+/// Whether `user` exists with this password.
+pub(super) fn valid_login(settings: &Settings, user: &str, password: &str) -> bool {
+    settings
+        .users
+        .get(user)
+        .is_some_and(|expected| same_secret(expected.as_bytes(), password.as_bytes()))
 }
 
 /// Compares without an early exit, so response timing does not reveal how much of a password

@@ -39,10 +39,11 @@
 //! parameters other than `BODY=7BIT|8BITMIME` are rejected as syntax errors, and a rejected
 //! message (`552`) ends the connection because `mailin` cannot leave its DATA state after one.
 //!
-//! Passwords live only in the server's user table and are never logged by this module, but
-//! `mailin` itself logs every command line, AUTH lines with their base64 credentials included,
-//! at `log` TRACE level under the target `mailin`: keep that target below TRACE wherever logs
-//! are kept.
+//! Passwords live only in the server's user table and are never logged. `mailin` logs every
+//! line it is given at `log` TRACE level (target `mailin`), so the connection loop checks the
+//! password of an AUTH exchange itself and hands `mailin` the exchange without it: the TRACE
+//! log shows `AUTH PLAIN` with `\0user\0` only, and a dash in place of an AUTH LOGIN password
+//! (tests/tests/secret_sweep.rs in the workspace checks this).
 #![warn(missing_docs)]
 
 mod builder;

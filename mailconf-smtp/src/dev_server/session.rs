@@ -13,7 +13,7 @@ use tokio_rustls::server::TlsStream;
 
 use super::DevTls;
 use super::builder::Settings;
-use super::handler::{CatchHandler, Link};
+use super::handler::{CatchHandler, Link, valid_login};
 use super::mailbox::Mailbox;
 
 /// The name in the greeting; also what the server certificate is issued to.
@@ -50,6 +50,7 @@ pub(super) async fn serve(
         settings,
         link,
         mode: LineMode::Command,
+        sasl: Sasl::None,
     };
 
     if connection.settings.tls == DevTls::Implicit {
@@ -98,6 +99,20 @@ struct Connection {
     settings: Arc<Settings>,
     link: Link,
     mode: LineMode,
+    /// What the client's next SASL response holds, for taking the password out of it.
+    sasl: Sasl,
+}
+
+/// The step of an AUTH exchange, as far as the password is concerned.
+#[derive(Clone, PartialEq, Eq)]
+enum Sasl {
+    None,
+    /// `AUTH PLAIN` without an initial response: the next line is `authz\0user\0password`.
+    Plain,
+    /// `AUTH LOGIN`: the next line is the user name.
+    LoginUser,
+    /// `AUTH LOGIN` after the user name: the next line is the password.
+    LoginPassword(String),
 }
 
 impl Connection {
@@ -191,7 +206,19 @@ impl Connection {
         if let Some(refusal) = self.refusal(verb) {
             return refusal;
         }
+        let scrubbed;
+        let line = if verb.eq_ignore_ascii_case(b"AUTH") {
+            scrubbed = self.scrub_auth_command(line);
+            &scrubbed
+        } else {
+            line
+        };
         let response = self.session.process(line);
+        // A verdict mailin did not ask for must not decide a later AUTH.
+        self.link.lock().verdict = None;
+        if response.code != 334 {
+            self.sasl = Sasl::None;
+        }
         let resets_auth = [b"EHLO" as &[u8], b"HELO", b"RSET"]
             .iter()
             .any(|v| verb.eq_ignore_ascii_case(v));
@@ -245,7 +272,12 @@ impl Connection {
     /// with `*` or sends something that is not base64 (RFC 4954 wants `501`). mailin answers
     /// `500` and keeps waiting for a response, so it would swallow every later command.
     fn auth_response(&mut self, line: &[u8]) -> Response {
-        let response = self.session.process(line);
+        let scrubbed = self.scrub_auth_response(line);
+        let response = self.session.process(&scrubbed);
+        self.link.lock().verdict = None;
+        if response.code != 334 {
+            self.sasl = Sasl::None;
+        }
         if response.code != 500 {
             return response;
         }
@@ -257,8 +289,85 @@ impl Connection {
                 break;
             }
         }
-        self.link.lock().cancel_auth = false;
+        let mut link = self.link.lock();
+        link.cancel_auth = false;
+        link.verdict = None;
         reply(501, "5.7.0 Authentication cancelled")
+    }
+
+    /// mailin logs every line it is given (`log` TRACE, target `mailin`), so the password never
+    /// reaches it: this loop checks it, tells the handler the verdict, and hands mailin the
+    /// line without it. `AUTH PLAIN <initial response>` loses its password here.
+    fn scrub_auth_command(&mut self, line: &[u8]) -> Vec<u8> {
+        let text = String::from_utf8_lossy(line);
+        let mut words = text.split_ascii_whitespace().skip(1);
+        let mechanism = words.next().unwrap_or_default().to_ascii_uppercase();
+        let initial = words.next();
+        self.sasl = Sasl::None;
+        match (mechanism.as_str(), initial) {
+            ("PLAIN", Some(blob)) => {
+                format!("AUTH PLAIN {}\r\n", self.scrub_plain(blob)).into_bytes()
+            }
+            ("PLAIN", None) => {
+                self.sasl = Sasl::Plain;
+                line.to_vec()
+            }
+            ("LOGIN", Some(user)) => {
+                self.sasl = Sasl::LoginPassword(decode_text(user).unwrap_or_default());
+                line.to_vec()
+            }
+            ("LOGIN", None) => {
+                self.sasl = Sasl::LoginUser;
+                line.to_vec()
+            }
+            _ => line.to_vec(),
+        }
+    }
+
+    /// The client's next SASL line, with any password taken out (see `scrub_auth_command`).
+    fn scrub_auth_response(&mut self, line: &[u8]) -> Vec<u8> {
+        let text = String::from_utf8_lossy(line);
+        let text = text.trim_end_matches(['\r', '\n']);
+        if text == "*" {
+            return line.to_vec();
+        }
+        match std::mem::replace(&mut self.sasl, Sasl::None) {
+            Sasl::None => line.to_vec(),
+            Sasl::Plain => format!("{}\r\n", self.scrub_plain(text)).into_bytes(),
+            Sasl::LoginUser => {
+                self.sasl = Sasl::LoginPassword(decode_text(text).unwrap_or_default());
+                line.to_vec()
+            }
+            Sasl::LoginPassword(user) => match decode_text(text) {
+                Some(password) => {
+                    let valid = valid_login(&self.settings, &user, &password);
+                    self.link.lock().verdict = Some(valid);
+                    // Any well-formed answer: the handler goes by the verdict.
+                    format!("{}\r\n", base64(b"-")).into_bytes()
+                }
+                // Not base64: mailin refuses it without ever seeing the original.
+                None => b"!\r\n".to_vec(),
+            },
+        }
+    }
+
+    /// `base64(authz\0user\0password)` checked here and returned as `base64(authz\0user\0)`,
+    /// with the verdict left for the handler; something that is not such a blob becomes `!`,
+    /// which mailin refuses.
+    fn scrub_plain(&self, blob: &str) -> String {
+        let Some(decoded) = decode_text(blob) else {
+            return "!".to_owned();
+        };
+        let mut parts = decoded.splitn(3, '\0');
+        let (Some(authz), Some(user), Some(password)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return "!".to_owned();
+        };
+        // Acting as another user is not something a mail catcher should grant.
+        let valid =
+            (authz.is_empty() || authz == user) && valid_login(&self.settings, user, password);
+        self.link.lock().verdict = Some(valid);
+        base64(format!("{authz}\0{user}\0").as_bytes())
     }
 
     /// Works around mailin 0.6.5 sending an authenticated session back to its "must
@@ -366,9 +475,35 @@ fn base64(input: &[u8]) -> String {
     out
 }
 
+/// Standard base64 (padding optional) decoded to UTF-8 text; `None` if it is neither.
+fn decode_text(text: &str) -> Option<String> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let text = text.trim().trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for byte in text.bytes() {
+        let value = ALPHABET.iter().position(|a| *a == byte)?;
+        acc = (acc << 6) | u32::try_from(value).ok()?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xff).ok()?);
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_text_reverses_base64() {
+        for text in ["", "f", "fo", "foo", "foob", "\0user\0pass:w@rd"] {
+            assert_eq!(decode_text(&base64(text.as_bytes())).as_deref(), Some(text));
+        }
+        assert_eq!(decode_text("not base64!"), None);
+    }
 
     #[test]
     fn base64_matches_rfc4648_vectors() {

@@ -61,12 +61,17 @@ impl Mailer {
     /// fresh `Message-ID` (`<random@sender-domain>`), which [`SendReport`](super::SendReport)
     /// hands back. Add recipients, a subject and a body.
     pub fn message(&self) -> MessageBuilder {
+        Message::builder()
+            .from(self.inner.sender.clone())
+            .message_id(Some(self.new_message_id()))
+    }
+
+    /// A fresh `<random@sender-domain>`; also given by `send` to a message that has none.
+    pub(super) fn new_message_id(&self) -> String {
         let id: String = std::iter::repeat_with(fastrand::alphanumeric)
             .take(32)
             .collect();
-        Message::builder()
-            .from(self.inner.sender.clone())
-            .message_id(Some(format!("<{id}@{}>", self.inner.id_domain)))
+        format!("<{id}@{}>", self.inner.id_domain)
     }
 
     /// The email that asks a new user to confirm their address: subject "Confirm your email

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use lettre::Message;
 use lettre::address::Envelope;
+use lettre::message::header::MessageId;
 use lettre::transport::smtp::commands::{Noop, Quit};
 use lettre::transport::smtp::response::Response;
 use tokio::time::{Instant, sleep, timeout, timeout_at};
@@ -28,7 +29,8 @@ impl Mailer {
     /// failures (`4xx` replies, dropped connections) are retried up to 3 attempts in all, with
     /// a back-off of 200 ms, then 400 ms; `5xx` replies and configuration problems are not.
     /// As with any SMTP client, a connection lost after the whole message went out but before
-    /// the server's answer arrived is retried too, which can rarely deliver it twice.
+    /// the server's answer arrived is retried too, which can rarely deliver it twice; every
+    /// copy carries the same `Message-ID` (one is added if the message has none).
     ///
     /// The timeout (`TIMEOUT`) bounds everything after the rate limit lets the message go:
     /// waiting for a free connection, connect, TLS, login, delivery, back-off and retries.
@@ -36,8 +38,14 @@ impl Mailer {
     ///
     /// Under `SUPPRESS_SEND` the message is recorded (see [`suppressed`](Self::suppressed))
     /// and nothing is sent.
-    pub async fn send(&self, message: Message) -> Result<SendReport, SendError> {
+    pub async fn send(&self, mut message: Message) -> Result<SendReport, SendError> {
         let inner = &*self.inner;
+        // Every copy a retry may deliver carries the same Message-ID, so receivers can
+        // de-duplicate; a message built without one (lettre's own builder) gets one here.
+        if message.headers().get_raw("Message-ID").is_none() {
+            let id = self.new_message_id();
+            message.headers_mut().set(MessageId::from(id));
+        }
         let message_id = message.headers().get_raw("Message-ID").map(str::to_owned);
         if inner.suppress {
             inner

@@ -1,0 +1,187 @@
+//! Checks shared by the fuzz targets in `fuzz_targets/`.
+//!
+//! Every target asserts the same contract on whatever the loader returns:
+//! - no panic and no hang (libFuzzer's `-timeout` turns a hang into a crash);
+//! - every [`Error`] has a code and a message, and names a key unless its code is
+//!   `invalid_source` (a whole `.env` or JSON text that does not parse);
+//! - the input of a secret setting is never kept ([`Input::Redacted`]);
+//! - a secret planted by the harness ([`SECRET`]) appears in no output: `Display`, `Debug` and
+//!   JSON of the errors, `Debug` of a loaded config and its warnings.
+#![forbid(unsafe_code)]
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use mailconf_core::{Error, Errors, Input, MailConfig, Sources};
+use mailconf_smtp::SmtpConfig;
+
+/// The distinctive part of every planted secret. ASCII, so percent-encoding leaves it as it is:
+/// finding it in an output finds the raw and the percent-encoded forms alike.
+pub const MARK: &str = "Hx7Qz9fuzzSecret";
+
+/// A planted secret: it starts with a non-ASCII character so that URLs must percent-encode it.
+pub const SECRET: &str = "\u{1F511}Hx7Qz9fuzzSecret";
+
+/// [`SECRET`] percent-encoded, as it is written in `MAIL_URL`.
+pub const SECRET_IN_URL: &str = "%F0%9F%94%91Hx7Qz9fuzzSecret";
+
+/// The variable names of `SmtpConfig`, split by whether their value is secret.
+pub struct Keys {
+    /// Names whose value is shown in errors when invalid (aliases and old names included).
+    pub shown: Vec<String>,
+    /// Secret settings and their `*_FILE` variants.
+    pub secret: HashSet<String>,
+    /// Every name a field reads.
+    pub all: Vec<String>,
+}
+
+/// The key lists of `SmtpConfig`, from its schema.
+pub fn keys() -> &'static Keys {
+    static KEYS: OnceLock<Keys> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut keys = Keys {
+            shown: Vec::new(),
+            secret: HashSet::new(),
+            all: Vec::new(),
+        };
+        for entry in SmtpConfig::schema().entries() {
+            let field = entry.field;
+            let names = std::iter::once(entry.key.clone())
+                .chain(field.aliases.iter().map(|s| (*s).to_owned()))
+                .chain(field.renamed_from.iter().map(|s| (*s).to_owned()));
+            for name in names {
+                if field.secret {
+                    keys.secret.insert(name.clone());
+                } else {
+                    keys.shown.push(name.clone());
+                }
+                keys.all.push(name);
+            }
+            if let Some(file_key) = field.file_key(&entry.key) {
+                keys.secret.insert(file_key.clone());
+                keys.all.push(file_key);
+            }
+        }
+        keys
+    })
+}
+
+/// Whether a non-secret setting holds [`MARK`]: its value is then rightly shown, and the
+/// planted secret cannot be told apart in the output (the harness skips that check).
+pub fn mark_in_shown_setting(sources: &Sources) -> bool {
+    keys().shown.iter().any(|key| {
+        sources
+            .get(key)
+            .and_then(|entry| entry.value().ok())
+            .is_some_and(|value| value.contains(MARK))
+    })
+}
+
+/// Checks one error; returns everything it prints.
+pub fn check_error(error: &Error) -> String {
+    assert!(
+        !error.code().is_empty(),
+        "an error without a code: {error:?}"
+    );
+    assert!(
+        !error.message().is_empty(),
+        "an error without a message: {error:?}"
+    );
+    if error.code() != "invalid_source" {
+        assert!(
+            !error.key().is_empty(),
+            "an error that names no key (code {}): {error:?}",
+            error.code()
+        );
+    }
+    if error.code() == "invalid_value" {
+        assert!(error.detail().is_some(), "invalid_value without a detail");
+    }
+    if keys().secret.contains(error.key()) {
+        assert!(
+            matches!(error.input(), None | Some(Input::Redacted)),
+            "the input of the secret {} was kept: {error:?}",
+            error.key()
+        );
+    }
+    let json = serde_json::to_string(error).expect("an error serialises");
+    format!("{error}\n{error:?}\n{json}\n")
+}
+
+/// Checks every error of a failed load; returns everything they print.
+pub fn check_errors(errors: &Errors) -> String {
+    assert!(!errors.is_empty() && errors.len() > 0);
+    let mut out = String::new();
+    for error in errors {
+        out.push_str(&check_error(error));
+    }
+    let json = serde_json::to_string(errors).expect("errors serialise");
+    out.push_str(&format!("{errors}\n{errors:?}\n{json}\n"));
+    out
+}
+
+/// Loads `SmtpConfig` from `sources` and checks the result; `planted` says whether the harness
+/// planted [`SECRET`] (in a secret setting or under an unknown key) that must not show.
+pub fn load_and_check(sources: &Sources, planted: bool) {
+    let output = match SmtpConfig::load(sources) {
+        Ok(config) => {
+            let mut out = format!("{config:?}\n");
+            for warning in config.warnings() {
+                out.push_str(&format!("{warning}\n{warning:?}\n"));
+            }
+            if let Some(username) = config.username() {
+                out.push_str(username);
+            }
+            out
+        }
+        Err(errors) => check_errors(&errors),
+    };
+    if planted && !mark_in_shown_setting(sources) {
+        assert_hidden(&output);
+    }
+}
+
+/// Fails when `output` shows the planted secret.
+pub fn assert_hidden(output: &str) {
+    assert!(
+        !output.contains(MARK),
+        "the planted secret is shown:\n{output}"
+    );
+}
+
+/// Files the harnesses point `*_FILE` and `MAIL_CA_FILE` at, so a fuzzer never reads an
+/// arbitrary path of the machine: a missing file, a directory, an empty device, an endless
+/// device (the hang that made the loader cap its reads), and small files written once.
+pub fn safe_path(selector: u8) -> PathBuf {
+    static FILES: OnceLock<(PathBuf, PathBuf, PathBuf)> = OnceLock::new();
+    let (secret, pem, junk) = FILES.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("mailconf-fuzz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let secret = dir.join("password");
+        std::fs::write(&secret, format!("{SECRET}\n")).expect("write");
+        let pem = dir.join("ca.pem");
+        std::fs::write(
+            &pem,
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        )
+        .expect("write");
+        let junk = dir.join("junk");
+        std::fs::write(&junk, [0xff, 0xfe, b'\n']).expect("write");
+        (secret, pem, junk)
+    });
+    match selector % 7 {
+        0 => secret.clone(),
+        1 => pem.clone(),
+        2 => junk.clone(),
+        3 => PathBuf::from("/nonexistent/mailconf-fuzz"),
+        4 => std::env::temp_dir(),
+        5 => PathBuf::from("/dev/null"),
+        _ => PathBuf::from("/dev/zero"),
+    }
+}
+
+/// Whether a variable names a file the loader reads.
+pub fn is_file_key(key: &str) -> bool {
+    key.ends_with("_FILE") || key.ends_with("CERT_BUNDLE")
+}

@@ -1,0 +1,42 @@
+//! Inputs that fuzzing (fuzz/, scripts/fuzz.sh) found to break the loader's contract, each
+//! kept as a test of the fix. The same inputs are seeds in fuzz/corpus/.
+
+use std::time::{Duration, Instant};
+
+use mailconf_core::{MailConfig, Sources};
+use mailconf_smtp::SmtpConfig;
+
+/// Every error names a key, unless the whole source is at fault.
+fn assert_structured(errors: &mailconf_core::Errors) {
+    for error in errors {
+        assert!(
+            !error.key().is_empty() || error.code() == "invalid_source",
+            "{error:?}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_key_in_json_or_a_map_is_a_source_error() {
+    // Was an `unknown_key` error with an empty key.
+    let errors = SmtpConfig::from_json(r#"{"": 1, "MAIL_PORT": 587}"#).unwrap_err();
+    assert_structured(&errors);
+    let empty = errors.iter().find(|e| e.message().contains("empty name"));
+    assert_eq!(empty.map(|e| e.code()), Some("invalid_source"), "{errors}");
+
+    let errors = SmtpConfig::from_map([("", "x")]).unwrap_err();
+    assert_structured(&errors);
+}
+
+#[test]
+fn a_secret_or_ca_file_that_never_ends_is_refused_at_once() {
+    // Was read until memory ran out: a settings form could post these paths.
+    for key in ["MAIL_PASSWORD_FILE", "MAIL_CA_FILE"] {
+        let started = Instant::now();
+        let body = format!(r#"{{"{key}": "/dev/zero"}}"#);
+        let errors = SmtpConfig::load(&Sources::new().json(&body)).unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let error = errors.get(key).unwrap_or_else(|| panic!("{errors}"));
+        assert!(error.to_string().contains("not a regular file"), "{error}");
+    }
+}
