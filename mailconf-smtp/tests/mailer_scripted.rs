@@ -2,22 +2,21 @@
 //! `4xx`/`5xx` at chosen steps, dropped connections, silence, AUTH LOGIN only, a reply that
 //! echoes the password. Proves the retry rules, their attempt counts and the redaction.
 
-use std::future::Future;
+mod support;
+
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use mailconf_core::{FromValue, Host, Mailbox, Port, Secret};
-use mailconf_smtp::{Credentials, Endpoint, Mailer, Security, SmtpSettings, Stage};
+use mailconf_smtp::{Mailer, Security, Stage};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::time::timeout;
 
-const USER: &str = "app";
+use support::{Settings, USER, within};
+
 const PASSWORD: &str = "Ech0ed-Pa55word";
-const STEP: Duration = Duration::from_secs(15);
 
 // ---------------------------------------------------------------------------------------------
 // the scripted peer
@@ -264,53 +263,12 @@ fn base64_encode(input: &[u8]) -> String {
 // ---------------------------------------------------------------------------------------------
 // settings
 
-struct Settings {
-    port: u16,
-    login: Option<&'static str>,
-    timeout: Duration,
-}
-
-impl Settings {
-    fn new(peer: &Peer) -> Settings {
-        Settings {
-            port: peer.port,
-            login: None,
-            timeout: Duration::from_secs(10),
-        }
+/// The peer speaks plain text on loopback; one connection at a time keeps the script simple.
+fn settings(peer: &Peer) -> Settings {
+    Settings {
+        pool_size: 1,
+        ..Settings::new(peer.port, Security::None)
     }
-}
-
-impl SmtpSettings for Settings {
-    fn endpoint(&self) -> Endpoint {
-        Endpoint {
-            host: Host::Ipv4(Ipv4Addr::LOCALHOST),
-            port: Port::new(self.port).unwrap(),
-            security: Security::None,
-        }
-    }
-
-    fn credentials(&self) -> Option<Credentials> {
-        self.login.map(|password| Credentials {
-            username: USER.to_owned(),
-            password: Secret::new(password.to_owned()),
-        })
-    }
-
-    fn sender(&self) -> Mailbox {
-        Mailbox::from_value("app@example.com").unwrap()
-    }
-
-    fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
-    fn pool_size(&self) -> usize {
-        1
-    }
-}
-
-async fn within<T>(future: impl Future<Output = T>) -> T {
-    timeout(STEP, future).await.expect("the mailer call hung")
 }
 
 fn message(mailer: &Mailer) -> lettre::Message {
@@ -334,7 +292,7 @@ async fn a_4xx_at_rcpt_is_retried_on_a_fresh_connection() {
         _ => None,
     })
     .await;
-    let mailer = Mailer::new(&Settings::new(&peer)).unwrap();
+    let mailer = Mailer::new(&settings(&peer)).unwrap();
     let report = within(mailer.send(message(&mailer))).await.unwrap();
     assert_eq!(report.attempts(), 2);
     assert_eq!(report.code(), 250);
@@ -350,7 +308,7 @@ async fn a_5xx_at_rcpt_is_not_retried() {
         _ => None,
     })
     .await;
-    let mailer = Mailer::new(&Settings::new(&peer)).unwrap();
+    let mailer = Mailer::new(&settings(&peer)).unwrap();
     let err = within(mailer.send(message(&mailer))).await.unwrap_err();
     assert_eq!(err.stage(), Stage::Rcpt);
     assert_eq!(err.code(), Some(550));
@@ -371,7 +329,7 @@ async fn a_421_greeting_is_retried_with_backoff_then_reported() {
         _ => None,
     })
     .await;
-    let mailer = Mailer::new(&Settings::new(&peer)).unwrap();
+    let mailer = Mailer::new(&settings(&peer)).unwrap();
     let started = Instant::now();
     let err = within(mailer.send(message(&mailer))).await.unwrap_err();
     assert_eq!(err.stage(), Stage::Connect);
@@ -395,7 +353,7 @@ async fn a_dropped_connection_is_retried() {
         _ => None,
     })
     .await;
-    let mailer = Mailer::new(&Settings::new(&peer)).unwrap();
+    let mailer = Mailer::new(&settings(&peer)).unwrap();
     let report = within(mailer.send(message(&mailer))).await.unwrap();
     assert_eq!(report.attempts(), 2);
     assert_eq!(peer.delivered(), 1);
@@ -409,7 +367,7 @@ async fn a_4xx_after_the_data_is_retried_and_a_5xx_is_not() {
         _ => None,
     })
     .await;
-    let mailer = Mailer::new(&Settings::new(&peer)).unwrap();
+    let mailer = Mailer::new(&settings(&peer)).unwrap();
     let err = within(mailer.send(message(&mailer))).await.unwrap_err();
     assert_eq!(err.stage(), Stage::Data);
     assert_eq!(err.code(), Some(554));
@@ -424,7 +382,7 @@ async fn retries_stop_when_the_timeout_would_run_out() {
         _ => None,
     })
     .await;
-    let mut settings = Settings::new(&peer);
+    let mut settings = settings(&peer);
     // Attempt 2 starts after the 200 ms back-off; a third would need 400 ms more.
     settings.timeout = Duration::from_millis(500);
     let mailer = Mailer::new(&settings).unwrap();
@@ -450,7 +408,7 @@ async fn a_server_that_goes_silent_during_delivery_is_bounded_by_the_timeout() {
         _ => None,
     })
     .await;
-    let mut settings = Settings::new(&peer);
+    let mut settings = settings(&peer);
     settings.timeout = Duration::from_secs(1);
     let mailer = Mailer::new(&settings).unwrap();
     let started = Instant::now();
@@ -473,7 +431,7 @@ async fn a_pooled_session_closed_by_the_server_is_replaced_without_an_error() {
         _ => None,
     })
     .await;
-    let mailer = Mailer::new(&Settings::new(&peer)).unwrap();
+    let mailer = Mailer::new(&settings(&peer)).unwrap();
     for _ in 0..2 {
         let report = within(mailer.send(message(&mailer))).await.unwrap();
         assert_eq!(report.attempts(), 1);
@@ -488,8 +446,8 @@ async fn a_pooled_session_closed_by_the_server_is_replaced_without_an_error() {
 #[tokio::test]
 async fn auth_login_is_used_when_it_is_the_only_mechanism() {
     let peer = Peer::start(&["AUTH LOGIN"], |_, _| None).await;
-    let mut settings = Settings::new(&peer);
-    settings.login = Some(PASSWORD);
+    let mut settings = settings(&peer);
+    settings = settings.login(PASSWORD);
     let mailer = Mailer::new(&settings).unwrap();
     within(mailer.send(message(&mailer))).await.unwrap();
     assert!(
@@ -499,7 +457,7 @@ async fn auth_login_is_used_when_it_is_the_only_mechanism() {
     );
     assert_eq!(peer.delivered(), 1);
 
-    settings.login = Some("wrong");
+    settings = settings.login("wrong");
     let mailer = Mailer::new(&settings).unwrap();
     let err = within(mailer.send(message(&mailer))).await.unwrap_err();
     assert_eq!(
@@ -512,8 +470,8 @@ async fn auth_login_is_used_when_it_is_the_only_mechanism() {
 #[tokio::test]
 async fn auth_plain_is_preferred_when_offered() {
     let peer = Peer::start(&["AUTH LOGIN PLAIN"], |_, _| None).await;
-    let mut settings = Settings::new(&peer);
-    settings.login = Some(PASSWORD);
+    let mut settings = settings(&peer);
+    settings = settings.login(PASSWORD);
     let mailer = Mailer::new(&settings).unwrap();
     within(mailer.send(message(&mailer))).await.unwrap();
     assert!(peer.commands().iter().any(|c| c.starts_with("AUTH PLAIN ")));
@@ -526,8 +484,8 @@ async fn a_password_echoed_by_the_server_is_redacted() {
         _ => None,
     })
     .await;
-    let mut settings = Settings::new(&peer);
-    settings.login = Some(PASSWORD);
+    let mut settings = settings(&peer);
+    settings = settings.login(PASSWORD);
     let mailer = Mailer::new(&settings).unwrap();
     let err = within(mailer.send(message(&mailer))).await.unwrap_err();
     assert_eq!(err.message(), "5.7.8 password [redacted] is not [redacted]");
@@ -543,7 +501,7 @@ async fn mail_from_refused_names_the_sender_setting() {
         _ => None,
     })
     .await;
-    let mailer = Mailer::new(&Settings::new(&peer)).unwrap();
+    let mailer = Mailer::new(&settings(&peer)).unwrap();
     let err = within(mailer.send(message(&mailer))).await.unwrap_err();
     assert_eq!(
         (err.stage(), err.code(), err.attempts()),
@@ -555,7 +513,7 @@ async fn mail_from_refused_names_the_sender_setting() {
 #[tokio::test]
 async fn eight_bit_content_needs_8bitmime() {
     let peer = Peer::start(&[], |_, _| None).await;
-    let mailer = Mailer::new(&Settings::new(&peer)).unwrap();
+    let mailer = Mailer::new(&settings(&peer)).unwrap();
     let body = lettre::message::Body::new_with_encoding(
         "Grüße\n".to_owned(),
         lettre::message::header::ContentTransferEncoding::EightBit,
