@@ -31,6 +31,7 @@
 pub mod __private;
 mod config;
 mod error;
+mod file;
 mod loader;
 mod origin;
 mod schema;
@@ -39,6 +40,7 @@ mod suggest;
 
 pub use config::MailConfig;
 pub use error::{Error, ErrorKind, Errors, Input};
+pub use file::read_setting_file;
 pub use loader::Loader;
 pub use mailconf_values::{
     EmailAddress, FromValue, Host, Invalid, Mailbox, Port, REDACTED, Secret,

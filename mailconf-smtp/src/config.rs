@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use mailconf_core::{EmailAddress, Host, Invalid, MailConfig, Mailbox};
 
+use crate::ca_file::{self, CERT_MARKER, CaFileError};
 use crate::connection::Connection;
 use crate::{Credentials, Endpoint, RateLimit, Security, SmtpSettings, TlsOptions, Warning, rules};
 
@@ -98,44 +99,20 @@ fn at_least_one(n: &u16) -> Result<(), Invalid> {
 }
 
 /// Caught at load time, so a typo in the path does not wait for the first send.
-///
-/// Only a regular file of at most [`MAX_CA_FILE`] bytes is read: the path may come from a
-/// settings form, and `/dev/zero` or a FIFO must not exhaust memory or block the load.
 fn readable_pem(path: &Option<PathBuf>) -> Result<(), Invalid> {
     let Some(path) = path else { return Ok(()) };
-    match read_bounded(path, MAX_CA_FILE) {
-        Ok(text) if text.contains("-----BEGIN CERTIFICATE-----") => Ok(()),
-        Ok(_) => Err(
-            Invalid::new("invalid_certificate", "the file holds no PEM certificate")
-                .with_hint("give a file with -----BEGIN CERTIFICATE----- blocks"),
-        ),
-        Err(e) => Err(Invalid::new(
+    match ca_file::read(path) {
+        Ok(_) => Ok(()),
+        Err(CaFileError::NoCertificate) => Err(Invalid::new(
+            "invalid_certificate",
+            "the file holds no PEM certificate",
+        )
+        .with_hint(format!("give a file with {CERT_MARKER} blocks"))),
+        Err(CaFileError::Unreadable(e)) => Err(Invalid::new(
             "file_unreadable",
             format!("cannot read the file: {e}"),
         )),
     }
-}
-
-/// A CA bundle such as Mozilla's is about 220 KB.
-const MAX_CA_FILE: u64 = 1024 * 1024;
-
-fn read_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
-    use std::io::{Error, ErrorKind, Read};
-    // Checked before opening: opening a FIFO would already block.
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_string(&mut text)?;
-    if text.len() as u64 > limit {
-        return Err(Error::new(
-            ErrorKind::InvalidData,
-            format!("larger than {limit} bytes"),
-        ));
-    }
-    Ok(text)
 }
 
 impl SmtpConfig {

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod ca_file;
 mod config;
 mod connection;
 pub mod diagnose;

@@ -69,7 +69,7 @@ const MAX_SECRET_FILE: u64 = 64 * 1024;
 #[allow(clippy::result_large_err)]
 fn read_secret_file(via: &str, path_text: &str, field: &str) -> Result<(String, Origin), Error> {
     let path = std::path::PathBuf::from(path_text);
-    match read_bounded(&path, MAX_SECRET_FILE) {
+    match crate::read_setting_file(&path, MAX_SECRET_FILE) {
         Ok(mut text) => {
             if text.ends_with('\n') {
                 text.pop();
@@ -96,26 +96,6 @@ fn read_secret_file(via: &str, path_text: &str, field: &str) -> Result<(String, 
             path.display()
         ))),
     }
-}
-
-/// The text of the regular file `path`, refused when it is larger than `limit` bytes.
-fn read_bounded(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
-    use std::io::{Error, ErrorKind, Read};
-    // Checked before opening: opening a FIFO would already block.
-    if !std::fs::metadata(path)?.is_file() {
-        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
-    }
-    let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_string(&mut text)?;
-    if text.len() as u64 > limit {
-        return Err(Error::new(
-            ErrorKind::InvalidData,
-            format!("larger than {limit} bytes"),
-        ));
-    }
-    Ok(text)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use mailconf_core::Host;
 
 use super::error::MailerError;
 use crate::TlsOptions;
+use crate::ca_file::{self, CERT_MARKER, CaFileError};
 
 /// Parameters for a server reached as `host`: its name is what the certificate must match
 /// (and the SNI), so an IP address works only with a certificate listing that IP.
@@ -15,18 +16,17 @@ pub(crate) fn parameters(host: &Host, options: &TlsOptions) -> Result<TlsParamet
             path: path.clone(),
             reason,
         };
-        let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
-        // lettre accepts a PEM without any certificate and would then trust nothing extra,
-        // which would surface much later as a puzzling "UnknownIssuer".
-        if !pem
-            .windows(CERT_MARKER.len())
-            .any(|w| w == CERT_MARKER.as_bytes())
-        {
-            return Err(ca_error(format!(
-                "the file holds no PEM certificate ({CERT_MARKER} block)"
-            )));
-        }
-        let certificate = Certificate::from_pem(&pem).map_err(|e| ca_error(e.to_string()))?;
+        let pem = match ca_file::read(path) {
+            Ok(pem) => pem,
+            Err(CaFileError::Unreadable(e)) => return Err(ca_error(e.to_string())),
+            Err(CaFileError::NoCertificate) => {
+                return Err(ca_error(format!(
+                    "the file holds no PEM certificate ({CERT_MARKER} block)"
+                )));
+            }
+        };
+        let certificate =
+            Certificate::from_pem(pem.as_bytes()).map_err(|e| ca_error(e.to_string()))?;
         builder = builder.add_root_certificate(certificate);
     }
     if !options.validate_certs {
@@ -39,5 +39,3 @@ pub(crate) fn parameters(host: &Host, options: &TlsOptions) -> Result<TlsParamet
         reason: e.to_string(),
     })
 }
-
-const CERT_MARKER: &str = "-----BEGIN CERTIFICATE-----";
