@@ -142,3 +142,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_secret_default_is_not_shown_in_any_template() {
+    static WITH_DEFAULT: Schema = Schema {
+        name: "WithDefault",
+        doc: "",
+        prefix: "",
+        allow_unknown: false,
+        fields: &[FieldSchema {
+            default: DefaultValue::Text("Zq-default-secret"),
+            ..field("token", "TOKEN", true)
+        }],
+    };
+    let outputs = [
+        WITH_DEFAULT.markdown(),
+        WITH_DEFAULT.env_example(),
+        WITH_DEFAULT.json_schema().to_string(),
+    ];
+    for out in &outputs {
+        assert!(!out.contains("Zq-default-secret"), "{out}");
+    }
+    assert!(
+        outputs[0].contains("| `TOKEN` | string (secret) | set (secret) |"),
+        "{}",
+        outputs[0]
+    );
+}

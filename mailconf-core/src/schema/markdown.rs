@@ -1,6 +1,6 @@
 use std::fmt::Write;
 
-use super::{Schema, default_text};
+use super::{DefaultValue, Schema, default_text};
 
 pub(super) fn render(schema: &Schema) -> String {
     let mut out = String::from("| Variable | Type | Default | Description |\n|---|---|---|---|\n");
@@ -13,6 +13,9 @@ pub(super) fn render(schema: &Schema) -> String {
                 "**required** unless `{}` is set",
                 entry.required_unless.join("` or `")
             )
+        } else if f.secret && f.default != DefaultValue::None {
+            // A secret's default is a secret too.
+            "set (secret)".to_owned()
         } else {
             default_text(f).unwrap_or_else(|| "unset".into())
         };
