@@ -458,9 +458,12 @@ fn warnings_are_logged_through_tracing_when_the_config_loads() {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    tracing::subscriber::with_default(subscriber, || {
-        SmtpConfig::from_map(with(&[("VALIDATE_CERTS", Some("false"))])).unwrap();
-    });
+    // A global subscriber, not `with_default`: with a thread-local one, another test loading a
+    // config on another thread at the same moment can cache the warning's call site as
+    // uninteresting, and the event is lost (seen as a flaky empty log).
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("the only subscriber of this test binary");
+    SmtpConfig::from_map(with(&[("VALIDATE_CERTS", Some("false"))])).unwrap();
     let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(
         log.contains("WARN")
