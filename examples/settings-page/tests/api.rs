@@ -5,6 +5,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
+use axum::Router;
 use axum::http::{Method, StatusCode, header};
 use common::{PASSWORD, Req, TOKEN, test_app, valid_settings};
 use mailconf_core::{MailConfig, Sources};
@@ -23,6 +24,18 @@ fn with(mut settings: Value, changes: Value) -> Value {
         settings[k] = v.clone();
     }
     settings
+}
+
+/// Saves `settings`, which must succeed; returns the answer.
+async fn save(app: &Router, settings: &Value) -> Value {
+    let reply = Req::post("/api/config", settings).send(app).await;
+    reply.api(StatusCode::OK, true).clone()
+}
+
+/// What `GET /api/config` answers, which must succeed.
+async fn saved_config(app: &Router) -> Value {
+    let reply = Req::get("/api/config").send(app).await;
+    reply.api(StatusCode::OK, true).clone()
 }
 
 // --- The page and its assets -------------------------------------------------------------
@@ -103,8 +116,7 @@ async fn valid_settings_are_saved_0600_and_load_back_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let (app, env_file) = test_app(dir.path(), &[]);
     let settings = with(valid_settings(), json!({"VALIDATE_CERTS": false}));
-    let reply = Req::post("/api/config", &settings).send(&app).await;
-    let body = reply.api(StatusCode::OK, true);
+    let body = save(&app, &settings).await;
     let warnings = body["warnings"].as_array().unwrap();
     assert!(
         warnings.iter().any(|w| w["key"] == "VALIDATE_CERTS"),
@@ -221,10 +233,7 @@ async fn every_problem_is_reported_at_once_with_non_secret_inputs() {
 async fn an_invalid_save_leaves_the_saved_file_alone() {
     let dir = tempfile::tempdir().unwrap();
     let (app, env_file) = test_app(dir.path(), &[]);
-    Req::post("/api/config", &valid_settings())
-        .send(&app)
-        .await
-        .api(StatusCode::OK, true);
+    save(&app, &valid_settings()).await;
     let before = std::fs::read(&env_file).unwrap();
     let broken = with(valid_settings(), json!({"MAIL_PORT": 0}));
     Req::post("/api/config", &broken)
@@ -253,10 +262,7 @@ async fn values_that_cannot_be_written_exactly_are_refused_not_changed() {
     // Quotes, dollars, hashes and backslashes are kept exactly.
     let tricky = "it's $HOME #1 \\n \"q\" ''";
     let settings = with(valid_settings(), json!({"MAIL_FROM_NAME": tricky}));
-    Req::post("/api/config", &settings)
-        .send(&app)
-        .await
-        .api(StatusCode::OK, true);
+    save(&app, &settings).await;
     assert!(saved_pairs(&env_file).contains(&("MAIL_FROM_NAME".into(), tricky.into())));
 }
 
@@ -266,10 +272,7 @@ async fn a_failed_save_keeps_the_previous_file_and_says_so() {
     let settings_dir = dir.path().join("conf");
     std::fs::create_dir(&settings_dir).unwrap();
     let (app, env_file) = test_app(&settings_dir, &[]);
-    Req::post("/api/config", &valid_settings())
-        .send(&app)
-        .await
-        .api(StatusCode::OK, true);
+    save(&app, &valid_settings()).await;
     let before = std::fs::read(&env_file).unwrap();
 
     // Root ignores permissions, so the directory is replaced by a file: nothing can be created
@@ -279,8 +282,7 @@ async fn a_failed_save_keeps_the_previous_file_and_says_so() {
     std::fs::write(&settings_dir, "not a directory").unwrap();
     let changed = with(valid_settings(), json!({"MAIL_FROM_NAME": "Changed"}));
     let reply = Req::post("/api/config", &changed).send(&app).await;
-    let body = reply.api(StatusCode::INTERNAL_SERVER_ERROR, false);
-    assert_eq!(body["code"], "not_saved");
+    let body = reply.refused(StatusCode::INTERNAL_SERVER_ERROR, "not_saved");
     let message = body["error"].as_str().unwrap();
     assert!(message.contains("NOT saved"), "{message}");
     assert!(
@@ -291,11 +293,8 @@ async fn a_failed_save_keeps_the_previous_file_and_says_so() {
     std::fs::remove_file(&settings_dir).unwrap();
     std::fs::rename(&aside, &settings_dir).unwrap();
     assert_eq!(std::fs::read(&env_file).unwrap(), before);
-    let config = Req::get("/api/config").send(&app).await;
-    assert_eq!(
-        config.api(StatusCode::OK, true)["values"]["MAIL_FROM_NAME"],
-        "Example App"
-    );
+    let config = saved_config(&app).await;
+    assert_eq!(config["values"]["MAIL_FROM_NAME"], "Example App");
     let names: Vec<_> = std::fs::read_dir(&settings_dir).unwrap().collect();
     assert_eq!(names.len(), 1, "no temporary file is left");
 }
@@ -321,17 +320,12 @@ async fn a_path_under_a_file_cannot_be_saved_to() {
 async fn get_config_returns_the_saved_values_without_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = test_app(dir.path(), &[]);
-    let empty = Req::get("/api/config").send(&app).await;
-    let body = empty.api(StatusCode::OK, true);
+    let body = saved_config(&app).await;
     assert_eq!(body["saved"], false);
     assert_eq!(body["password_set"], false);
 
-    Req::post("/api/config", &valid_settings())
-        .send(&app)
-        .await
-        .api(StatusCode::OK, true);
-    let reply = Req::get("/api/config").send(&app).await;
-    let body = reply.api(StatusCode::OK, true);
+    save(&app, &valid_settings()).await;
+    let body = saved_config(&app).await;
     assert_eq!(body["saved"], true);
     assert_eq!(body["password_set"], true);
     assert_eq!(body["secrets_set"]["MAIL_PASSWORD"], true);
@@ -346,18 +340,12 @@ async fn get_config_returns_the_saved_values_without_the_password() {
 async fn the_unchanged_marker_keeps_the_saved_password() {
     let dir = tempfile::tempdir().unwrap();
     let (app, env_file) = test_app(dir.path(), &[]);
-    Req::post("/api/config", &valid_settings())
-        .send(&app)
-        .await
-        .api(StatusCode::OK, true);
+    save(&app, &valid_settings()).await;
     let edit = with(
         valid_settings(),
         json!({"MAIL_PASSWORD": {"unchanged": true}, "MAIL_FROM_NAME": "Renamed"}),
     );
-    Req::post("/api/config", &edit)
-        .send(&app)
-        .await
-        .api(StatusCode::OK, true);
+    save(&app, &edit).await;
     let pairs = saved_pairs(&env_file);
     assert!(pairs.contains(&("MAIL_PASSWORD".into(), PASSWORD.into())));
     assert!(pairs.contains(&("MAIL_FROM_NAME".into(), "Renamed".into())));
@@ -365,10 +353,7 @@ async fn the_unchanged_marker_keeps_the_saved_password() {
     // A string that looks like the marker is a password like any other.
     let literal = r#"{"unchanged": true}"#;
     let set = with(valid_settings(), json!({"MAIL_PASSWORD": literal}));
-    Req::post("/api/config", &set)
-        .send(&app)
-        .await
-        .api(StatusCode::OK, true);
+    save(&app, &set).await;
     assert!(saved_pairs(&env_file).contains(&("MAIL_PASSWORD".into(), literal.into())));
 
     // null removes it; then the marker has nothing to keep and the password is missing.
@@ -376,12 +361,8 @@ async fn the_unchanged_marker_keeps_the_saved_password() {
         valid_settings(),
         json!({"MAIL_PASSWORD": null, "USE_CREDENTIALS": false}),
     );
-    Req::post("/api/config", &forget)
-        .send(&app)
-        .await
-        .api(StatusCode::OK, true);
-    let body = Req::get("/api/config").send(&app).await;
-    assert_eq!(body.api(StatusCode::OK, true)["password_set"], false);
+    save(&app, &forget).await;
+    assert_eq!(saved_config(&app).await["password_set"], false);
     let keep = with(
         valid_settings(),
         json!({"MAIL_PASSWORD": {"unchanged": true}}),
@@ -441,8 +422,7 @@ async fn every_api_call_needs_the_token() {
     ] {
         for req in calls() {
             let reply = req.header("authorization", auth).send(&app).await;
-            let body = reply.api(StatusCode::UNAUTHORIZED, false);
-            assert_eq!(body["code"], code);
+            reply.refused(StatusCode::UNAUTHORIZED, code);
             assert!(reply.headers.contains_key(header::WWW_AUTHENTICATE));
         }
     }
@@ -461,33 +441,23 @@ async fn cross_origin_and_foreign_host_requests_are_refused() {
         Some("null"),
         None,
     ] {
-        let reply = Req::post("/api/config", &valid_settings())
+        Req::post("/api/config", &valid_settings())
             .header("origin", origin)
             .send(&app)
-            .await;
-        assert_eq!(
-            reply.api(StatusCode::FORBIDDEN, false)["code"],
-            "cross_origin"
-        );
+            .await
+            .refused(StatusCode::FORBIDDEN, "cross_origin");
     }
     // A rebinding attack names its own host.
-    let reply = Req::get("/api/config")
-        .header("host", Some("evil.example:8088"))
-        .send(&app)
-        .await;
-    assert_eq!(
-        reply.api(StatusCode::FORBIDDEN, false)["code"],
-        "untrusted_host"
-    );
-    let reply = Req::post("/api/config", &valid_settings())
-        .header("host", Some("evil.example:8088"))
-        .header("origin", Some("http://evil.example:8088"))
-        .send(&app)
-        .await;
-    assert_eq!(
-        reply.api(StatusCode::FORBIDDEN, false)["code"],
-        "untrusted_host"
-    );
+    let foreign = [
+        Req::get("/api/config").header("host", Some("evil.example:8088")),
+        Req::post("/api/config", &valid_settings())
+            .header("host", Some("evil.example:8088"))
+            .header("origin", Some("http://evil.example:8088")),
+    ];
+    for req in foreign {
+        let reply = req.send(&app).await;
+        reply.refused(StatusCode::FORBIDDEN, "untrusted_host");
+    }
     assert!(!env_file.exists());
 
     // localhost is the same page as 127.0.0.1.
@@ -511,10 +481,7 @@ async fn oversized_bodies_are_refused_with_413() {
     );
     for path in ["/api/config", "/api/config/test"] {
         let reply = Req::post(path, &big).send(&app).await;
-        assert_eq!(
-            reply.api(StatusCode::PAYLOAD_TOO_LARGE, false)["code"],
-            "too_large"
-        );
+        reply.refused(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
     }
     assert!(!env_file.exists());
 }
@@ -561,8 +528,7 @@ async fn bodies_that_are_not_a_json_object_get_json_errors() {
         ),
     ];
     for (req, status, code) in cases {
-        let reply = req.send(&app).await;
-        assert_eq!(reply.api(status, false)["code"], code, "{}", reply.text);
+        req.send(&app).await.refused(status, code);
     }
 }
 
@@ -570,16 +536,15 @@ async fn bodies_that_are_not_a_json_object_get_json_errors() {
 async fn unknown_endpoints_and_methods_answer_json() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _) = test_app(dir.path(), &[]);
-    let reply = Req::get("/api/nope").send(&app).await;
-    assert_eq!(reply.api(StatusCode::NOT_FOUND, false)["code"], "not_found");
-    let reply = Req::post("/api/config", &valid_settings())
+    Req::get("/api/nope")
+        .send(&app)
+        .await
+        .refused(StatusCode::NOT_FOUND, "not_found");
+    Req::post("/api/config", &valid_settings())
         .method(Method::PUT)
         .send(&app)
-        .await;
-    assert_eq!(
-        reply.api(StatusCode::METHOD_NOT_ALLOWED, false)["code"],
-        "method_not_allowed"
-    );
+        .await
+        .refused(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
 }
 
 // --- The connection test: who may be contacted ---------------------------------------------
@@ -597,8 +562,7 @@ async fn the_test_refuses_hosts_outside_the_allow_list() {
     ] {
         let settings = with(valid_settings(), json!({"MAIL_SERVER": server}));
         let reply = Req::post("/api/config/test", &settings).send(&app).await;
-        let body = reply.api(StatusCode::FORBIDDEN, false);
-        assert_eq!(body["code"], "host_not_allowed");
+        let body = reply.refused(StatusCode::FORBIDDEN, "host_not_allowed");
         let message = body["error"].as_str().unwrap();
         assert!(message.contains("--allow-host"), "{message}");
         assert!(message.contains("smtp.example.com"), "{message}");
@@ -607,10 +571,7 @@ async fn the_test_refuses_hosts_outside_the_allow_list() {
     let settings = json!({"MAIL_URL": "smtps://127.0.0.1", "MAIL_FROM": "app@example.com",
                           "USE_CREDENTIALS": false});
     let reply = Req::post("/api/config/test", &settings).send(&app).await;
-    assert_eq!(
-        reply.api(StatusCode::FORBIDDEN, false)["code"],
-        "host_not_allowed"
-    );
+    reply.refused(StatusCode::FORBIDDEN, "host_not_allowed");
 }
 
 #[tokio::test]

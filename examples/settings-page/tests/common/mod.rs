@@ -1,5 +1,5 @@
-//! Shared by the test files: building the app, sending requests in-process or over a socket,
-//! and checks every response must pass.
+//! Shared by the test files: building the app, starting it next to mailconf's dev SMTP server,
+//! sending requests in-process or over a socket, and checks every response must pass.
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
@@ -10,8 +10,10 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::{BodyExt, Full};
+use mailconf_smtp::dev_server::{DevServer, DevTls};
 use serde_json::{Value, json};
 use settings_page::{AppState, Options, app};
+use tempfile::TempDir;
 use tower::ServiceExt;
 
 pub const TOKEN: &str = "test-admin-token-5c1f0e7a9b";
@@ -55,6 +57,40 @@ pub async fn start_page(env_file: &Path, allow_hosts: &[&str]) -> Page {
         .unwrap();
     });
     Page { addr, _stop: stop }
+}
+
+/// A listening page next to mailconf's dev SMTP server (STARTTLS, user `app@example.com` with
+/// [`PASSWORD`]), sharing one temporary directory.
+pub struct WithSmtp {
+    pub page: Page,
+    pub smtp: DevServer,
+    /// Where the page saves: `<dir>/mail.env`, not there yet.
+    pub env_file: PathBuf,
+    /// The dev server's CA certificate, for `MAIL_CA_FILE`.
+    pub ca_file: PathBuf,
+    /// Removed when dropped, after the page and the server have stopped.
+    pub dir: TempDir,
+}
+
+/// Starts the dev SMTP server and a page that may test connections to `allow_hosts`.
+pub async fn page_with_smtp(allow_hosts: &[&str]) -> WithSmtp {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = DevServer::builder()
+        .tls(DevTls::StartTls)
+        .user("app@example.com", PASSWORD)
+        .start()
+        .await
+        .unwrap();
+    let ca_file = smtp.write_ca_file(dir.path()).unwrap();
+    let env_file = dir.path().join("mail.env");
+    let page = start_page(&env_file, allow_hosts).await;
+    WithSmtp {
+        page,
+        smtp,
+        env_file,
+        ca_file,
+        dir,
+    }
 }
 
 /// Settings that load: STARTTLS on 587 with a login.
@@ -227,6 +263,13 @@ impl Reply {
             "{:?}",
             self.headers
         );
+        &self.json
+    }
+
+    /// A refusal: an API answer with `success: false`, `status` and the error `code`.
+    pub fn refused(&self, status: StatusCode, code: &str) -> &Value {
+        self.api(status, false);
+        assert_eq!(self.json["code"], code, "{}", self.text);
         &self.json
     }
 
