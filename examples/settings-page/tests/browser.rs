@@ -14,9 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{PASSWORD, TOKEN, start_page};
+use common::{PASSWORD, TOKEN, page_with_smtp};
 use fantoccini::{Client, ClientBuilder, Locator};
-use mailconf_smtp::dev_server::{DevServer, DevTls};
 use serde_json::json;
 
 const SKIPPED: &str = "SKIPPED: browser test did not run: chromium/chromedriver not installed (apt-get install chromium chromium-driver)";
@@ -117,12 +116,30 @@ async fn value(client: &Client, id: &str) -> String {
     element.prop("value").await.unwrap().unwrap_or_default()
 }
 
+/// Asserts the value of each `(id, value)` input.
+async fn assert_values(client: &Client, expected: &[(&str, &str)]) {
+    for (id, want) in expected {
+        assert_eq!(value(client, id).await, *want, "{id}");
+    }
+}
+
 async fn set(client: &Client, id: &str, text: &str) {
     let element = client.find(Locator::Id(id)).await.unwrap();
     element.clear().await.unwrap();
     if !text.is_empty() {
         element.send_keys(text).await.unwrap();
     }
+}
+
+/// Types into each `(id, text)` input, in order.
+async fn fill(client: &Client, fields: &[(&str, &str)]) {
+    for (id, text) in fields {
+        set(client, id, text).await;
+    }
+}
+
+async fn click(client: &Client, locator: Locator<'_>) {
+    client.find(locator).await.unwrap().click().await.unwrap();
 }
 
 async fn text(client: &Client, id: &str) -> String {
@@ -135,34 +152,60 @@ async fn text(client: &Client, id: &str) -> String {
         .unwrap()
 }
 
-/// Waits for a CSS selector to match a displayed element.
-async fn wait_for(client: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Ok(element) = client.find(Locator::Css(css)).await
-            && element.is_displayed().await.unwrap_or(false)
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "{css} never appeared");
+async fn attr(client: &Client, id: &str, name: &str) -> Option<String> {
+    let element = client.find(Locator::Id(id)).await.unwrap();
+    element.attr(name).await.unwrap()
+}
+
+/// Whether the field of `key` is marked as having a problem.
+async fn marked_invalid(client: &Client, key: &str) -> bool {
+    attr(client, &format!("wrap-{key}"), "class")
+        .await
+        .unwrap_or_default()
+        .contains("invalid")
+}
+
+/// Polls `check` every 100 ms until it holds; fails with `what` once `limit` has passed.
+async fn eventually(limit: Duration, what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !check().await {
+        assert!(Instant::now() < deadline, "{what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Waits for a CSS selector to match a displayed element.
+async fn wait_for(client: &Client, css: &str) {
+    let displayed = async || match client.find(Locator::Css(css)).await {
+        Ok(element) => element.is_displayed().await.unwrap_or(false),
+        Err(_) => false,
+    };
+    eventually(
+        Duration::from_secs(15),
+        &format!("{css} never appeared"),
+        displayed,
+    )
+    .await;
 }
 
 async fn wait_for_text(client: &Client, id: &str, needle: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !text(client, id).await.contains(needle) {
-        assert!(Instant::now() < deadline, "{id} never said {needle:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let what = format!("{id} never said {needle:?}");
+    let says = async || text(client, id).await.contains(needle);
+    eventually(Duration::from_secs(30), &what, says).await;
 }
 
 async fn wait_for_value(client: &Client, id: &str, expected: &str) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while value(client, id).await != expected {
-        assert!(Instant::now() < deadline, "{id} never became {expected:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let what = format!("{id} never became {expected:?}");
+    let holds = async || value(client, id).await == expected;
+    eventually(Duration::from_secs(15), &what, holds).await;
+}
+
+/// Clicks the button `id` and waits for the summary banner of `kind` ("success" or "error");
+/// returns the summary's text.
+async fn press(client: &Client, id: &str, kind: &str) -> String {
+    click(client, Locator::Id(id)).await;
+    wait_for(client, &format!("#summary.banner.{kind}")).await;
+    text(client, "summary").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -179,54 +222,41 @@ async fn the_page_in_headless_chromium() {
         return;
     };
 
-    let dir = tempfile::tempdir().unwrap();
-    let env_file = dir.path().join("mail.env");
-    let smtp = DevServer::builder()
-        .tls(DevTls::StartTls)
-        .user("app@example.com", PASSWORD)
-        .start()
-        .await
-        .unwrap();
-    let ca_file = smtp.write_ca_file(dir.path()).unwrap();
-    let page = start_page(&env_file, &["127.0.0.1"]).await;
+    let setup = page_with_smtp(&["127.0.0.1"]).await;
+    let env_file = &setup.env_file;
+    let smtp_port = setup.smtp.port().to_string();
     let driver = start_driver(&chromedriver);
-    let client = browser(&driver, &chromium, &dir.path().join("profile")).await;
-    let url = format!("http://{}/", page.addr);
+    let client = browser(&driver, &chromium, &setup.dir.path().join("profile")).await;
+    let url = format!("http://{}/", setup.page.addr);
 
     // The token is asked for once.
     client.goto(&url).await.unwrap();
     wait_for(&client, "#token").await;
     screenshot(&client, "00-token.png").await;
     set(&client, "token", TOKEN).await;
-    client
-        .find(Locator::Css("#token-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, Locator::Css("#token-form button[type=submit]")).await;
     wait_for(&client, "#field-MAIL_SERVER").await;
-    assert_eq!(value(&client, "field-TLS").await, "starttls");
-    assert_eq!(value(&client, "field-MAIL_PORT").await, "587");
+    assert_values(
+        &client,
+        &[("field-TLS", "starttls"), ("field-MAIL_PORT", "587")],
+    )
+    .await;
+    for (id, kind) in [
+        ("field-USE_CREDENTIALS", "checkbox"),
+        ("field-MAIL_PASSWORD", "password"),
+        ("field-MAIL_PORT", "number"),
+    ] {
+        assert_eq!(
+            attr(&client, id, "type").await.as_deref(),
+            Some(kind),
+            "{id}"
+        );
+    }
     let use_credentials = client
         .find(Locator::Id("field-USE_CREDENTIALS"))
         .await
         .unwrap();
-    assert_eq!(
-        use_credentials.attr("type").await.unwrap().as_deref(),
-        Some("checkbox")
-    );
     assert!(use_credentials.is_selected().await.unwrap(), "default true");
-    let password = client
-        .find(Locator::Id("field-MAIL_PASSWORD"))
-        .await
-        .unwrap();
-    assert_eq!(
-        password.attr("type").await.unwrap().as_deref(),
-        Some("password")
-    );
-    let port = client.find(Locator::Id("field-MAIL_PORT")).await.unwrap();
-    assert_eq!(port.attr("type").await.unwrap().as_deref(), Some("number"));
     assert!(
         text(&client, "wrap-MAIL_SERVER")
             .await
@@ -234,63 +264,52 @@ async fn the_page_in_headless_chromium() {
     );
 
     // Broken: no server, STARTTLS on 465, a sender that is not an address.
-    set(&client, "field-MAIL_PORT", "465").await;
-    set(&client, "field-MAIL_USERNAME", "app@example.com").await;
-    set(&client, "field-MAIL_PASSWORD", PASSWORD).await;
-    set(&client, "field-MAIL_FROM", "not-an-address").await;
-    set(&client, "field-MAIL_FROM_NAME", "Example App").await;
-    client
-        .find(Locator::Id("save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(&client, "#summary.banner.error").await;
-    let summary = text(&client, "summary").await;
+    fill(
+        &client,
+        &[
+            ("field-MAIL_PORT", "465"),
+            ("field-MAIL_USERNAME", "app@example.com"),
+            ("field-MAIL_PASSWORD", PASSWORD),
+            ("field-MAIL_FROM", "not-an-address"),
+            ("field-MAIL_FROM_NAME", "Example App"),
+        ],
+    )
+    .await;
+    let summary = press(&client, "save", "error").await;
     assert!(summary.contains("problems"), "{summary}");
     assert!(text(&client, "err-MAIL_SERVER").await.contains("Required"));
     assert!(text(&client, "err-MAIL_PORT").await.contains("465"));
     assert!(!text(&client, "err-MAIL_FROM").await.is_empty());
-    for id in ["wrap-MAIL_SERVER", "wrap-MAIL_PORT", "wrap-MAIL_FROM"] {
-        let class = client
-            .find(Locator::Id(id))
-            .await
-            .unwrap()
-            .attr("class")
-            .await
-            .unwrap();
-        assert!(class.unwrap_or_default().contains("invalid"), "{id}");
+    for key in ["MAIL_SERVER", "MAIL_PORT", "MAIL_FROM"] {
+        assert!(marked_invalid(&client, key).await, "{key}");
     }
-    let class = client
-        .find(Locator::Id("wrap-MAIL_USERNAME"))
-        .await
-        .unwrap()
-        .attr("class")
-        .await
-        .unwrap();
-    assert!(!class.unwrap_or_default().contains("invalid"));
+    assert!(!marked_invalid(&client, "MAIL_USERNAME").await);
     // Nothing typed is lost.
-    assert_eq!(value(&client, "field-MAIL_FROM").await, "not-an-address");
-    assert_eq!(value(&client, "field-MAIL_FROM_NAME").await, "Example App");
+    assert_values(
+        &client,
+        &[
+            ("field-MAIL_FROM", "not-an-address"),
+            ("field-MAIL_FROM_NAME", "Example App"),
+        ],
+    )
+    .await;
     assert!(!env_file.exists());
     screenshot(&client, "01-errors.png").await;
 
     // Fixed.
-    set(&client, "field-MAIL_SERVER", "smtp.example.com").await;
-    set(&client, "field-MAIL_PORT", "587").await;
-    set(&client, "field-MAIL_FROM", "app@example.com").await;
-    client
-        .find(Locator::Id("save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(&client, "#summary.banner.success").await;
-    assert!(text(&client, "summary").await.contains("Settings saved"));
+    fill(
+        &client,
+        &[
+            ("field-MAIL_SERVER", "smtp.example.com"),
+            ("field-MAIL_PORT", "587"),
+            ("field-MAIL_FROM", "app@example.com"),
+        ],
+    )
+    .await;
+    let summary = press(&client, "save", "success").await;
+    assert!(summary.contains("Settings saved"), "{summary}");
     assert!(text(&client, "err-MAIL_SERVER").await.is_empty());
-    let saved = std::fs::read_to_string(&env_file).unwrap();
+    let saved = std::fs::read_to_string(env_file).unwrap();
     assert!(saved.contains("MAIL_SERVER='smtp.example.com'"), "{saved}");
     screenshot(&client, "02-saved.png").await;
 
@@ -298,10 +317,16 @@ async fn the_page_in_headless_chromium() {
     client.refresh().await.unwrap();
     wait_for(&client, "#field-MAIL_SERVER").await;
     wait_for_value(&client, "field-MAIL_SERVER", "smtp.example.com").await;
-    assert_eq!(value(&client, "field-MAIL_PORT").await, "587");
-    assert_eq!(value(&client, "field-MAIL_FROM").await, "app@example.com");
-    assert_eq!(value(&client, "field-TLS").await, "starttls");
-    assert_eq!(value(&client, "field-MAIL_PASSWORD").await, "");
+    assert_values(
+        &client,
+        &[
+            ("field-MAIL_PORT", "587"),
+            ("field-MAIL_FROM", "app@example.com"),
+            ("field-TLS", "starttls"),
+            ("field-MAIL_PASSWORD", ""),
+        ],
+    )
+    .await;
     assert!(text(&client, "state-MAIL_PASSWORD").await.contains("saved"));
     let source = client.source().await.unwrap();
     assert!(!source.contains("distinctive-Zk27"));
@@ -309,15 +334,8 @@ async fn the_page_in_headless_chromium() {
 
     // Another field changes without retyping the password.
     set(&client, "field-MAIL_FROM_NAME", "Renamed App").await;
-    client
-        .find(Locator::Id("save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(&client, "#summary.banner.success").await;
-    let pairs: Vec<(String, String)> = dotenvy::from_path_iter(&env_file)
+    press(&client, "save", "success").await;
+    let pairs: Vec<(String, String)> = dotenvy::from_path_iter(env_file)
         .unwrap()
         .map(Result::unwrap)
         .collect();
@@ -325,26 +343,25 @@ async fn the_page_in_headless_chromium() {
     assert!(pairs.contains(&("MAIL_FROM_NAME".into(), "Renamed App".into())));
 
     // The connection test, against the dev server, with the saved password.
-    set(&client, "field-MAIL_SERVER", "127.0.0.1").await;
-    set(&client, "field-MAIL_PORT", &smtp.port().to_string()).await;
-    client
-        .find(Locator::Css("#advanced > summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    set(&client, "field-MAIL_CA_FILE", ca_file.to_str().unwrap()).await;
-    client
-        .find(Locator::Id("test"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill(
+        &client,
+        &[
+            ("field-MAIL_SERVER", "127.0.0.1"),
+            ("field-MAIL_PORT", &smtp_port),
+        ],
+    )
+    .await;
+    click(&client, Locator::Css("#advanced > summary")).await;
+    set(
+        &client,
+        "field-MAIL_CA_FILE",
+        setup.ca_file.to_str().unwrap(),
+    )
+    .await;
+    click(&client, Locator::Id("test")).await;
     wait_for_text(&client, "summary", "Connection test passed").await;
     assert!(text(&client, "summary").await.contains("login accepted"));
-    assert!(smtp.messages().is_empty());
+    assert!(setup.smtp.messages().is_empty());
     screenshot(&client, "04-test-passed.png").await;
 
     // The wrong TLS mode for the port: the test says which step failed and what fixes it.
@@ -355,24 +372,13 @@ async fn the_page_in_headless_chromium() {
         .select_by_value("implicit")
         .await
         .unwrap();
-    assert_eq!(
-        value(&client, "field-MAIL_PORT").await,
-        smtp.port().to_string()
-    );
-    client
-        .find(Locator::Id("test"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for(&client, "#summary.banner.error").await;
-    let summary = text(&client, "summary").await;
+    assert_values(&client, &[("field-MAIL_PORT", &smtp_port)]).await;
+    let summary = press(&client, "test", "error").await;
     assert!(summary.contains("TLS"), "{summary}");
     assert!(summary.contains("MAIL_STARTTLS=true"), "{summary}");
     screenshot(&client, "05-test-failed.png").await;
 
     client.close().await.unwrap();
     drop(driver);
-    smtp.shutdown().await;
+    setup.smtp.shutdown().await;
 }
