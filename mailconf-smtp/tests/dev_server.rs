@@ -10,7 +10,7 @@ use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::transport::smtp::{AsyncSmtpTransportBuilder, Error as SmtpError};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_smtp::dev_server::{DevServer, DevTls, ReceivedMessage};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
@@ -37,6 +37,41 @@ fn client(server: &DevServer, tls: Tls) -> AsyncSmtpTransportBuilder {
         .timeout(Some(STEP))
 }
 
+/// A client that insists on STARTTLS, trusts the server's CA and logs in as `user`.
+fn login(server: &DevServer, user: &str, password: &str) -> AsyncSmtpTransportBuilder {
+    client(server, Tls::Required(trust(server)))
+        .credentials(Credentials::new(user.to_owned(), password.to_owned()))
+}
+
+/// A plaintext server with no users.
+async fn plain_server() -> DevServer {
+    DevServer::builder()
+        .tls(DevTls::None)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A STARTTLS server (the default) with one user, alice, whose password is "pw".
+async fn alice_server() -> DevServer {
+    DevServer::builder()
+        .user("alice", "pw")
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A plaintext server that lets alice ("pw") log in without TLS, for raw AUTH exchanges.
+async fn plain_auth_server() -> DevServer {
+    DevServer::builder()
+        .tls(DevTls::None)
+        .user("alice", "pw")
+        .allow_auth_without_tls(true)
+        .start()
+        .await
+        .unwrap()
+}
+
 fn email(subject: &str) -> Message {
     Message::builder()
         .from("Sender <sender@example.com>".parse::<Mailbox>().unwrap())
@@ -57,6 +92,44 @@ async fn send(
 
 fn status(err: &SmtpError) -> Option<u16> {
     err.status().map(u16::from)
+}
+
+/// Asserts that exactly one message arrived, over TLS, sent by `user` with `subject`.
+fn assert_one_tls_message(server: &DevServer, user: &str, subject: &str) -> ReceivedMessage {
+    let mut messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    let m = messages.remove(0);
+    assert_eq!(m.auth_user.as_deref(), Some(user));
+    assert!(m.tls);
+    assert_eq!(m.subject().as_deref(), Some(subject));
+    m
+}
+
+/// Polls `check` every 10 ms until it holds or [`STEP`] has passed; returns whether it held.
+async fn eventually(mut check: impl AsyncFnMut() -> bool) -> bool {
+    let deadline = Instant::now() + STEP;
+    while !check().await {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    true
+}
+
+/// Asserts that every line of `reply` starts with `code` and the last with `"{code} "`, which
+/// also fails an empty reply (the connection closed).
+fn assert_code(reply: &str, code: u16, after: &str) {
+    let code = code.to_string();
+    let last = format!("{code} ");
+    assert!(
+        reply.lines().all(|line| line.starts_with(&code))
+            && reply
+                .lines()
+                .last()
+                .is_some_and(|line| line.starts_with(&last)),
+        "{after}: expected {code}, got {reply:?}"
+    );
 }
 
 /// A line-level SMTP client for the conversations lettre would not have.
@@ -103,6 +176,20 @@ impl RawClient {
         self.reply().await
     }
 
+    /// Reads a reply and asserts its code (see `assert_code`).
+    async fn expect_reply(&mut self, code: u16) -> String {
+        let reply = self.reply().await;
+        assert_code(&reply, code, "the reply");
+        reply
+    }
+
+    /// Sends `line` and asserts the code of the reply (see `assert_code`).
+    async fn expect(&mut self, line: &str, code: u16) -> String {
+        let reply = self.cmd(line).await;
+        assert_code(&reply, code, line);
+        reply
+    }
+
     /// True once the server has closed the connection.
     async fn at_eof(&mut self) -> bool {
         let mut rest = Vec::new();
@@ -119,11 +206,7 @@ impl RawClient {
 
 #[tokio::test]
 async fn plaintext_send_records_envelope_headers_and_body() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .start()
-        .await
-        .unwrap();
+    let server = plain_server().await;
     assert_eq!(server.tls(), DevTls::None);
     assert!(server.addr().ip().is_loopback());
     let transport = client(&server, Tls::None).build();
@@ -168,19 +251,14 @@ async fn starttls_with_auth_plain() {
         .await
         .unwrap();
     assert_eq!(server.tls(), DevTls::StartTls);
-    let transport = client(&server, Tls::Required(trust(&server)))
-        .credentials(Credentials::new("alice".into(), "correct horse".into()))
+    let transport = login(&server, "alice", "correct horse")
         .authentication(vec![Mechanism::Plain])
         .build();
 
     send(&transport, email("Over STARTTLS")).await.unwrap();
 
-    let messages = server.messages();
-    assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].auth_user.as_deref(), Some("alice"));
-    assert!(messages[0].tls);
-    assert_eq!(messages[0].rcpt_to, ["rcpt@example.net"]);
-    assert_eq!(messages[0].subject().as_deref(), Some("Over STARTTLS"));
+    let m = assert_one_tls_message(&server, "alice", "Over STARTTLS");
+    assert_eq!(m.rcpt_to, ["rcpt@example.net"]);
 }
 
 #[tokio::test]
@@ -191,17 +269,13 @@ async fn starttls_with_auth_login() {
         .start()
         .await
         .unwrap();
-    let transport = client(&server, Tls::Required(trust(&server)))
-        .credentials(Credentials::new("bob".into(), "pa:ss word".into()))
+    let transport = login(&server, "bob", "pa:ss word")
         .authentication(vec![Mechanism::Login])
         .build();
 
     send(&transport, email("Via LOGIN")).await.unwrap();
 
-    let messages = server.messages();
-    assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].auth_user.as_deref(), Some("bob"));
-    assert!(messages[0].tls);
+    assert_one_tls_message(&server, "bob", "Via LOGIN");
 }
 
 #[tokio::test]
@@ -219,23 +293,13 @@ async fn implicit_tls_with_auth() {
 
     send(&transport, email("Implicit")).await.unwrap();
 
-    let messages = server.messages();
-    assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].auth_user.as_deref(), Some("carol"));
-    assert!(messages[0].tls);
-    assert_eq!(messages[0].subject().as_deref(), Some("Implicit"));
+    assert_one_tls_message(&server, "carol", "Implicit");
 }
 
 #[tokio::test]
 async fn pooled_transport_reuses_one_authenticated_connection() {
-    let server = DevServer::builder()
-        .user("alice", "pw")
-        .start()
-        .await
-        .unwrap();
-    let transport = client(&server, Tls::Required(trust(&server)))
-        .credentials(Credentials::new("alice".into(), "pw".into()))
-        .build();
+    let server = alice_server().await;
+    let transport = login(&server, "alice", "pw").build();
 
     for i in 0..3 {
         send(&transport, email(&format!("pooled {i}")))
@@ -268,34 +332,25 @@ async fn a_client_that_does_not_trust_the_ca_is_refused() {
 
 #[tokio::test]
 async fn wrong_password_gets_535_and_nothing_is_stored() {
-    let server = DevServer::builder()
-        .user("alice", "pw")
-        .start()
-        .await
-        .unwrap();
-    for mechanism in [Mechanism::Plain, Mechanism::Login] {
-        let transport = client(&server, Tls::Required(trust(&server)))
-            .credentials(Credentials::new("alice".into(), "wrong".into()))
+    let server = alice_server().await;
+    let attempts = [("alice", "wrong"), ("mallory", "pw")]
+        .into_iter()
+        .flat_map(|(user, password)| {
+            [Mechanism::Plain, Mechanism::Login].map(|mechanism| (user, password, mechanism))
+        });
+    for (user, password, mechanism) in attempts {
+        let transport = login(&server, user, password)
             .authentication(vec![mechanism])
             .build();
         let err = send(&transport, email("nope")).await.unwrap_err();
-        assert_eq!(status(&err), Some(535), "{mechanism:?}: {err}");
+        assert_eq!(status(&err), Some(535), "{user}/{mechanism:?}: {err}");
     }
-    let unknown_user = client(&server, Tls::Required(trust(&server)))
-        .credentials(Credentials::new("mallory".into(), "pw".into()))
-        .build();
-    let err = send(&unknown_user, email("nope")).await.unwrap_err();
-    assert_eq!(status(&err), Some(535), "{err}");
     assert!(server.messages().is_empty());
 }
 
 #[tokio::test]
 async fn auth_is_not_offered_or_accepted_before_starttls() {
-    let server = DevServer::builder()
-        .user("alice", "pw")
-        .start()
-        .await
-        .unwrap();
+    let server = alice_server().await;
 
     // lettre finds no AUTH on the plaintext EHLO and gives up before sending credentials.
     let transport = client(&server, Tls::None)
@@ -310,18 +365,15 @@ async fn auth_is_not_offered_or_accepted_before_starttls() {
 
     // A client that sends them anyway is refused with 538 even though they are correct.
     let (mut raw, greeting) = RawClient::connect(server.addr()).await;
-    assert!(greeting.starts_with("220 "), "{greeting}");
-    let ehlo = raw.cmd("EHLO raw.example").await;
+    assert_code(&greeting, 220, "the greeting");
+    let ehlo = raw.expect("EHLO raw.example", 250).await;
     assert!(ehlo.contains("STARTTLS"), "{ehlo}");
     assert!(!ehlo.contains("AUTH"), "{ehlo}");
     // base64("\0alice\0pw")
-    let auth = raw.cmd("AUTH PLAIN AGFsaWNlAHB3").await;
-    assert!(auth.starts_with("538 "), "{auth}");
-    let auth = raw.cmd("AUTH LOGIN").await;
-    assert!(auth.starts_with("538 "), "{auth}");
-    let mail = raw.cmd("MAIL FROM:<sender@example.com>").await;
-    assert!(mail.starts_with("530 "), "{mail}");
-    assert!(raw.cmd("QUIT").await.starts_with("221 "));
+    raw.expect("AUTH PLAIN AGFsaWNlAHB3", 538).await;
+    raw.expect("AUTH LOGIN", 538).await;
+    raw.expect("MAIL FROM:<sender@example.com>", 530).await;
+    raw.expect("QUIT", 221).await;
 
     assert!(server.messages().is_empty());
 }
@@ -345,9 +397,9 @@ async fn required_tls_client_refuses_a_server_without_starttls() {
 
     // Nor does the server upgrade when asked regardless.
     let (mut raw, _) = RawClient::connect(server.addr()).await;
-    let ehlo = raw.cmd("EHLO raw.example").await;
+    let ehlo = raw.expect("EHLO raw.example", 250).await;
     assert!(!ehlo.contains("STARTTLS"), "{ehlo}");
-    assert!(raw.cmd("STARTTLS").await.starts_with("502 "));
+    raw.expect("STARTTLS", 502).await;
 }
 
 #[tokio::test]
@@ -382,50 +434,26 @@ async fn oversized_message_gets_552_and_is_not_stored() {
 
 #[tokio::test]
 async fn authenticated_session_survives_rset_and_second_ehlo() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .user("alice", "pw")
-        .allow_auth_without_tls(true)
-        .start()
-        .await
-        .unwrap();
+    let server = plain_auth_server().await;
     let (mut raw, _) = RawClient::connect(server.addr()).await;
-    let ehlo = raw.cmd("EHLO raw.example").await;
+    let ehlo = raw.expect("EHLO raw.example", 250).await;
     assert!(ehlo.contains("AUTH PLAIN LOGIN"), "{ehlo}");
-    assert!(
-        raw.cmd("MAIL FROM:<a@example.com>")
-            .await
-            .starts_with("530 ")
-    );
+    raw.expect("MAIL FROM:<a@example.com>", 530).await;
     // base64("\0alice\0wrong"), then the right one
-    assert!(
-        raw.cmd("AUTH PLAIN AGFsaWNlAHdyb25n")
-            .await
-            .starts_with("535 ")
-    );
-    assert!(raw.cmd("AUTH PLAIN AGFsaWNlAHB3").await.starts_with("235 "));
-    assert!(raw.cmd("AUTH PLAIN AGFsaWNlAHB3").await.starts_with("503 "));
+    raw.expect("AUTH PLAIN AGFsaWNlAHdyb25n", 535).await;
+    raw.expect("AUTH PLAIN AGFsaWNlAHB3", 235).await;
+    raw.expect("AUTH PLAIN AGFsaWNlAHB3", 503).await;
 
-    for round in 0..2 {
-        let reset = if round == 0 {
-            "RSET"
-        } else {
-            "EHLO again.example"
-        };
-        assert!(raw.cmd(reset).await.starts_with("250"), "{reset}");
-        assert!(
-            raw.cmd("MAIL FROM:<a@example.com>")
-                .await
-                .starts_with("250 ")
-        );
-        assert!(raw.cmd("RCPT TO:<b@example.com>").await.starts_with("250 "));
-        assert!(raw.cmd("DATA").await.starts_with("354 "));
+    for reset in ["RSET", "EHLO again.example"] {
+        raw.expect(reset, 250).await;
+        raw.expect("MAIL FROM:<a@example.com>", 250).await;
+        raw.expect("RCPT TO:<b@example.com>", 250).await;
+        raw.expect("DATA", 354).await;
         raw.send_raw(b"Subject: raw\r\n\r\nbody\r\n..leading dot\r\n.\r\n")
             .await;
-        let done = raw.reply().await;
-        assert!(done.starts_with("250 "), "{done}");
+        raw.expect_reply(250).await;
     }
-    assert!(raw.cmd("QUIT").await.starts_with("221 "));
+    raw.expect("QUIT", 221).await;
 
     let messages = server.messages();
     assert_eq!(messages.len(), 2);
@@ -440,60 +468,46 @@ async fn authenticated_session_survives_rset_and_second_ehlo() {
 
 #[tokio::test]
 async fn cancelled_or_malformed_auth_exchange_returns_to_commands() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .user("alice", "pw")
-        .allow_auth_without_tls(true)
-        .start()
-        .await
-        .unwrap();
+    let server = plain_auth_server().await;
     let (mut raw, _) = RawClient::connect(server.addr()).await;
-    raw.cmd("EHLO raw.example").await;
+    raw.expect("EHLO raw.example", 250).await;
 
-    assert!(raw.cmd("AUTH LOGIN").await.starts_with("334 "));
-    assert!(raw.cmd("*").await.starts_with("501 "));
-    assert!(raw.cmd("AUTH LOGIN").await.starts_with("334 "));
-    assert!(raw.cmd("YWxpY2U=").await.starts_with("334 "));
-    assert!(raw.cmd("not base64!").await.starts_with("501 "));
-    assert!(raw.cmd("AUTH PLAIN").await.starts_with("334 "));
-    assert!(raw.cmd("*").await.starts_with("501 "));
-    assert!(
-        raw.cmd("MAIL FROM:<a@example.com>")
-            .await
-            .starts_with("530 ")
-    );
-
-    // Back at a normal command prompt, a real login still works.
-    assert!(raw.cmd("AUTH PLAIN AGFsaWNlAHB3").await.starts_with("235 "));
-    assert!(
-        raw.cmd("MAIL FROM:<a@example.com>")
-            .await
-            .starts_with("250 ")
-    );
-    assert!(raw.cmd("QUIT").await.starts_with("221 "));
+    let exchange = [
+        ("AUTH LOGIN", 334),
+        ("*", 501),
+        ("AUTH LOGIN", 334),
+        ("YWxpY2U=", 334),
+        ("not base64!", 501),
+        ("AUTH PLAIN", 334),
+        ("*", 501),
+        ("MAIL FROM:<a@example.com>", 530),
+        // Back at a normal command prompt, a real login still works.
+        ("AUTH PLAIN AGFsaWNlAHB3", 235),
+        ("MAIL FROM:<a@example.com>", 250),
+        ("QUIT", 221),
+    ];
+    for (line, code) in exchange {
+        raw.expect(line, code).await;
+    }
 }
 
 #[tokio::test]
 async fn commands_pipelined_after_starttls_end_the_connection() {
     let server = DevServer::builder().start().await.unwrap();
     let (mut raw, _) = RawClient::connect(server.addr()).await;
-    raw.cmd("EHLO raw.example").await;
+    raw.expect("EHLO raw.example", 250).await;
     raw.send_raw(b"STARTTLS\r\nEHLO injected.example\r\n").await;
-    assert!(raw.reply().await.starts_with("220 "));
+    raw.expect_reply(220).await;
     assert!(raw.at_eof().await);
 }
 
 #[tokio::test]
 async fn overlong_line_is_refused_and_closes() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .start()
-        .await
-        .unwrap();
+    let server = plain_server().await;
     let (mut raw, _) = RawClient::connect(server.addr()).await;
     let long = format!("EHLO {}", "a".repeat(20_000));
     let reply = raw.cmd(&long).await;
-    assert!(reply.starts_with("500 "), "{reply}");
+    assert_code(&reply, 500, "an overlong EHLO");
     assert!(raw.at_eof().await);
 }
 
@@ -507,8 +521,7 @@ async fn idle_connection_is_closed() {
         .unwrap();
     let (mut raw, _) = RawClient::connect(server.addr()).await;
     let started = Instant::now();
-    let reply = raw.reply().await;
-    assert!(reply.starts_with("421 "), "{reply}");
+    raw.expect_reply(421).await;
     assert!(started.elapsed() >= Duration::from_millis(250));
     assert!(raw.at_eof().await);
 }
@@ -518,16 +531,8 @@ async fn idle_connection_is_closed() {
 
 #[tokio::test]
 async fn two_concurrent_clients() {
-    let server = DevServer::builder()
-        .user("alice", "pw")
-        .start()
-        .await
-        .unwrap();
-    let make = || {
-        client(&server, Tls::Required(trust(&server)))
-            .credentials(Credentials::new("alice".into(), "pw".into()))
-            .build()
-    };
+    let server = alice_server().await;
+    let make = || login(&server, "alice", "pw").build();
     let (a, b) = (make(), make());
     let (ra, rb) = tokio::join!(send(&a, email("first")), send(&b, email("second")));
     ra.unwrap();
@@ -540,31 +545,20 @@ async fn two_concurrent_clients() {
     assert_eq!(server.connections_total(), 2);
 
     // Two connections held open at once are both counted.
-    let fresh = DevServer::builder()
-        .tls(DevTls::None)
-        .start()
-        .await
-        .unwrap();
+    let fresh = plain_server().await;
     let (one, _) = RawClient::connect(fresh.addr()).await;
     let (two, _) = RawClient::connect(fresh.addr()).await;
     assert_eq!(fresh.connections_open(), 2);
     assert_eq!(fresh.max_concurrent_connections(), 2);
     drop((one, two));
-    let deadline = Instant::now() + STEP;
-    while fresh.connections_open() != 0 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually(async || fresh.connections_open() == 0).await;
     assert_eq!(fresh.connections_open(), 0);
     assert_eq!(fresh.connections_total(), 2);
 }
 
 #[tokio::test]
 async fn wait_for_messages_and_subscribe() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .start()
-        .await
-        .unwrap();
+    let server = plain_server().await;
     let mut events = server.subscribe();
     let transport = client(&server, Tls::None).build();
     let sender = tokio::spawn(async move {
@@ -591,11 +585,7 @@ async fn wait_for_messages_and_subscribe() {
 
 #[tokio::test]
 async fn shutdown_refuses_new_connections() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .start()
-        .await
-        .unwrap();
+    let server = plain_server().await;
     let addr = server.addr();
     let transport = client(&server, Tls::None).build();
     send(&transport, email("before")).await.unwrap();
@@ -614,18 +604,11 @@ async fn shutdown_refuses_new_connections() {
 
 #[tokio::test]
 async fn dropping_the_server_stops_it() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .start()
-        .await
-        .unwrap();
+    let server = plain_server().await;
     let addr = server.addr();
     drop(server);
-    let deadline = Instant::now() + STEP;
-    while TcpStream::connect(addr).await.is_ok() {
-        assert!(Instant::now() < deadline, "still accepting after drop");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let refused = eventually(async || TcpStream::connect(addr).await.is_err()).await;
+    assert!(refused, "still accepting after drop");
 }
 
 // ---------------------------------------------------------------------------------------------
