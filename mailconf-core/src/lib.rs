@@ -47,7 +47,7 @@ pub use mailconf_values::{
 };
 pub use origin::Origin;
 pub use schema::{DefaultValue, FieldKind, FieldSchema, Schema, SchemaEntry};
-pub use sources::Sources;
+pub use sources::{Entry, Sources};
 
 /// `#[derive(MailConfig)]`: see the `mailconf-derive` crate for its attributes.
 pub use mailconf_derive::MailConfig;

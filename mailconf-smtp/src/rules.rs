@@ -23,6 +23,10 @@ pub(crate) fn check(config: &Connection) -> Result<(), Errors> {
 // The signature is the derive's: a hook returns `Result`.
 #[allow(clippy::unnecessary_wraps)]
 pub(crate) fn log_warnings(config: &SmtpConfig) -> Result<(), Errors> {
+    // Building the warnings costs more than the rest of a load: only when someone listens.
+    if !tracing::enabled!(tracing::Level::WARN) {
+        return Ok(());
+    }
     for w in warnings(config) {
         tracing::warn!(key = %w.key, code = w.code, "{}", w.message);
     }
@@ -178,18 +182,19 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
             "send from an address of the login's domain, or make sure the server may send for this one",
         );
     }
-    let endpoint = config.endpoint();
-    if config.connection.allow_insecure_auth
-        && config.credentials().is_some()
-        && endpoint.security == Security::None
-        && !endpoint.host.is_loopback()
-    {
-        warn(
-            "MAIL_ALLOW_INSECURE_AUTH",
-            "insecure_auth_allowed",
-            format!("the password is sent unencrypted to {}", endpoint.host),
-            "use STARTTLS or implicit TLS unless the network is trusted",
-        );
+    if config.connection.allow_insecure_auth {
+        let endpoint = config.endpoint();
+        if config.credentials().is_some()
+            && endpoint.security == Security::None
+            && !endpoint.host.is_loopback()
+        {
+            warn(
+                "MAIL_ALLOW_INSECURE_AUTH",
+                "insecure_auth_allowed",
+                format!("the password is sent unencrypted to {}", endpoint.host),
+                "use STARTTLS or implicit TLS unless the network is trusted",
+            );
+        }
     }
     if config.template_folder.is_some() {
         warn("TEMPLATE_FOLDER", "ignored_setting",

@@ -62,6 +62,14 @@ impl FromValue for Host {
                 invalid("the host is empty").with_hint("set a host name such as smtp.example.com")
             );
         }
+        if is_plain_ascii(raw) {
+            // The usual case: none of the mistakes checked below is possible, and IDNA would only
+            // lower-case the name.
+            return match raw.parse::<Ipv4Addr>() {
+                Ok(ip) => Ok(Host::Ipv4(ip)),
+                Err(_) => domain(raw.to_ascii_lowercase()),
+            };
+        }
         if raw.trim() != raw {
             return Err(invalid("the host has spaces around it").with_hint("remove the spaces"));
         }
@@ -98,9 +106,28 @@ impl FromValue for Host {
         }
         let ascii = idna::domain_to_ascii(raw)
             .map_err(|_| invalid("not a valid host name (IDNA conversion failed)"))?;
-        check_dns_name(&ascii)?;
-        Ok(Host::Domain(ascii))
+        domain(ascii)
     }
+}
+
+fn domain(ascii: String) -> Result<Host, Invalid> {
+    check_dns_name(&ascii)?;
+    Ok(Host::Domain(ascii))
+}
+
+/// Whether IDNA would only lower-case this name, so it can be skipped: nothing but ASCII
+/// letters, digits, hyphens and dots, and no punycode label (`xn--`), whose decoding IDNA checks.
+/// Most host names are like this, and IDNA costs more than the rest of a settings load.
+fn is_plain_ascii(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && !bytes.split(|&b| b == b'.').any(|label| {
+            label
+                .get(..4)
+                .is_some_and(|start| start.eq_ignore_ascii_case(b"xn--"))
+        })
 }
 
 /// RFC 1123 host name rules, applied after IDNA conversion.
@@ -110,7 +137,8 @@ fn check_dns_name(name: &str) -> Result<(), Invalid> {
     if bare.is_empty() || bare.len() > 253 {
         return Err(invalid("a host name has 1 to 253 characters".into()));
     }
-    for label in bare.split('.') {
+    // Bytes, not chars: the name is ASCII after IDNA, and this runs on every load.
+    for label in bare.as_bytes().split(|&b| b == b'.') {
         if label.is_empty() {
             return Err(invalid(
                 "the host name has an empty part between dots".into(),
@@ -121,10 +149,10 @@ fn check_dns_name(name: &str) -> Result<(), Invalid> {
                 "a part of the host name is longer than 63 characters".into(),
             ));
         }
-        if let Some(c) = label
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
-        {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-';
+        if !label.iter().all(|&b| allowed(char::from(b))) {
+            let text = String::from_utf8_lossy(label);
+            let c = text.chars().find(|&c| !allowed(c)).unwrap_or('?');
             let what = if c.is_whitespace() {
                 "a space".to_string()
             } else {
@@ -133,17 +161,14 @@ fn check_dns_name(name: &str) -> Result<(), Invalid> {
             return Err(invalid(format!("a host name cannot contain {what}"))
                 .with_hint("use letters, digits, hyphens and dots"));
         }
-        if label.starts_with('-') || label.ends_with('-') {
+        if label.starts_with(b"-") || label.ends_with(b"-") {
             return Err(invalid(
                 "a part of the host name starts or ends with a hyphen".into(),
             ));
         }
     }
-    if bare
-        .rsplit('.')
-        .next()
-        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let tld = bare.rsplit_once('.').map_or(bare, |(_, tld)| tld);
+    if tld.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid(
             "this looks like an IPv4 address but is not a valid one".into(),
         ));
@@ -190,6 +215,33 @@ mod tests {
             host("почта.рф"),
             Host::Domain("xn--80a1acny.xn--p1ai".into())
         );
+    }
+
+    #[test]
+    fn punycode_labels_still_go_through_idna() {
+        assert_eq!(
+            host("XN--bcher-kva.example"),
+            Host::Domain("xn--bcher-kva.example".into())
+        );
+        // Not valid punycode: only IDNA's decoding finds that.
+        let e = Host::from_value("xn--a.example").unwrap_err();
+        assert!(e.message.contains("IDNA"), "{}", e.message);
+    }
+
+    proptest::proptest! {
+        /// The shortcut for plain ASCII names gives what IDNA gives, accepted or rejected alike.
+        #[test]
+        fn plain_ascii_shortcut_agrees_with_idna(name in "[a-zA-Z0-9.-]{0,70}|[a-zA-Z0-9]{1,70}(\\.[a-zA-Z0-9-]{1,70}){0,4}\\.?") {
+            let shortcut = Host::from_value(&name);
+            let via_idna = idna::domain_to_ascii(&name)
+                .map_err(|_| ())
+                .and_then(|ascii| check_dns_name(&ascii).map(|()| ascii).map_err(|_| ()));
+            match (&shortcut, &via_idna) {
+                (Ok(Host::Domain(a)), Ok(b)) => proptest::prop_assert_eq!(a, b),
+                (Ok(Host::Ipv4(_) | Host::Ipv6(_)), _) | (Err(_), Err(())) => {}
+                _ => proptest::prop_assert!(false, "{name:?}: {shortcut:?} but IDNA gives {via_idna:?}"),
+            }
+        }
     }
 
     #[test]

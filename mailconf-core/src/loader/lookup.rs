@@ -1,44 +1,57 @@
 //! Finding a field's raw value: its key, its aliases, and for secrets the `*_FILE` variant.
 
+use std::borrow::Cow;
+
 use crate::{Error, ErrorKind, FieldSchema, Loader, Origin};
 
-impl Loader<'_> {
+/// A raw value and its origin, borrowed from the sources unless read from a `*_FILE`.
+type Found<'s> = (Cow<'s, str>, Cow<'s, Origin>);
+
+impl<'s> Loader<'s> {
     /// The raw value and its origin, `None` when unset, or an error when set twice or unreadable.
+    /// Every name found is marked read.
     // The error is as large as the report needs, and is built at most once per field.
     #[allow(clippy::result_large_err)]
     pub(super) fn lookup(
-        &self,
+        &mut self,
         field: &FieldSchema,
         key: &str,
-        path: &str,
-    ) -> Result<Option<(String, Origin)>, Error> {
-        let file_key = field.file_key(key);
+        file_key: Option<&str>,
+    ) -> Result<Option<Found<'s>>, Error> {
+        let sources = self.sources;
         let names = std::iter::once(key)
             .chain(field.aliases.iter().copied())
-            .chain(file_key.as_deref());
-        let set: Vec<_> = names.filter_map(|name| self.sources.get(name)).collect();
-        let entry = match set.as_slice() {
-            [] => return Ok(None),
-            [entry] => *entry,
-            [first, rest @ ..] => {
-                let with = rest.iter().map(|e| e.key().to_owned()).collect::<Vec<_>>();
-                return Err(Error::new(
-                    ErrorKind::Conflict { with: with.clone() },
-                    first.key(),
-                    format!(
-                        "{} is set more than once: as {} and {}",
-                        key,
-                        first.key(),
-                        with.join(" and ")
-                    ),
-                )
-                .with_field(path)
-                .with_origin(first.origin().clone())
-                .with_hint("keep only one of them"));
+            .chain(file_key);
+        let (mut first, mut others) = (None, Vec::new());
+        for position in names.filter_map(|name| sources.position(name)) {
+            self.read[position] = true;
+            match first {
+                None => first = Some(sources.at(position)),
+                Some(_) => others.push(sources.at(position).key().to_owned()),
             }
+        }
+        let Some(entry) = first else {
+            return Ok(None);
         };
+        if !others.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Conflict {
+                    with: others.clone(),
+                },
+                entry.key(),
+                format!(
+                    "{} is set more than once: as {} and {}",
+                    key,
+                    entry.key(),
+                    others.join(" and ")
+                ),
+            )
+            .with_field(self.field_path(field))
+            .with_origin(entry.origin().clone())
+            .with_hint("keep only one of them"));
+        }
         let raw = match entry.value() {
-            Ok(raw) => raw.to_owned(),
+            Ok(raw) => raw,
             Err(invalid) => {
                 return Err(Error::new(
                     ErrorKind::InvalidValue {
@@ -47,15 +60,16 @@ impl Loader<'_> {
                     entry.key(),
                     invalid.message.clone(),
                 )
-                .with_field(path)
+                .with_field(self.field_path(field))
                 .with_origin(entry.origin().clone())
                 .with_optional_hint(invalid.hint.clone()));
             }
         };
-        if Some(entry.key()) == file_key.as_deref() {
-            return read_secret_file(entry.key(), &raw, path).map(Some);
+        if Some(entry.key()) == file_key {
+            let (text, origin) = read_secret_file(entry.key(), raw, &self.field_path(field))?;
+            return Ok(Some((Cow::Owned(text), Cow::Owned(origin))));
         }
-        Ok(Some((raw, entry.origin().clone())))
+        Ok(Some((Cow::Borrowed(raw), Cow::Borrowed(entry.origin()))))
     }
 }
 

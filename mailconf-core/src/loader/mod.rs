@@ -4,10 +4,9 @@
 mod lookup;
 mod unknown;
 
-use std::collections::HashSet;
-
 use mailconf_values::{FromValue, Invalid};
 
+use crate::schema::FILE_SUFFIX;
 use crate::{
     DefaultValue, Error, ErrorKind, Errors, FieldKind, FieldSchema, MailConfig, Origin, Schema,
     Sources,
@@ -17,17 +16,25 @@ use crate::{
 ///
 /// Generated code (and hand-written [`MailConfig`] impls) call [`Loader::value`] for each field,
 /// [`Loader::nested`] for each flattened struct and [`Loader::finish`] at the end.
+///
+/// A load that finds no problem allocates only what the values themselves need: variable names
+/// are built in one reused buffer, field paths and hints only for errors.
 pub struct Loader<'s> {
     sources: &'s Sources,
+    /// The composed prefix of the struct being loaded, such as `MAIL_`.
     prefix: String,
+    /// The Rust path of the struct being loaded, such as `connection.`.
     path: String,
+    /// The variable name of the field being loaded, followed for a secret by [`FILE_SUFFIX`].
+    key: String,
     errors: Vec<Error>,
-    /// Every variable name some field reads, for the unknown-key check.
-    claimed: HashSet<String>,
+    /// Which entries of `sources` (by [`Sources::position`]) some field read, for the
+    /// unknown-key check.
+    read: Vec<bool>,
     /// Composed prefixes in use: environment variables under them are checked for typos.
     prefixes: Vec<String>,
-    /// The structs being loaded, innermost last: where `required_unless` finds its siblings.
-    structs: Vec<&'static Schema>,
+    /// The struct being loaded: where `required_unless` finds a field's siblings.
+    current: Option<&'static Schema>,
 }
 
 /// A per-field check, `#[mailconf(validate = path)]`.
@@ -44,14 +51,16 @@ impl<'s> Loader<'s> {
             sources,
             prefix: String::new(),
             path: String::new(),
+            // Room for any usual variable name, so the buffer is allocated once.
+            key: String::with_capacity(64),
             errors: sources.problems().cloned().collect(),
-            claimed: HashSet::new(),
+            read: vec![false; sources.len()],
             prefixes: Vec::new(),
-            structs: Vec::new(),
+            current: None,
         };
-        let value = loader.enter::<T>(schema.prefix, "");
+        let value = loader.enter::<T>(&[schema.prefix], &[]);
         if !schema.allow_unknown {
-            loader.report_unknown_keys();
+            loader.report_unknown_keys(schema);
         }
         loader.suggest_for_missing();
         match (value, Errors::from_vec(loader.errors)) {
@@ -75,18 +84,19 @@ impl<'s> Loader<'s> {
         }
     }
 
-    fn enter<T: MailConfig>(&mut self, prefix: &str, path: &str) -> Option<T> {
-        let (outer_prefix, outer_path) = (self.prefix.clone(), self.path.clone());
-        self.prefix.push_str(prefix);
-        self.path.push_str(path);
+    /// Loads a struct whose prefix and path extend the current ones by these parts.
+    fn enter<T: MailConfig>(&mut self, prefix: &[&str], path: &[&str]) -> Option<T> {
+        let (prefix_len, path_len) = (self.prefix.len(), self.path.len());
+        prefix.iter().for_each(|part| self.prefix.push_str(part));
+        path.iter().for_each(|part| self.path.push_str(part));
         if !self.prefix.is_empty() && !self.prefixes.contains(&self.prefix) {
             self.prefixes.push(self.prefix.clone());
         }
-        self.structs.push(T::schema());
+        let outer = self.current.replace(T::schema());
         let value = T::load_from(self);
-        self.structs.pop();
-        self.prefix = outer_prefix;
-        self.path = outer_path;
+        self.current = outer;
+        self.prefix.truncate(prefix_len);
+        self.path.truncate(path_len);
         value
     }
 
@@ -99,11 +109,32 @@ impl<'s> Loader<'s> {
         default: Option<fn() -> T>,
         check: Option<FieldCheck<T>>,
     ) -> Option<T> {
-        let key = field.key(&self.prefix);
-        let path = format!("{}{}", self.path, field.field);
-        self.claim(field, &key);
-        self.report_renamed(field, &key, &path);
-        let found = match self.lookup(field, &key, &path) {
+        let mut names = std::mem::take(&mut self.key);
+        names.clear();
+        if !field.absolute {
+            names.push_str(&self.prefix);
+        }
+        names.push_str(field.name);
+        let key_len = names.len();
+        if field.secret {
+            names.push_str(FILE_SUFFIX);
+        }
+        let (key, file_key) = (&names[..key_len], field.secret.then_some(names.as_str()));
+        let value = self.value_named(field, key, file_key, default, check);
+        self.key = names;
+        value
+    }
+
+    fn value_named<T: FromValue>(
+        &mut self,
+        field: &'static FieldSchema,
+        key: &str,
+        file_key: Option<&str>,
+        default: Option<fn() -> T>,
+        check: Option<FieldCheck<T>>,
+    ) -> Option<T> {
+        self.report_renamed(field, key);
+        let found = match self.lookup(field, key, file_key) {
             Ok(found) => found,
             Err(error) => {
                 self.errors.push(error);
@@ -111,7 +142,7 @@ impl<'s> Loader<'s> {
             }
         };
         let Some((raw, origin)) = found else {
-            return self.unset(field, key, path, default);
+            return self.unset(field, key, default);
         };
         let parsed = T::from_value(&raw).and_then(|value| match check {
             Some(check) => check(&value).map(|()| value),
@@ -120,27 +151,31 @@ impl<'s> Loader<'s> {
         match parsed {
             Ok(value) => Some(value),
             Err(invalid) => {
-                self.errors.push(
-                    invalid_value(invalid, key, path)
-                        .with_input(&raw, field.secret)
-                        .with_origin(origin),
-                );
+                let error = invalid_value(invalid, key, self.field_path(field))
+                    .with_input(&raw, field.secret)
+                    .with_origin(origin.into_owned());
+                self.errors.push(error);
                 None
             }
         }
     }
 
+    /// The Rust path of a field of the struct being loaded, such as `connection.port`: built
+    /// only for errors.
+    fn field_path(&self, field: &FieldSchema) -> String {
+        format!("{}{}", self.path, field.field)
+    }
+
     fn unset<T: FromValue>(
         &mut self,
         field: &FieldSchema,
-        key: String,
-        path: String,
+        key: &str,
         default: Option<fn() -> T>,
     ) -> Option<T> {
         if let Some(value) = T::when_missing() {
             // Reported, but the value stays: the struct's own checks still run on the rest.
             if !field.required_unless.is_empty() && !self.any_set(field.required_unless) {
-                let error = self.missing(field, key, path);
+                let error = self.missing(field, key);
                 self.errors.push(error);
             }
             return Some(value);
@@ -153,19 +188,20 @@ impl<'s> Loader<'s> {
             return match T::from_value(text) {
                 Ok(value) => Some(value),
                 Err(invalid) => {
-                    self.errors
-                        .push(invalid_value(invalid, key, path).with_origin(Origin::Default));
+                    let error = invalid_value(invalid, key, self.field_path(field))
+                        .with_origin(Origin::Default);
+                    self.errors.push(error);
                     None
                 }
             };
         }
-        let error = self.missing(field, key, path);
+        let error = self.missing(field, key);
         self.errors.push(error);
         None
     }
 
-    fn missing(&self, field: &FieldSchema, key: String, path: String) -> Error {
-        let hint = self.renamed_hint(field, &key).unwrap_or_else(|| {
+    fn missing(&self, field: &FieldSchema, key: &str) -> Error {
+        let hint = self.renamed_hint(field, key).unwrap_or_else(|| {
             let alternatives: Vec<String> = self
                 .siblings(field.required_unless)
                 .map(|f| f.key(&self.prefix))
@@ -180,7 +216,7 @@ impl<'s> Loader<'s> {
             }
         });
         Error::new(ErrorKind::Missing, key, "required, but not set")
-            .with_field(path)
+            .with_field(self.field_path(field))
             .with_hint(hint)
     }
 
@@ -189,7 +225,7 @@ impl<'s> Loader<'s> {
         &self,
         names: &'a [&'a str],
     ) -> impl Iterator<Item = &'static FieldSchema> + 'a {
-        let fields = self.structs.last().map_or(&[][..], |s| s.fields);
+        let fields = self.current.map_or(&[][..], |s| s.fields);
         names
             .iter()
             .filter_map(move |name| fields.iter().find(|f| f.field == *name))
@@ -213,8 +249,7 @@ impl<'s> Loader<'s> {
             FieldKind::Flatten { prefix, .. } => prefix,
             FieldKind::Value => "",
         };
-        let prefix = format!("{prefix}{}", T::schema().prefix);
-        self.enter::<T>(&prefix, &format!("{}.", field.field))
+        self.enter::<T>(&[prefix, T::schema().prefix], &[field.field, "."])
     }
 
     /// Ends a struct: runs its validate hook once every field parsed. The hook's errors name Rust
@@ -273,19 +308,9 @@ impl<'s> Loader<'s> {
             .find(|old| self.sources.get(old).is_some())?;
         Some(format!("{old} was renamed to {key}: rename {old} to {key}"))
     }
-
-    fn claim(&mut self, field: &FieldSchema, key: &str) {
-        let names = field
-            .aliases
-            .iter()
-            .chain(field.renamed_from)
-            .map(|s| (*s).to_owned());
-        self.claimed
-            .extend(names.chain([key.to_owned()]).chain(field.file_key(key)));
-    }
 }
 
-fn invalid_value(invalid: Invalid, key: String, path: String) -> Error {
+fn invalid_value(invalid: Invalid, key: &str, path: String) -> Error {
     Error::new(
         ErrorKind::InvalidValue {
             detail: invalid.code,

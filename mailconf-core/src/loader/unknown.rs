@@ -1,22 +1,43 @@
 //! Keys no field reads (typos, renamed keys, leftovers) and "did you mean" for missing ones.
 
+use crate::schema::FILE_SUFFIX;
+use crate::sources::Entry;
 use crate::suggest::closest;
-use crate::{Error, ErrorKind, Loader};
+use crate::{Error, ErrorKind, Loader, Schema};
 
 impl Loader<'_> {
     /// Keys of a JSON object or map that no field reads, and environment-like keys under one of
     /// the struct's prefixes that no field reads.
-    pub(super) fn report_unknown_keys(&mut self) {
-        let mut unknown = Vec::new();
-        for (entry, prefix_scoped) in self.sources.effective() {
-            let key = entry.key();
-            let in_scope =
-                !prefix_scoped || self.prefixes.iter().any(|p| key.starts_with(p.as_str()));
-            if in_scope && !self.claimed.contains(key) {
-                unknown.push((key.to_owned(), entry.origin().clone()));
-            }
+    pub(super) fn report_unknown_keys(&mut self, schema: &Schema) {
+        let unknown: Vec<&Entry> = self
+            .sources
+            .effective()
+            .filter(|&(position, entry, prefix_scoped)| {
+                !self.read[position]
+                    && (!prefix_scoped
+                        || self
+                            .prefixes
+                            .iter()
+                            .any(|p| entry.key().starts_with(p.as_str())))
+            })
+            .map(|(_, entry, _)| entry)
+            .collect();
+        if unknown.is_empty() {
+            return;
         }
-        for (key, origin) in unknown {
+        // Renamed keys are known (they get their own error) but never suggested.
+        let known: Vec<String> = schema
+            .entries()
+            .into_iter()
+            .flat_map(|e| {
+                let file_key = e.field.file_key(&e.key);
+                let aliases = e.field.aliases.iter().map(|a| (*a).to_owned());
+                std::iter::once(e.key).chain(aliases).chain(file_key)
+            })
+            .collect();
+        for entry in unknown {
+            let key = entry.key();
+            let origin = entry.origin().clone();
             if key.is_empty() {
                 // Found by fuzzing (fuzz/fuzz_targets/json.rs): `{"": 1}` gave an error that
                 // names no key. A nameless entry is a flaw of the source itself.
@@ -27,13 +48,13 @@ impl Loader<'_> {
                 );
                 continue;
             }
-            let mut error = Error::new(ErrorKind::UnknownKey, key.clone(), "not a known setting")
-                .with_origin(origin);
-            if let Some(known) = closest(&key, self.claimed.iter().map(String::as_str)) {
-                error.set_hint(format!("did you mean {known}?"));
+            let mut error =
+                Error::new(ErrorKind::UnknownKey, key, "not a known setting").with_origin(origin);
+            if let Some(similar) = closest(key, known.iter().map(String::as_str)) {
+                error.set_hint(format!("did you mean {similar}?"));
             } else if let Some(base) = key
-                .strip_suffix("_FILE")
-                .filter(|b| self.claimed.contains(*b))
+                .strip_suffix(FILE_SUFFIX)
+                .filter(|b| known.iter().any(|k| k == b))
             {
                 error.set_hint(format!(
                     "only secret settings can be read from a file: set {base} itself"
@@ -65,11 +86,13 @@ impl Loader<'_> {
 
 impl Loader<'_> {
     /// An old name of the setting that is still set: "MAIL_TLS was renamed to MAIL_STARTTLS".
-    pub(super) fn report_renamed(&mut self, field: &crate::FieldSchema, key: &str, path: &str) {
+    pub(super) fn report_renamed(&mut self, field: &crate::FieldSchema, key: &str) {
         for old in field.renamed_from {
-            let Some(entry) = self.sources.get(old) else {
+            let Some(position) = self.sources.position(old) else {
                 continue;
             };
+            self.read[position] = true;
+            let entry = self.sources.at(position);
             let hint = if self.sources.get(key).is_some() {
                 format!("remove {old}: {key} is already set")
             } else {
@@ -82,7 +105,7 @@ impl Loader<'_> {
                 *old,
                 format!("{old} was renamed to {key}"),
             )
-            .with_field(path)
+            .with_field(self.field_path(field))
             .with_origin(entry.origin().clone())
             .with_hint(hint);
             if let Ok(raw) = entry.value() {

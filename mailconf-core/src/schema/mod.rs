@@ -4,6 +4,9 @@ mod env_example;
 mod json_schema;
 mod markdown;
 
+/// What a secret's variable name ends with when the variable names a file holding the value.
+pub(crate) const FILE_SUFFIX: &str = "_FILE";
+
 /// A settings struct: its name, prefix and fields. Built at compile time by the derive.
 #[derive(Debug)]
 pub struct Schema {
@@ -106,7 +109,7 @@ impl FieldSchema {
 
     /// The name of the variable that may hold the path of a file with the value (secrets only).
     pub fn file_key(&self, key: &str) -> Option<String> {
-        self.secret.then(|| format!("{key}_FILE"))
+        self.secret.then(|| format!("{key}{FILE_SUFFIX}"))
     }
 }
 

@@ -3,7 +3,11 @@
 mod dotenv;
 mod json;
 
+use std::hash::BuildHasher;
 use std::path::Path;
+
+use hashbrown::DefaultHashBuilder;
+use hashbrown::hash_table::{self, HashTable};
 
 use mailconf_values::Invalid;
 
@@ -22,18 +26,37 @@ use crate::{Error, Origin};
 ///     .json(r#"{"MAIL_PORT": 587}"#);
 /// assert_eq!(sources.get("MAIL_PORT").unwrap().value(), Ok("587"));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Sources {
-    layers: Vec<Layer>,
+    /// Every entry of every layer, in the order they were added.
+    slots: Vec<Slot>,
+    /// The position in `slots` of each key's winning entry. Built as layers are added, so that a
+    /// load looks a key up in constant time however large the environment is.
+    index: HashTable<usize>,
+    hasher: DefaultHashBuilder,
+    problems: Vec<Error>,
 }
 
-#[derive(Debug, Clone)]
-struct Layer {
+#[derive(Clone)]
+struct Slot {
+    entry: Entry,
     /// Environment-like layers hold unrelated variables too, so only prefixed keys are checked
     /// for typos; a JSON object or a map is all settings, so every key is checked.
     prefix_scoped: bool,
-    entries: Vec<Entry>,
-    problems: Vec<Error>,
+    /// A later entry has the same key.
+    shadowed: bool,
+}
+
+impl std::fmt::Debug for Sources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sources")
+            .field(
+                "entries",
+                &self.effective().map(|(_, e, _)| e).collect::<Vec<_>>(),
+            )
+            .field("problems", &self.problems)
+            .finish()
+    }
 }
 
 /// One key's raw value in one layer.
@@ -80,20 +103,18 @@ impl Sources {
 
     /// Adds a snapshot of the process environment.
     pub fn env(self) -> Self {
-        let entries = std::env::vars_os()
-            .filter_map(|(k, v)| {
-                let key = k.into_string().ok()?;
-                let value = v.into_string().map_err(|_| {
-                    Invalid::new("not_utf8", "the value is not valid UTF-8")
-                        .with_hint("set the variable to UTF-8 text")
-                });
-                Some(Entry {
-                    key,
-                    value,
-                    origin: Origin::Env,
-                })
+        let entries = std::env::vars_os().filter_map(|(k, v)| {
+            let key = k.into_string().ok()?;
+            let value = v.into_string().map_err(|_| {
+                Invalid::new("not_utf8", "the value is not valid UTF-8")
+                    .with_hint("set the variable to UTF-8 text")
+            });
+            Some(Entry {
+                key,
+                value,
+                origin: Origin::Env,
             })
-            .collect();
+        });
         self.push(true, entries, Vec::new())
     }
 
@@ -130,14 +151,11 @@ impl Sources {
         K: Into<String>,
         V: Into<String>,
     {
-        let entries = pairs
-            .into_iter()
-            .map(|(k, v)| Entry {
-                key: k.into(),
-                value: Ok(v.into()),
-                origin: Origin::Map,
-            })
-            .collect();
+        let entries = pairs.into_iter().map(|(k, v)| Entry {
+            key: k.into(),
+            value: Ok(v.into()),
+            origin: Origin::Map,
+        });
         self.push(false, entries, Vec::new())
     }
 
@@ -148,40 +166,91 @@ impl Sources {
         self.push(false, entries, problems)
     }
 
-    fn push(mut self, prefix_scoped: bool, entries: Vec<Entry>, problems: Vec<Error>) -> Self {
-        self.layers.push(Layer {
-            prefix_scoped,
-            entries,
-            problems,
-        });
+    fn push(
+        mut self,
+        prefix_scoped: bool,
+        entries: impl IntoIterator<Item = Entry>,
+        problems: Vec<Error>,
+    ) -> Self {
+        let entries = entries.into_iter();
+        let (expected, _) = entries.size_hint();
+        self.problems.extend(problems);
+        self.slots.reserve(expected);
+        let Sources {
+            slots,
+            index,
+            hasher,
+            ..
+        } = &mut self;
+        index.reserve(expected, |&i| hasher.hash_one(slots[i].entry.key.as_str()));
+        for entry in entries {
+            let position = self.slots.len();
+            let Sources {
+                slots,
+                index,
+                hasher,
+                ..
+            } = &mut self;
+            let hash = hasher.hash_one(entry.key.as_str());
+            let found = index.entry(
+                hash,
+                |&i| slots[i].entry.key == entry.key,
+                |&i| hasher.hash_one(slots[i].entry.key.as_str()),
+            );
+            match found {
+                hash_table::Entry::Occupied(mut winner) => {
+                    slots[*winner.get()].shadowed = true;
+                    *winner.get_mut() = position;
+                }
+                hash_table::Entry::Vacant(free) => {
+                    free.insert(position);
+                }
+            }
+            self.slots.push(Slot {
+                entry,
+                prefix_scoped,
+                shadowed: false,
+            });
+        }
         self
     }
 
     /// The entry for `key` from the last layer that has it.
     pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.layers
-            .iter()
-            .rev()
-            .find_map(|layer| layer.entries.iter().rev().find(|e| e.key == key))
+        self.position(key).map(|i| &self.slots[i].entry)
     }
 
-    /// Every key with its winning entry and whether it comes from an environment-like layer.
-    pub(crate) fn effective(&self) -> Vec<(&Entry, bool)> {
-        let mut seen = std::collections::HashSet::new();
-        let mut out = Vec::new();
-        for layer in self.layers.iter().rev() {
-            for entry in layer.entries.iter().rev() {
-                if seen.insert(entry.key.as_str()) {
-                    out.push((entry, layer.prefix_scoped));
-                }
-            }
-        }
-        out.reverse();
-        out
+    /// Where `key`'s winning entry is: a number below [`Sources::len`], for the loader to mark
+    /// which entries some field read.
+    pub(crate) fn position(&self, key: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(key);
+        self.index
+            .find(hash, |&i| self.slots[i].entry.key == key)
+            .copied()
+    }
+
+    /// The entry at a [`Sources::position`].
+    pub(crate) fn at(&self, position: usize) -> &Entry {
+        &self.slots[position].entry
+    }
+
+    /// How many positions there are.
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Every key's winning entry, in the order added: its position, the entry, and whether it
+    /// comes from an environment-like layer.
+    pub(crate) fn effective(&self) -> impl Iterator<Item = (usize, &Entry, bool)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, slot)| !slot.shadowed)
+            .map(|(i, slot)| (i, &slot.entry, slot.prefix_scoped))
     }
 
     /// Problems with the layers themselves.
     pub(crate) fn problems(&self) -> impl Iterator<Item = &Error> {
-        self.layers.iter().flat_map(|l| l.problems.iter())
+        self.problems.iter()
     }
 }
