@@ -17,46 +17,22 @@ use mailconf_core::{MailConfig, Sources};
 use mailconf_smtp::{Security, SmtpConfig, SmtpSettings};
 use serde::{Deserialize, Deserializer};
 
-/// The environment of a working fastapi-mail deployment (values as Python users write them):
-/// STARTTLS on 587 with a login, `MAIL_CA_FILE` omitted.
-const FASTAPI_MAIL: [(&str, &str); 15] = [
-    ("MAIL_USERNAME", "app@example.com"),
-    ("MAIL_PASSWORD", "app-password-123"),
-    ("MAIL_FROM", "app@example.com"),
-    ("MAIL_FROM_NAME", "Example App"),
-    ("MAIL_PORT", "587"),
-    ("MAIL_SERVER", "smtp.example.com"),
-    ("MAIL_STARTTLS", "True"),
-    ("MAIL_SSL_TLS", "False"),
-    ("USE_CREDENTIALS", "True"),
-    ("VALIDATE_CERTS", "True"),
-    ("TIMEOUT", "60"),
-    ("SUPPRESS_SEND", "0"),
-    ("MAIL_DEBUG", "0"),
-    ("LOCAL_HOSTNAME", "app.example.com"),
-    ("TEMPLATE_FOLDER", "./templates"),
-];
+#[path = "../tests/support/fastapi_mail.rs"]
+mod fastapi_mail;
+
+use fastapi_mail::{FASTAPI_MAIL, with};
 
 /// The same deployment written for fastapi-mail before 1.2: `MAIL_TLS` / `MAIL_SSL` instead of
 /// `MAIL_STARTTLS` / `MAIL_SSL_TLS`. mailconf reports four problems at once (two renamed keys,
 /// two missing ones with a rename hint); envy stops at the first missing field.
-const OLD_FASTAPI_MAIL: [(&str, &str); 15] = [
-    ("MAIL_USERNAME", "app@example.com"),
-    ("MAIL_PASSWORD", "app-password-123"),
-    ("MAIL_FROM", "app@example.com"),
-    ("MAIL_FROM_NAME", "Example App"),
-    ("MAIL_PORT", "587"),
-    ("MAIL_SERVER", "smtp.example.com"),
-    ("MAIL_TLS", "True"),
-    ("MAIL_SSL", "False"),
-    ("USE_CREDENTIALS", "True"),
-    ("VALIDATE_CERTS", "True"),
-    ("TIMEOUT", "60"),
-    ("SUPPRESS_SEND", "0"),
-    ("MAIL_DEBUG", "0"),
-    ("LOCAL_HOSTNAME", "app.example.com"),
-    ("TEMPLATE_FOLDER", "./templates"),
-];
+fn old_fastapi_mail() -> Vec<(&'static str, &'static str)> {
+    with(&[
+        ("MAIL_STARTTLS", None),
+        ("MAIL_SSL_TLS", None),
+        ("MAIL_TLS", Some("True")),
+        ("MAIL_SSL", Some("False")),
+    ])
+}
 
 /// Set in the child process that runs the benchmarks with `FASTAPI_MAIL` in its environment.
 const CHILD_MARKER: &str = "MAILCONF_BENCH_LOAD_CHILD";
@@ -186,14 +162,13 @@ fn sanity_checks() {
     assert_eq!(config.endpoint().port.get(), 587);
     let from_env = SmtpConfig::from_env().expect("the environment set by main loads");
     assert_eq!(from_env.endpoint(), config.endpoint());
-    let errors = SmtpConfig::from_map(OLD_FASTAPI_MAIL).expect_err("the old keys are rejected");
+    let old_keys = old_fastapi_mail();
+    let errors =
+        SmtpConfig::from_map(old_keys.iter().copied()).expect_err("the old keys are rejected");
     assert_eq!(errors.len(), 4, "{errors}");
     let baseline = envy_load(&FASTAPI_MAIL).expect("the baseline loads the same set");
     assert!(baseline.mail_starttls && !baseline.mail_ssl_tls);
-    assert!(matches!(
-        envy_load(&OLD_FASTAPI_MAIL),
-        Err(BaselineError::Parse(_))
-    ));
+    assert!(matches!(envy_load(&old_keys), Err(BaselineError::Parse(_))));
     // The environment's size drives the cost of the `from_env` cases.
     eprintln!(
         "the process environment holds {} variables",
@@ -203,6 +178,7 @@ fn sanity_checks() {
 
 fn load(c: &mut Criterion) {
     sanity_checks();
+    let old_keys = old_fastapi_mail();
     let mut group = c.benchmark_group("load");
 
     group.bench_function("mailconf/from_map", |b| {
@@ -218,18 +194,23 @@ fn load(c: &mut Criterion) {
         b.iter(|| SmtpConfig::from_env().unwrap())
     });
 
+    // The floor of `from_env`: std copies every variable of the process into owned strings.
+    group.bench_function("std/env_vars_os_snapshot", |b| {
+        b.iter(|| std::env::vars_os().collect::<Vec<_>>())
+    });
+
     let env_sources = Sources::new().env();
     group.bench_function("mailconf/load_prebuilt_env_sources", |b| {
         b.iter(|| SmtpConfig::load(black_box(&env_sources)).unwrap())
     });
 
     group.bench_function("mailconf/from_map_old_keys_4_errors", |b| {
-        b.iter(|| SmtpConfig::from_map(black_box(OLD_FASTAPI_MAIL)).unwrap_err())
+        b.iter(|| SmtpConfig::from_map(black_box(&old_keys).iter().copied()).unwrap_err())
     });
 
     group.bench_function("mailconf/from_map_old_keys_4_errors_rendered", |b| {
         b.iter(|| {
-            SmtpConfig::from_map(black_box(OLD_FASTAPI_MAIL))
+            SmtpConfig::from_map(black_box(&old_keys).iter().copied())
                 .unwrap_err()
                 .to_string()
         })
@@ -240,7 +221,7 @@ fn load(c: &mut Criterion) {
     });
 
     group.bench_function("envy_baseline/from_iter_old_keys_first_error", |b| {
-        b.iter(|| envy_load(black_box(&OLD_FASTAPI_MAIL)).unwrap_err())
+        b.iter(|| envy_load(black_box(&old_keys)).unwrap_err())
     });
 
     group.finish();
@@ -273,7 +254,7 @@ fn main() {
     child.args(std::env::args_os().skip(1));
     for (key, _) in std::env::vars_os() {
         let stale = key.to_str().is_some_and(|k| {
-            k.starts_with("MAIL_") || OLD_FASTAPI_MAIL.iter().any(|(name, _)| *name == k)
+            k.starts_with("MAIL_") || FASTAPI_MAIL.iter().any(|(name, _)| *name == k)
         });
         if stale {
             child.env_remove(key);

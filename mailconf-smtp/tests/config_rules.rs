@@ -6,35 +6,10 @@ use std::time::Duration;
 use mailconf_core::{Errors, MailConfig};
 use mailconf_smtp::{Security, SmtpConfig, SmtpSettings};
 
-/// The environment of a working fastapi-mail deployment (values as Python users write them).
-const FASTAPI_MAIL: [(&str, &str); 15] = [
-    ("MAIL_USERNAME", "app@example.com"),
-    ("MAIL_PASSWORD", "app-password-123"),
-    ("MAIL_FROM", "app@example.com"),
-    ("MAIL_FROM_NAME", "Example App"),
-    ("MAIL_PORT", "587"),
-    ("MAIL_SERVER", "smtp.example.com"),
-    ("MAIL_STARTTLS", "True"),
-    ("MAIL_SSL_TLS", "False"),
-    ("USE_CREDENTIALS", "True"),
-    ("VALIDATE_CERTS", "True"),
-    ("TIMEOUT", "60"),
-    ("SUPPRESS_SEND", "0"),
-    ("MAIL_DEBUG", "0"),
-    ("LOCAL_HOSTNAME", "app.example.com"),
-    ("TEMPLATE_FOLDER", "./templates"),
-];
+#[path = "support/fastapi_mail.rs"]
+mod fastapi_mail;
 
-fn with(changes: &[(&'static str, Option<&'static str>)]) -> Vec<(&'static str, &'static str)> {
-    let mut env: Vec<_> = FASTAPI_MAIL.to_vec();
-    for (key, value) in changes {
-        env.retain(|(k, _)| k != key);
-        if let Some(v) = value {
-            env.push((key, v));
-        }
-    }
-    env
-}
+use fastapi_mail::{FASTAPI_MAIL, with};
 
 fn errors(changes: &[(&'static str, Option<&'static str>)]) -> Errors {
     SmtpConfig::from_map(with(changes)).expect_err("should be rejected")
