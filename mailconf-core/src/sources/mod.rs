@@ -173,7 +173,11 @@ impl Sources {
         problems: Vec<Error>,
     ) -> Self {
         let entries = entries.into_iter();
-        let (expected, _) = entries.size_hint();
+        // The environment's entries come through a `filter_map`: its upper bound is the size.
+        let expected = match entries.size_hint() {
+            (_, Some(most)) => most,
+            (least, None) => least,
+        };
         self.problems.extend(problems);
         self.slots.reserve(expected);
         let Sources {
