@@ -1,12 +1,13 @@
 //! Workspace-level tests live in `tests/tests/` and `tests/ui/`.
 //!
-//! This library holds the settings structs the runtime tests share, and one that uses every
-//! attribute, all under the strictest lints CI runs: `cargo clippy --workspace --all-targets --
-//! -D warnings` then proves that the code `#[derive(MailConfig)]` generates is clean under
-//! `clippy::pedantic` too.
+//! This library holds the settings structs the runtime tests share, a scripted SMTP peer for
+//! fault injection ([`scripted`]), and a struct that uses every attribute, all under the
+//! strictest lints CI runs: `cargo clippy --workspace --all-targets -- -D warnings` then proves
+//! that the code `#[derive(MailConfig)]` generates is clean under `clippy::pedantic` too.
 #![forbid(unsafe_code)]
 #![deny(warnings, missing_docs, clippy::pedantic)]
 
 pub mod aiosmtpd;
 pub mod fixtures;
 pub mod pedantic;
+pub mod scripted;
