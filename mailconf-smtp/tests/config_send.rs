@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use mailconf_core::MailConfig;
 use mailconf_smtp::dev_server::{DevServer, DevTls};
-use mailconf_smtp::{Mailer, SmtpConfig, Stage};
+use mailconf_smtp::{Mailer, SendError, SmtpConfig, Stage};
 
 const USER: &str = "app@example.com";
 const PASSWORD: &str = "Config-Send-Pa55";
@@ -42,6 +42,19 @@ fn config(
         ("TIMEOUT", timeout.to_owned()),
     ])
     .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Sends a short message that must fail, well within 10 s.
+async fn send_failing(mailer: &Mailer) -> SendError {
+    let message = mailer
+        .message()
+        .to("user@example.org".parse().unwrap())
+        .body(String::from("x"))
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), mailer.send(message))
+        .await
+        .expect("bounded by TIMEOUT")
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -88,15 +101,7 @@ async fn starttls_against_an_implicit_tls_port_fails_within_the_timeout() {
     let server = server(DevTls::Implicit).await;
     let mailer = Mailer::new(&config(&server, dir.path(), true, false, "2s")).unwrap();
     let started = Instant::now();
-    let message = mailer
-        .message()
-        .to("user@example.org".parse().unwrap())
-        .body(String::from("x"))
-        .unwrap();
-    let error = tokio::time::timeout(Duration::from_secs(10), mailer.send(message))
-        .await
-        .expect("bounded by TIMEOUT")
-        .unwrap_err();
+    let error = send_failing(&mailer).await;
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
     assert!(error.is_timeout(), "{error}");
@@ -115,15 +120,7 @@ async fn implicit_tls_against_a_starttls_port_fails_at_once_naming_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let server = server(DevTls::StartTls).await;
     let mailer = Mailer::new(&config(&server, dir.path(), false, true, "2s")).unwrap();
-    let message = mailer
-        .message()
-        .to("user@example.org".parse().unwrap())
-        .body(String::from("x"))
-        .unwrap();
-    let error = tokio::time::timeout(Duration::from_secs(10), mailer.send(message))
-        .await
-        .expect("bounded by TIMEOUT")
-        .unwrap_err();
+    let error = send_failing(&mailer).await;
     assert_eq!(error.stage(), Stage::Tls, "{error}");
     assert!(
         error

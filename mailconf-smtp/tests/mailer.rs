@@ -130,12 +130,7 @@ fn mime_parts(message: &ReceivedMessage) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn plain_loopback_delivers_utf8_headers_both_parts_and_the_envelope() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .start()
-        .await
-        .unwrap();
-    let mut settings = Settings::new(server.port(), Security::None);
+    let (server, mut settings) = plain_server().await;
     settings.sender = "Zoë Ünïcødé <app@example.com>";
     let mailer = Mailer::new(&settings).unwrap();
     let message = mailer

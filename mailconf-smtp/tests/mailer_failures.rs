@@ -21,9 +21,7 @@ async fn wrong_password_fails_at_auth_with_535_a_hint_and_no_retry() {
     let settings = trusting(&server, Security::StartTls, &dir).login("wrong-password");
     let mailer = Mailer::new(&settings).unwrap();
 
-    let err = within(mailer.send(simple(&mailer, "never")))
-        .await
-        .unwrap_err();
+    let err = never_sent(&mailer).await;
     assert_eq!(err.stage(), Stage::Auth);
     assert_eq!(err.code(), Some(535));
     assert!(err.is_permanent());
@@ -45,15 +43,10 @@ async fn wrong_password_fails_at_auth_with_535_a_hint_and_no_retry() {
 #[tokio::test]
 async fn starttls_settings_against_an_implicit_tls_port_fail_within_the_timeout() {
     let dir = tempfile::tempdir().unwrap();
-    let server = dev_server(DevTls::Implicit).await;
-    let mut settings = trusting(&server, Security::StartTls, &dir);
-    settings.timeout = Duration::from_secs(2);
-    let mailer = Mailer::new(&settings).unwrap();
+    let (server, mailer) = mailer_for(DevTls::Implicit, Security::StartTls, &dir).await;
 
     let started = Instant::now();
-    let err = within(mailer.send(simple(&mailer, "never")))
-        .await
-        .unwrap_err();
+    let err = never_sent(&mailer).await;
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_millis(3500), "took {elapsed:?}");
     assert!(err.is_timeout(), "{err}");
@@ -74,15 +67,10 @@ async fn starttls_settings_against_an_implicit_tls_port_fail_within_the_timeout(
 #[tokio::test]
 async fn implicit_tls_settings_against_a_starttls_port_fail_fast_naming_the_fix() {
     let dir = tempfile::tempdir().unwrap();
-    let server = dev_server(DevTls::StartTls).await;
-    let mut settings = trusting(&server, Security::ImplicitTls, &dir);
-    settings.timeout = Duration::from_secs(2);
-    let mailer = Mailer::new(&settings).unwrap();
+    let (server, mailer) = mailer_for(DevTls::StartTls, Security::ImplicitTls, &dir).await;
 
     let started = Instant::now();
-    let err = within(mailer.send(simple(&mailer, "never")))
-        .await
-        .unwrap_err();
+    let err = never_sent(&mailer).await;
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
@@ -109,9 +97,7 @@ async fn starttls_is_required_never_plain_text_when_the_server_does_not_offer_it
     let mailer =
         Mailer::new(&Settings::new(server.port(), Security::StartTls).login(PASSWORD)).unwrap();
 
-    let err = within(mailer.send(simple(&mailer, "never")))
-        .await
-        .unwrap_err();
+    let err = never_sent(&mailer).await;
     assert_eq!(err.stage(), Stage::Tls, "{err}");
     assert!(err.is_permanent());
     assert_eq!(err.attempts(), 1);
@@ -126,9 +112,7 @@ async fn an_untrusted_certificate_fails_with_a_ca_hint_unless_validation_is_off(
     let server = dev_server(DevTls::Implicit).await;
     let strict = Settings::new(server.port(), Security::ImplicitTls).login(PASSWORD);
     let mailer = Mailer::new(&strict).unwrap();
-    let err = within(mailer.send(simple(&mailer, "never")))
-        .await
-        .unwrap_err();
+    let err = never_sent(&mailer).await;
     assert_eq!(err.stage(), Stage::Tls, "{err}");
     assert!(err.message().contains("UnknownIssuer"), "{err}");
     assert!(err.hint().unwrap().contains("MAIL_CA_FILE"), "{err}");
@@ -150,9 +134,7 @@ async fn no_auth_offered_in_plain_text_suggests_starttls() {
     let server = dev_server(DevTls::None).await;
     let mailer =
         Mailer::new(&Settings::new(server.port(), Security::None).login(PASSWORD)).unwrap();
-    let err = within(mailer.send(simple(&mailer, "never")))
-        .await
-        .unwrap_err();
+    let err = never_sent(&mailer).await;
     assert_eq!(err.stage(), Stage::Auth);
     assert!(
         err.message()
@@ -169,9 +151,7 @@ async fn connection_refused_names_server_and_port_after_retries() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let mailer = Mailer::new(&Settings::new(port, Security::StartTls)).unwrap();
-    let err = within(mailer.send(simple(&mailer, "never")))
-        .await
-        .unwrap_err();
+    let err = never_sent(&mailer).await;
     assert_eq!(err.stage(), Stage::Connect);
     assert_eq!(
         err.attempts(),

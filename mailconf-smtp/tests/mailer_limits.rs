@@ -6,7 +6,7 @@ mod support;
 use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
-use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_smtp::dev_server::DevTls;
 use mailconf_smtp::{BlockingMailer, Mailer, RateLimit, Security, Stage};
 use support::*;
 
@@ -15,12 +15,7 @@ use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rate_limit_holds_across_concurrent_tasks() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .start()
-        .await
-        .unwrap();
-    let mut settings = Settings::new(server.port(), Security::None);
+    let (server, mut settings) = plain_server().await;
     settings.rate_limit = Some(RateLimit {
         messages: NonZeroU32::new(20).unwrap(),
         per: Duration::from_secs(1),
@@ -53,12 +48,7 @@ async fn the_rate_limit_holds_across_concurrent_tasks() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pool_never_opens_more_than_pool_size_connections() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .start()
-        .await
-        .unwrap();
-    let mut settings = Settings::new(server.port(), Security::None);
+    let (server, mut settings) = plain_server().await;
     settings.pool_size = 2;
     let mailer = Mailer::new(&settings).unwrap();
 

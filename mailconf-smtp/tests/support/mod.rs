@@ -116,6 +116,17 @@ pub async fn within<T>(future: impl Future<Output = T>) -> T {
     timeout(STEP, future).await.expect("the mailer call hung")
 }
 
+/// A plain-text dev server that takes mail from anyone, and settings for it (no login).
+pub async fn plain_server() -> (DevServer, Settings) {
+    let server = DevServer::builder()
+        .tls(DevTls::None)
+        .start()
+        .await
+        .unwrap();
+    let settings = Settings::new(server.port(), Security::None);
+    (server, settings)
+}
+
 pub async fn dev_server(tls: DevTls) -> DevServer {
     DevServer::builder()
         .tls(tls)
@@ -131,6 +142,27 @@ pub fn trusting(server: &DevServer, security: Security, dir: &tempfile::TempDir)
     Settings::new(server.port(), security)
         .login(PASSWORD)
         .ca(ca)
+}
+
+/// A dev server speaking `tls` with a login, and a mailer that connects to it with `security`
+/// and a `TIMEOUT` of 2 s, trusting its CA (a CA file in `dir`).
+pub async fn mailer_for(
+    tls: DevTls,
+    security: Security,
+    dir: &tempfile::TempDir,
+) -> (DevServer, Mailer) {
+    let server = dev_server(tls).await;
+    let mut settings = trusting(&server, security, dir);
+    settings.timeout = Duration::from_secs(2);
+    let mailer = Mailer::new(&settings).unwrap();
+    (server, mailer)
+}
+
+/// Sends a message that must not go out: the error.
+pub async fn never_sent(mailer: &Mailer) -> SendError {
+    within(mailer.send(simple(mailer, "never")))
+        .await
+        .unwrap_err()
 }
 
 pub fn simple(mailer: &Mailer, subject: &str) -> lettre::Message {
