@@ -222,11 +222,18 @@ fn smtp_config(port: u16, ca_file: &std::path::Path, pool: usize) -> SmtpConfig 
     .expect("the benchmark settings load")
 }
 
+/// Numbers the messages of the whole run, for unique `Message-ID`s.
+static SERIAL: AtomicUsize = AtomicUsize::new(0);
+
 /// The same message for every client, built inside the timed round (as an application would).
+/// Every message carries its own `Message-ID`, as an application that wants receivers to
+/// de-duplicate sets one, so the `Mailer` adds none and both clients send the same bytes.
 fn message(from: &Mailbox, to: &Mailbox, task: usize, n: usize) -> Message {
+    let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
     Message::builder()
         .from(from.clone())
         .to(to.clone())
+        .message_id(Some(format!("<bench-{serial}@app.example.com>")))
         .subject(format!("Confirm your email ({task}-{n})"))
         .header(ContentType::TEXT_PLAIN)
         .body(BODY.to_owned())

@@ -17,8 +17,8 @@ use crate::{
 /// Generated code (and hand-written [`MailConfig`] impls) call [`Loader::value`] for each field,
 /// [`Loader::nested`] for each flattened struct and [`Loader::finish`] at the end.
 ///
-/// A load that finds no problem allocates only what the values themselves need: variable names
-/// are built in one reused buffer, field paths and hints only for errors.
+/// A load that finds no problem allocates little beyond the values themselves: variable names
+/// are built in one reused buffer, and field paths, hints and suggestions only for errors.
 pub struct Loader<'s> {
     sources: &'s Sources,
     /// The composed prefix of the struct being loaded, such as `MAIL_`.
