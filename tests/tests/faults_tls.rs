@@ -4,6 +4,7 @@
 //! garbage. None of them may end in plain text or outlast the timeout.
 
 use mailconf_smtp::Stage;
+use mailconf_tests::scripted::CLIENT_HELLO;
 use mailconf_tests::scripted::catalogue::{
     IMPLICIT_STALL_IN_HANDSHAKE, STARTTLS_454, STARTTLS_GARBAGE_HANDSHAKE, STARTTLS_GARBAGE_REPLY,
     STARTTLS_STALL_IN_HANDSHAKE,
@@ -15,12 +16,14 @@ async fn a_server_that_stalls_in_the_implicit_tls_handshake_times_out() {
     // lettre connects and shakes hands in one call: the stage is Connect.
     let out = IMPLICIT_STALL_IN_HANDSHAKE.run().await;
     out.assert_timed_out(Stage::Connect);
+    assert_eq!(out.commands, [CLIENT_HELLO], "TLS from the first byte");
 }
 
 #[tokio::test]
 async fn a_server_that_stalls_in_the_starttls_handshake_times_out_at_tls() {
     let out = STARTTLS_STALL_IN_HANDSHAKE.run().await;
     out.assert_timed_out(Stage::Tls);
+    assert_eq!(out.commands.last().map(String::as_str), Some(CLIENT_HELLO));
 }
 
 #[tokio::test]

@@ -133,6 +133,7 @@ impl Scenario {
             elapsed,
             connections: peer.connections(),
             received: peer.received(),
+            commands: peer.commands(),
             message_id,
         };
         outcome.check(peer.delivered());
@@ -151,6 +152,9 @@ pub struct Outcome {
     pub connections: usize,
     /// Every copy the peer read in full.
     pub received: Vec<Received>,
+    /// Every command line the peer read, in order, and what it found where it expected a TLS
+    /// handshake ([`CLIENT_HELLO`](super::CLIENT_HELLO)).
+    pub commands: Vec<String>,
     /// The `Message-ID` the mailer gave the message.
     pub message_id: String,
 }

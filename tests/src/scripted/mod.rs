@@ -26,3 +26,4 @@ pub use client::{PeerSettings, STEP, USER, message, send, timed, within};
 pub use faults::{Outcome, Scenario};
 pub use peer::{Received, ScriptedPeer};
 pub use script::{Act, Script, Step};
+pub use session::{CLIENT_HELLO, NOT_TLS};

@@ -12,6 +12,12 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use super::peer::{Received, Seen};
 use super::script::{Act, Script, Step};
 
+/// Recorded among the commands when the client's first bytes after the greeting or `220` to
+/// `STARTTLS` are a TLS handshake record.
+pub const CLIENT_HELLO: &str = "(TLS handshake record)";
+/// Recorded instead of [`CLIENT_HELLO`] when they are not.
+pub const NOT_TLS: &str = "(not a TLS record)";
+
 /// The two halves of an accepted connection.
 pub(crate) struct Conn {
     lines: BufReader<OwnedReadHalf>,
@@ -62,7 +68,7 @@ impl Conn {
     }
 
     /// Performs `act`; `false` when the connection is to end.
-    async fn act(&mut self, act: Act) -> bool {
+    async fn act(&mut self, act: Act, seen: &Seen) -> bool {
         match act {
             Act::Reply(code, text) => self.reply(code, &text).await,
             Act::ReplyThenClose(code, text) => {
@@ -71,10 +77,10 @@ impl Conn {
             }
             Act::Close | Act::CloseMidMessage | Act::CloseAfterDot => false,
             Act::Stall => stall().await,
-            Act::ReadHelloThenStall => self.read_hello_then_stall().await,
+            Act::ReadHelloThenStall => self.read_hello_then_stall(seen).await,
             Act::ReadyThenStall => {
                 self.reply(220, "2.0.0 Ready to start TLS").await;
-                self.read_hello_then_stall().await
+                self.read_hello_then_stall(seen).await
             }
             Act::ReadyThenGarbage => {
                 self.reply(220, "2.0.0 Ready to start TLS").await;
@@ -84,10 +90,20 @@ impl Conn {
         }
     }
 
-    async fn read_hello_then_stall(&mut self) -> bool {
-        // A TLS record starts with 0x16 (handshake); the ClientHello follows.
-        let first = self.lines.fill_buf().await.map(|b| b.first().copied());
-        assert_eq!(first.ok().flatten(), Some(0x16), "expected a ClientHello");
+    async fn read_hello_then_stall(&mut self, seen: &Seen) -> bool {
+        // A TLS record starts with 0x16 (handshake); the ClientHello follows. Recorded for the
+        // test to check: a panic in this task would reach it only as a closed connection.
+        let first = self
+            .lines
+            .fill_buf()
+            .await
+            .ok()
+            .and_then(|b| b.first().copied());
+        seen.command(if first == Some(0x16) {
+            CLIENT_HELLO
+        } else {
+            NOT_TLS
+        });
         stall().await
     }
 
@@ -110,7 +126,7 @@ pub(crate) async fn serve(n: usize, stream: TcpStream, script: Arc<Script>, seen
         out,
     };
     let greeting = script.act(n, Step::Greeting, Act::reply(220, "scripted ESMTP"));
-    if !conn.act(greeting).await {
+    if !conn.act(greeting, &seen).await {
         return;
     }
     while let Some(line) = conn.line().await {
@@ -118,7 +134,7 @@ pub(crate) async fn serve(n: usize, stream: TcpStream, script: Arc<Script>, seen
         let Some(next) = conn.answer(n, &line, &script, &seen).await else {
             return;
         };
-        if !conn.act(next).await {
+        if !conn.act(next, &seen).await {
             return;
         }
     }
