@@ -5,7 +5,9 @@
 //! its name, exactly as configured, is on the allow-list given at start-up, and every address
 //! it resolves to is either public or itself on the list: an allow-listed name that resolves to
 //! 127.0.0.1, a private network or a cloud metadata address is refused unless that address is
-//! listed too. Loopback is never allowed implicitly.
+//! listed too. Loopback is never allowed implicitly. The probe then connects only to the
+//! addresses that were checked: the name is not resolved a second time, so a DNS answer that
+//! changes in between (rebinding) cannot point it elsewhere.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -69,8 +71,9 @@ impl AllowList {
         self.hosts.iter().any(|h| h.ip() == Some(ip))
     }
 
-    /// Whether `host` may be contacted on `port`.
-    pub(crate) async fn check(&self, host: &Host, port: u16) -> Result<(), Refusal> {
+    /// Whether `host` may be contacted on `port`; if so, the addresses it resolved to and that
+    /// were checked, which are then the only ones the probe connects to.
+    pub(crate) async fn check(&self, host: &Host, port: u16) -> Result<Vec<IpAddr>, Refusal> {
         if !self.listed(host) {
             let allowed = if self.hosts.is_empty() {
                 "no host is allowed: the page was started without --allow-host".to_owned()
@@ -100,7 +103,7 @@ impl AllowList {
         if addrs.is_empty() {
             return Err(Refusal::Unresolved(format!("{host} has no address")));
         }
-        for ip in addrs {
+        for &ip in &addrs {
             if self.listed_ip(ip) {
                 continue;
             }
@@ -110,7 +113,7 @@ impl AllowList {
                 )));
             }
         }
-        Ok(())
+        Ok(addrs)
     }
 }
 
@@ -191,10 +194,16 @@ fn special_v6(ip: Ipv6Addr) -> Option<&'static str> {
     })
 }
 
-/// Connects, negotiates TLS, says EHLO and logs in as the settings say, sends no mail.
-pub(crate) async fn run(config: &SmtpConfig) -> ProbeReport {
+/// Connects to `addresses` (those [`AllowList::check`] vetted: the name is not looked up
+/// again, so it cannot resolve elsewhere in between), negotiates TLS, says EHLO and logs in as
+/// the settings say, sends no mail.
+pub(crate) async fn run(config: &SmtpConfig, addresses: Vec<IpAddr>) -> ProbeReport {
     let step = config.timeout().min(STEP_TIMEOUT);
-    diagnose::probe(&Target::new(config), step).await
+    let target = Target {
+        addresses: Some(addresses),
+        ..Target::new(config)
+    };
+    diagnose::probe(&target, step).await
 }
 
 #[cfg(test)]
@@ -241,7 +250,12 @@ mod tests {
     #[tokio::test]
     async fn a_listed_address_passes() {
         let allow = list(&["127.0.0.1"]);
-        allow.check(&host("127.0.0.1"), 25).await.unwrap();
+        let checked = allow.check(&host("127.0.0.1"), 25).await.unwrap();
+        assert_eq!(
+            checked,
+            [IpAddr::V4(Ipv4Addr::LOCALHOST)],
+            "what the probe connects to"
+        );
         allow.check(&host("::ffff:127.0.0.1"), 25).await.unwrap();
         assert!(allow.check(&host("127.0.0.2"), 25).await.is_err());
     }

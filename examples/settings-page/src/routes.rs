@@ -225,22 +225,30 @@ pub(crate) async fn test_config(
     keep_unchanged_secrets(&state, &mut settings).await?;
     let (config, _) = validate(&settings, false).map_err(|e| ApiError::invalid(&e))?;
     let endpoint = config.endpoint();
-    if let Err(refusal) = state
+    let addresses = match state
         .inner
         .allow
         .check(&endpoint.host, endpoint.port.get())
         .await
     {
-        return Err(match refusal {
-            Refusal::Forbidden(message) => {
-                ApiError::new(StatusCode::FORBIDDEN, "host_not_allowed", message)
-            }
-            Refusal::Unresolved(message) => {
-                ApiError::new(StatusCode::BAD_GATEWAY, "unresolved", message)
-            }
-        });
-    }
-    let Ok(report) = tokio::time::timeout(probe::PROBE_TIMEOUT, probe::run(&config)).await else {
+        Ok(addresses) => addresses,
+        Err(Refusal::Forbidden(message)) => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "host_not_allowed",
+                message,
+            ));
+        }
+        Err(Refusal::Unresolved(message)) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "unresolved",
+                message,
+            ));
+        }
+    };
+    let probe = probe::run(&config, addresses);
+    let Ok(report) = tokio::time::timeout(probe::PROBE_TIMEOUT, probe).await else {
         return Err(ApiError::new(
             StatusCode::GATEWAY_TIMEOUT,
             "probe_timeout",

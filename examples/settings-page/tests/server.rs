@@ -78,6 +78,10 @@ async fn the_test_passes_against_an_allow_listed_dev_server() {
     let reply = connection_test(&setup, &settings).await;
     let body = reply.api(StatusCode::OK, true);
     assert_eq!(body["report"]["ok"], true, "{body}");
+    // The probe connects to the addresses the allow-list check vetted, not to a new lookup.
+    let dns = &body["report"]["steps"][0];
+    assert_eq!(dns["name"], "dns", "{body}");
+    assert_eq!(dns["detail"], "127.0.0.1: 127.0.0.1 (given, not looked up)");
     let message = body["message"].as_str().unwrap();
     assert!(
         message.contains("STARTTLS") && message.contains("login accepted"),

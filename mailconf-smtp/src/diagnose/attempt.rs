@@ -202,7 +202,19 @@ impl<'a> Run<'a> {
         let mode = self.target.security.unwrap_or(Security::ImplicitTls);
         let classifier = self.classifier(mode);
         let literal = self.target.host.ip().is_some();
+        let pinned = self.target.addresses.as_deref();
         let lookup = async {
+            if let Some(ips) = pinned {
+                if ips.is_empty() {
+                    let failure = Failure::dns(format!("{host}: no address was given"));
+                    return Err(classifier.classify(failure));
+                }
+                let addrs: Vec<SocketAddr> =
+                    ips.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
+                let list: Vec<String> = ips.iter().map(ToString::to_string).collect();
+                let detail = format!("{host}: {} (given, not looked up)", list.join(", "));
+                return Ok((addrs, detail));
+            }
             let addrs = resolve(&host, port)
                 .await
                 .map_err(|f| classifier.classify(f))?;

@@ -31,6 +31,7 @@ mod ehlo;
 mod stream;
 
 use std::fmt;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use mailconf_core::{Host, Port};
@@ -65,6 +66,11 @@ pub struct Target {
     pub plaintext_login: bool,
     /// The TLS mode comes from MAIL_URL, so advice names its scheme rather than the flags.
     pub from_url: bool,
+    /// Connect only to these addresses instead of resolving `host` (which still names the
+    /// server for TLS and in the report). A caller that vetted the addresses a name resolves
+    /// to, such as a web page guarding against requests into its own network, passes them here
+    /// so that a second lookup cannot answer differently (DNS rebinding).
+    pub addresses: Option<Vec<IpAddr>>,
 }
 
 impl Target {
@@ -80,6 +86,7 @@ impl Target {
             credentials: settings.credentials(),
             hello_name: settings.hello_name(),
             from_url: false,
+            addresses: None,
         }
     }
 
