@@ -14,7 +14,7 @@
 //! |---|---|
 //! | `prefix = "MAIL_"` | put before every variable name, except `env` names |
 //! | `rename_all = "..."` | how field names become variable names: `"SCREAMING_SNAKE_CASE"` (the default: `from_name` → `FROM_NAME`) or `"UPPERCASE"` (`from_name` → `FROMNAME`) |
-//! | `allow_unknown` | do not report keys that match no setting |
+//! | `allow_unknown` | do not report keys that match no setting; on a struct flattened into another, only those under its prefix |
 //! | `validate = path` | `fn(&Self) -> Result<(), mailconf_core::Errors>`, run once every field parsed; name fields with `Error::invalid_field` and `Error::conflict_fields` |
 //!
 //! # Field attributes

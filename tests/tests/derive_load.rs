@@ -361,3 +361,59 @@ mod required_unless {
         );
     }
 }
+
+/// Hook settings under their own prefix, where another program adds keys of its own.
+#[derive(mailconf_core::MailConfig, Debug)]
+#[mailconf(prefix = "HOOK_", allow_unknown)]
+struct Hook {
+    url: Option<String>,
+}
+
+#[derive(mailconf_core::MailConfig, Debug)]
+#[mailconf(prefix = "APP_")]
+struct WithHook {
+    name: String,
+    #[mailconf(flatten)]
+    hook: Hook,
+}
+
+#[test]
+fn allow_unknown_on_a_flattened_struct_covers_its_own_prefix_only() {
+    let loaded = WithHook::from_map([
+        ("APP_NAME", "shop"),
+        ("APP_HOOK_URL", "https://hooks.example.com"),
+        ("APP_HOOK_RETRIES", "3"),
+    ])
+    .unwrap();
+    assert_eq!(loaded.name, "shop");
+    assert_eq!(
+        loaded.hook.url.as_deref(),
+        Some("https://hooks.example.com")
+    );
+
+    let errors = WithHook::from_map([
+        ("APP_NAME", "shop"),
+        ("APP_HOOK_RETRIES", "3"),
+        ("APP_NAEM", "typo"),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        codes(&errors),
+        [("APP_NAEM".to_owned(), "unknown_key")],
+        "{errors}"
+    );
+}
+
+#[test]
+fn the_json_schema_accepts_the_keys_a_flattened_allow_unknown_accepts() {
+    let schema = WithHook::schema().json_schema();
+    assert_eq!(schema["additionalProperties"], false, "{schema}");
+    assert_eq!(
+        schema["patternProperties"],
+        serde_json::json!({"^APP_HOOK_": {}})
+    );
+    assert!(
+        schema["properties"].get("APP_HOOK_URL").is_some(),
+        "{schema}"
+    );
+}

@@ -33,6 +33,9 @@ pub struct Loader<'s> {
     read: Vec<bool>,
     /// Composed prefixes in use: environment variables under them are checked for typos.
     prefixes: Vec<String>,
+    /// Composed prefixes of flattened structs marked `allow_unknown`: keys under them are
+    /// never reported as unknown.
+    lenient: Vec<String>,
     /// The struct being loaded: where `required_unless` finds a field's siblings.
     current: Option<&'static Schema>,
 }
@@ -56,6 +59,7 @@ impl<'s> Loader<'s> {
             errors: sources.problems().cloned().collect(),
             read: vec![false; sources.len()],
             prefixes: Vec::new(),
+            lenient: Vec::new(),
             current: None,
         };
         let value = loader.enter::<T>(&[schema.prefix], &[]);
@@ -91,6 +95,9 @@ impl<'s> Loader<'s> {
         path.iter().for_each(|part| self.path.push_str(part));
         if !self.prefix.is_empty() && !self.prefixes.contains(&self.prefix) {
             self.prefixes.push(self.prefix.clone());
+        }
+        if T::schema().allow_unknown {
+            self.lenient.push(self.prefix.clone());
         }
         let outer = self.current.replace(T::schema());
         let value = T::load_from(self);

@@ -7,18 +7,17 @@ use crate::{Error, ErrorKind, Loader, Schema};
 
 impl Loader<'_> {
     /// Keys of a JSON object or map that no field reads, and environment-like keys under one of
-    /// the struct's prefixes that no field reads.
+    /// the struct's prefixes that no field reads; except keys under the prefix of a flattened
+    /// struct marked `allow_unknown` (all keys, when that prefix is empty).
     pub(super) fn report_unknown_keys(&mut self, schema: &Schema) {
+        let under = |prefixes: &[String], key: &str| prefixes.iter().any(|p| key.starts_with(p));
         let unknown: Vec<&Entry> = self
             .sources
             .effective()
             .filter(|&(position, entry, prefix_scoped)| {
                 !self.read[position]
-                    && (!prefix_scoped
-                        || self
-                            .prefixes
-                            .iter()
-                            .any(|p| entry.key().starts_with(p.as_str())))
+                    && (!prefix_scoped || under(&self.prefixes, entry.key()))
+                    && !under(&self.lenient, entry.key())
             })
             .map(|(_, entry, _)| entry)
             .collect();

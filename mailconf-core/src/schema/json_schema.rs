@@ -27,15 +27,37 @@ pub(super) fn render(schema: &Schema) -> Value {
             );
         }
     }
-    json!({
+    // A flattened `allow_unknown` struct accepts any key under its prefix, as the loader does.
+    let lenient = schema.lenient_prefixes();
+    let mut out = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": schema.name,
         "description": schema.doc,
         "type": "object",
         "properties": properties,
         "required": required,
-        "additionalProperties": schema.allow_unknown,
-    })
+        "additionalProperties": schema.allow_unknown || lenient.iter().any(String::is_empty),
+    });
+    if !lenient.is_empty() {
+        let patterns: Map<String, Value> = lenient
+            .iter()
+            .map(|prefix| (format!("^{}", regex_escape(prefix)), json!({})))
+            .collect();
+        out["patternProperties"] = Value::Object(patterns);
+    }
+    out
+}
+
+/// `prefix` as a literal in an ECMA-262 regular expression.
+fn regex_escape(prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len());
+    for c in prefix.chars() {
+        if "\\^$.|?*+()[]{}/-".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn property(f: &FieldSchema) -> Value {

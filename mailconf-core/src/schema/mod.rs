@@ -16,7 +16,9 @@ pub struct Schema {
     pub doc: &'static str,
     /// Put before every variable name of the struct (`MAIL_`), unless a field gives a full name.
     pub prefix: &'static str,
-    /// Unknown keys are not reported (`#[mailconf(allow_unknown)]`).
+    /// Unknown keys are not reported (`#[mailconf(allow_unknown)]`): none at all for the struct
+    /// that is loaded, and those under its composed prefix when the struct is flattened into
+    /// another.
     pub allow_unknown: bool,
     /// The fields, in declaration order (skipped fields are left out).
     pub fields: &'static [FieldSchema],
@@ -147,6 +149,31 @@ impl Schema {
                     let composed = format!("{prefix}{inner}{}", nested.prefix);
                     nested.collect(&composed, &format!("{field_path}."), out);
                 }
+            }
+        }
+    }
+
+    /// The composed prefixes of flattened structs marked `allow_unknown`, under which unknown
+    /// keys are accepted.
+    pub(crate) fn lenient_prefixes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_lenient(self.prefix, &mut out);
+        out
+    }
+
+    fn collect_lenient(&self, prefix: &str, out: &mut Vec<String>) {
+        for field in self.fields {
+            if let FieldKind::Flatten {
+                prefix: inner,
+                schema,
+            } = field.kind
+            {
+                let nested = schema();
+                let composed = format!("{prefix}{inner}{}", nested.prefix);
+                if nested.allow_unknown {
+                    out.push(composed.clone());
+                }
+                nested.collect_lenient(&composed, out);
             }
         }
     }
