@@ -3,7 +3,7 @@
 
 mod support;
 
-use mailconf_smtp::dev_server::{DevServer, DevTls, ReceivedMessage};
+use mailconf_smtp::dev_server::{DevTls, ReceivedMessage};
 use mailconf_smtp::{Mailer, Security};
 use support::*;
 
@@ -224,13 +224,7 @@ async fn implicit_tls_with_auth_trusting_the_dev_ca_file() {
 
 #[tokio::test]
 async fn auth_over_plain_loopback_when_the_server_allows_it() {
-    let server = DevServer::builder()
-        .tls(DevTls::None)
-        .user(USER, PASSWORD)
-        .allow_auth_without_tls(true)
-        .start()
-        .await
-        .unwrap();
+    let server = with_plain_login(DevTls::None).start().await.unwrap();
     let mailer =
         Mailer::new(&Settings::new(server.port(), Security::None).login(PASSWORD)).unwrap();
     within(mailer.send(simple(&mailer, "plain auth")))

@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_smtp::dev_server::DevTls;
 use mailconf_smtp::{Mailer, Security, Stage};
 use support::*;
 
@@ -86,11 +86,8 @@ async fn implicit_tls_settings_against_a_starttls_port_fail_fast_naming_the_fix(
 #[tokio::test]
 async fn starttls_is_required_never_plain_text_when_the_server_does_not_offer_it() {
     // Everything a plain-text fallback would need is there: AUTH in clear, no TLS.
-    let server = DevServer::builder()
-        .tls(DevTls::StartTls)
+    let server = with_plain_login(DevTls::StartTls)
         .advertise_starttls(false)
-        .user(USER, PASSWORD)
-        .allow_auth_without_tls(true)
         .start()
         .await
         .unwrap();

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use mailconf_core::{FromValue, Host, Mailbox, Port, Secret};
-use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_smtp::dev_server::{DevServer, DevServerBuilder, DevTls};
 use mailconf_smtp::{
     Credentials, Endpoint, Mailer, RateLimit, Security, SendError, SmtpSettings, TlsOptions,
 };
@@ -134,6 +134,15 @@ pub async fn dev_server(tls: DevTls) -> DevServer {
         .start()
         .await
         .unwrap()
+}
+
+/// A dev server speaking `tls` whose login also works over plain text: what a client that
+/// falls back to plain text would need.
+pub fn with_plain_login(tls: DevTls) -> DevServerBuilder {
+    DevServer::builder()
+        .tls(tls)
+        .user(USER, PASSWORD)
+        .allow_auth_without_tls(true)
 }
 
 /// The settings that match `server`, trusting its CA through a CA file.
