@@ -170,34 +170,27 @@ impl Sources {
         mut self,
         prefix_scoped: bool,
         entries: impl IntoIterator<Item = Entry>,
-        problems: Vec<Error>,
+        layer_problems: Vec<Error>,
     ) -> Self {
+        let Sources {
+            slots,
+            index,
+            hasher,
+            problems,
+        } = &mut self;
+        problems.extend(layer_problems);
         let entries = entries.into_iter();
         // The environment's entries come through a `filter_map`: its upper bound is the size.
         let expected = match entries.size_hint() {
             (_, Some(most)) => most,
             (least, None) => least,
         };
-        self.problems.extend(problems);
-        self.slots.reserve(expected);
-        let Sources {
-            slots,
-            index,
-            hasher,
-            ..
-        } = &mut self;
+        slots.reserve(expected);
         index.reserve(expected, |&i| hasher.hash_one(slots[i].entry.key.as_str()));
         for entry in entries {
-            let position = self.slots.len();
-            let Sources {
-                slots,
-                index,
-                hasher,
-                ..
-            } = &mut self;
-            let hash = hasher.hash_one(entry.key.as_str());
+            let position = slots.len();
             let found = index.entry(
-                hash,
+                hasher.hash_one(entry.key.as_str()),
                 |&i| slots[i].entry.key == entry.key,
                 |&i| hasher.hash_one(slots[i].entry.key.as_str()),
             );
@@ -210,7 +203,7 @@ impl Sources {
                     free.insert(position);
                 }
             }
-            self.slots.push(Slot {
+            slots.push(Slot {
                 entry,
                 prefix_scoped,
                 shadowed: false,
