@@ -118,10 +118,7 @@ impl<'s> Loader<'s> {
     ) -> Option<T> {
         let mut names = std::mem::take(&mut self.key);
         names.clear();
-        if !field.absolute {
-            names.push_str(&self.prefix);
-        }
-        names.push_str(field.name);
+        field.push_key(&self.prefix, &mut names);
         let key_len = names.len();
         if field.secret {
             names.push_str(FILE_SUFFIX);

@@ -97,10 +97,30 @@ pub struct SchemaEntry {
 impl FieldSchema {
     /// The full variable name under the composed `prefix`.
     pub fn key(&self, prefix: &str) -> String {
-        if self.absolute {
-            self.name.to_owned()
-        } else {
-            format!("{prefix}{}", self.name)
+        let mut key = String::new();
+        self.push_key(prefix, &mut key);
+        key
+    }
+
+    /// Appends [`FieldSchema::key`] to `out`: the loader reuses one buffer for every field.
+    pub(crate) fn push_key(&self, prefix: &str, out: &mut String) {
+        if !self.absolute {
+            out.push_str(prefix);
+        }
+        out.push_str(self.name);
+    }
+
+    /// A flattened field's struct and the prefix its names get under the composed `prefix`.
+    fn nested(&self, prefix: &str) -> Option<(&'static Schema, String)> {
+        match self.kind {
+            FieldKind::Value => None,
+            FieldKind::Flatten {
+                prefix: inner,
+                schema,
+            } => {
+                let nested = schema();
+                Some((nested, format!("{prefix}{inner}{}", nested.prefix)))
+            }
         }
     }
 
@@ -126,30 +146,22 @@ impl Schema {
     fn collect(&self, prefix: &str, path: &str, out: &mut Vec<SchemaEntry>) {
         for field in self.fields {
             let field_path = format!("{path}{}", field.field);
-            match field.kind {
-                FieldKind::Value => {
-                    let required_unless = field
-                        .required_unless
-                        .iter()
-                        .filter_map(|name| self.fields.iter().find(|f| f.field == *name))
-                        .map(|sibling| sibling.key(prefix))
-                        .collect();
-                    out.push(SchemaEntry {
-                        key: field.key(prefix),
-                        path: field_path,
-                        field,
-                        required_unless,
-                    });
-                }
-                FieldKind::Flatten {
-                    prefix: inner,
-                    schema,
-                } => {
-                    let nested = schema();
-                    let composed = format!("{prefix}{inner}{}", nested.prefix);
-                    nested.collect(&composed, &format!("{field_path}."), out);
-                }
+            if let Some((nested, composed)) = field.nested(prefix) {
+                nested.collect(&composed, &format!("{field_path}."), out);
+                continue;
             }
+            let required_unless = field
+                .required_unless
+                .iter()
+                .filter_map(|name| self.fields.iter().find(|f| f.field == *name))
+                .map(|sibling| sibling.key(prefix))
+                .collect();
+            out.push(SchemaEntry {
+                key: field.key(prefix),
+                path: field_path,
+                field,
+                required_unless,
+            });
         }
     }
 
@@ -162,19 +174,11 @@ impl Schema {
     }
 
     fn collect_lenient(&self, prefix: &str, out: &mut Vec<String>) {
-        for field in self.fields {
-            if let FieldKind::Flatten {
-                prefix: inner,
-                schema,
-            } = field.kind
-            {
-                let nested = schema();
-                let composed = format!("{prefix}{inner}{}", nested.prefix);
-                if nested.allow_unknown {
-                    out.push(composed.clone());
-                }
-                nested.collect_lenient(&composed, out);
+        for (nested, composed) in self.fields.iter().filter_map(|f| f.nested(prefix)) {
+            if nested.allow_unknown {
+                out.push(composed.clone());
             }
+            nested.collect_lenient(&composed, out);
         }
     }
 
