@@ -1,7 +1,7 @@
 //! aiosmtpd, an independent SMTP server written in Python, started on 127.0.0.1 for
 //! interoperability tests.
 //!
-//! `scripts/test-all.sh` (and so CI) installs it into `target/aiosmtpd-venv`. Where it is not
+//! `scripts/test-all.sh` (and so CI) installs it into `target/test-venv`. Where it is not
 //! installed, [`Aiosmtpd::start`] says loudly that the test did not run and returns `None`;
 //! under CI (`CI` set) it fails instead, so a missing install step cannot pass silently.
 
@@ -63,7 +63,7 @@ impl Aiosmtpd {
                 "aiosmtpd is not installed: CI must run scripts/test-all.sh, which installs it"
             );
             eprintln!(
-                "SKIPPED: aiosmtpd interoperability test did not run: no target/aiosmtpd-venv; run scripts/test-all.sh"
+                "SKIPPED: aiosmtpd interoperability test did not run: no target/test-venv; run scripts/test-all.sh"
             );
             return None;
         };
@@ -167,7 +167,7 @@ fn received(v: &Value) -> Received {
 /// The venv's Python, if aiosmtpd is installed there.
 fn python() -> Option<PathBuf> {
     let candidate = std::env::var_os("MAILCONF_AIOSMTPD_PYTHON").map_or_else(
-        || workspace().join("target/aiosmtpd-venv/bin/python"),
+        || workspace().join("target/test-venv/bin/python"),
         PathBuf::from,
     );
     let works = Command::new(&candidate)
