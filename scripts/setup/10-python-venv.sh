@@ -7,7 +7,7 @@ if command -v python3 >/dev/null 2>&1; then
   if [[ ! -x "$venv/bin/python" || "$want" != "$have" ]]; then
     echo "==> installing the test venv $venv ($(echo "$want" | grep -cv '^\s*\(#\|$\)') packages)"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check $(for f in tests/support/requirements/*.txt; do printf -- '-r %s ' "$f"; done)
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check $(for f in tests/support/requirements/*.txt; do printf -- '-r %s ' "$f"; done)
     printf '%s' "$want" >"$venv/.requirements"
   fi
   export MAILCONF_PYTHON="$PWD/$venv/bin/python"
