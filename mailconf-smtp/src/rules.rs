@@ -125,7 +125,7 @@ fn credentials(config: &Connection, errors: &mut Vec<Error>) {
     }
     let endpoint = config.endpoint();
     if complete
-        && known_security(config) == Some(Security::None)
+        && known_security(config) == Some(Security::Plain)
         && !endpoint.host.is_loopback()
         && !config.allow_insecure_auth
     {
@@ -185,7 +185,7 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
     if config.connection.allow_insecure_auth {
         let endpoint = config.endpoint();
         if config.credentials().is_some()
-            && endpoint.security == Security::None
+            && endpoint.security == Security::Plain
             && !endpoint.host.is_loopback()
         {
             warn(

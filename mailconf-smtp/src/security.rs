@@ -9,7 +9,7 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum Security {
     /// Plain text. Only sensible on loopback.
-    None,
+    Plain,
     /// Plain text first, then `STARTTLS` upgrades the connection (port 587). Required: a server
     /// that does not offer STARTTLS is refused, never used in plain text.
     StartTls,
@@ -21,7 +21,7 @@ impl Security {
     /// From fastapi-mail's flags; `None` when both are set (a conflict).
     pub fn from_flags(starttls: bool, ssl_tls: bool) -> Option<Security> {
         match (starttls, ssl_tls) {
-            (false, false) => Some(Security::None),
+            (false, false) => Some(Security::Plain),
             (true, false) => Some(Security::StartTls),
             (false, true) => Some(Security::ImplicitTls),
             (true, true) => None,
@@ -31,7 +31,7 @@ impl Security {
     /// The usual port of the mode: 25, 587 or 465.
     pub fn default_port(self) -> Port {
         let port = match self {
-            Security::None => 25,
+            Security::Plain => 25,
             Security::StartTls => 587,
             Security::ImplicitTls => 465,
         };
@@ -41,7 +41,7 @@ impl Security {
     /// The settings that select this mode, for hints.
     pub fn flags(self) -> &'static str {
         match self {
-            Security::None => "MAIL_STARTTLS=false, MAIL_SSL_TLS=false",
+            Security::Plain => "MAIL_STARTTLS=false, MAIL_SSL_TLS=false",
             Security::StartTls => "MAIL_STARTTLS=true, MAIL_SSL_TLS=false",
             Security::ImplicitTls => "MAIL_STARTTLS=false, MAIL_SSL_TLS=true",
         }
@@ -51,7 +51,7 @@ impl Security {
 impl fmt::Display for Security {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Security::None => "no TLS",
+            Security::Plain => "no TLS",
             Security::StartTls => "STARTTLS",
             Security::ImplicitTls => "implicit TLS",
         })

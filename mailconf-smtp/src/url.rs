@@ -116,7 +116,7 @@ impl FromValue for SmtpUrl {
         let security = if implicit {
             Security::ImplicitTls
         } else {
-            tls.unwrap_or(Security::None)
+            tls.unwrap_or(Security::Plain)
         };
         Ok(SmtpUrl {
             security,
@@ -168,7 +168,7 @@ mod tests {
         let u = url("smtp://localhost:2525");
         assert_eq!(
             (u.security, u.effective_port().get()),
-            (Security::None, 2525)
+            (Security::Plain, 2525)
         );
         assert_eq!(url("smtp://[::1]:25").host.to_string(), "::1");
     }

@@ -16,7 +16,7 @@ fn target(port: u16, addresses: Option<Vec<IpAddr>>) -> Target {
     Target {
         host: Host::from_value("pinned.invalid").unwrap(),
         port: Port::from_value(&port.to_string()).unwrap(),
-        security: Some(Security::None),
+        security: Some(Security::Plain),
         tls: TlsOptions {
             validate_certs: true,
             ca_file: None,

@@ -226,7 +226,7 @@ async fn implicit_tls_with_auth_trusting_the_dev_ca_file() {
 async fn auth_over_plain_loopback_when_the_server_allows_it() {
     let server = with_plain_login(DevTls::None).start().await.unwrap();
     let mailer =
-        Mailer::new(&Settings::new(server.port(), Security::None).login(PASSWORD)).unwrap();
+        Mailer::new(&Settings::new(server.port(), Security::Plain).login(PASSWORD)).unwrap();
     within(mailer.send(simple(&mailer, "plain auth")))
         .await
         .unwrap();

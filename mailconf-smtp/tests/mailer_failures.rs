@@ -130,7 +130,7 @@ async fn no_auth_offered_in_plain_text_suggests_starttls() {
     // This server offers AUTH only after TLS, and it offers no TLS in this mode.
     let server = dev_server(DevTls::None).await;
     let mailer =
-        Mailer::new(&Settings::new(server.port(), Security::None).login(PASSWORD)).unwrap();
+        Mailer::new(&Settings::new(server.port(), Security::Plain).login(PASSWORD)).unwrap();
     let err = never_sent(&mailer).await;
     assert_eq!(err.stage(), Stage::Auth);
     assert!(

@@ -79,7 +79,7 @@ async fn the_pool_never_opens_more_than_pool_size_connections() {
 #[tokio::test]
 async fn suppress_send_records_and_sends_nothing() {
     let server = dev_server(DevTls::None).await;
-    let mut settings = Settings::new(server.port(), Security::None);
+    let mut settings = Settings::new(server.port(), Security::Plain);
     settings.suppress = true;
     let mailer = Mailer::new(&settings).unwrap();
 
@@ -107,7 +107,7 @@ async fn suppress_send_records_and_sends_nothing() {
 
 #[test]
 fn message_ids_are_fresh_and_use_the_sender_domain() {
-    let mailer = Mailer::new(&Settings::new(2525, Security::None)).unwrap();
+    let mailer = Mailer::new(&Settings::new(2525, Security::Plain)).unwrap();
     let id = |m: lettre::Message| m.headers().get_raw("Message-ID").unwrap().to_owned();
     let a = id(simple(&mailer, "a"));
     let b = id(simple(&mailer, "b"));
@@ -118,7 +118,7 @@ fn message_ids_are_fresh_and_use_the_sender_domain() {
 
 #[test]
 fn bad_recipients_and_links_are_errors() {
-    let mailer = Mailer::new(&Settings::new(2525, Security::None)).unwrap();
+    let mailer = Mailer::new(&Settings::new(2525, Security::Plain)).unwrap();
     assert!(
         mailer
             .verification_email("not an address", "App", "https://example.com")

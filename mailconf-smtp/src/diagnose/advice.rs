@@ -18,13 +18,13 @@ pub(super) fn advice(
         && Some(detected) != target.security
     {
         return Some(match (target.security, detected) {
-            (Some(Security::None), Security::StartTls) => format!(
+            (Some(Security::Plain), Security::StartTls) => format!(
                 "port {port} offers STARTTLS: set {} so that the login and the messages are encrypted",
                 settings(target, Security::StartTls)
             ),
-            (_, Security::None) => format!(
+            (_, Security::Plain) => format!(
                 "port {port} speaks plain SMTP without STARTTLS: the login and the messages would travel unencrypted; use the server's STARTTLS port (usually 587) or implicit-TLS port (usually 465), or, only for a server on this machine, set {}",
-                settings(target, Security::None)
+                settings(target, Security::Plain)
             ),
             (_, spoken) => format!(
                 "port {port} speaks {}: set {}",
@@ -54,7 +54,7 @@ pub(super) fn describe(security: Security) -> &'static str {
     match security {
         Security::ImplicitTls => "implicit TLS (TLS from the first byte)",
         Security::StartTls => "plain SMTP with STARTTLS",
-        Security::None => "plain SMTP without STARTTLS",
+        Security::Plain => "plain SMTP without STARTTLS",
     }
 }
 
@@ -67,6 +67,6 @@ fn settings(target: &Target, security: Security) -> String {
     match security {
         Security::ImplicitTls => format!("MAIL_URL=smtps://user:password@host:{port}"),
         Security::StartTls => format!("MAIL_URL=smtp://user:password@host:{port}?tls=required"),
-        Security::None => format!("MAIL_URL=smtp://user:password@host:{port}"),
+        Security::Plain => format!("MAIL_URL=smtp://user:password@host:{port}"),
     }
 }

@@ -230,11 +230,11 @@ impl<'a> Run<'a> {
     }
 
     /// One session in `mode`: TCP, TLS (implicit), greeting, EHLO, STARTTLS (plain text),
-    /// login, QUIT. `Security::None` stays in plain text as a send would.
+    /// login, QUIT. `Security::Plain` stays in plain text as a send would.
     pub(super) async fn attempt(&mut self, addrs: &[SocketAddr], mode: Security) -> Outcome {
         let classifier = self.classifier(mode);
         let port = self.target.port.get();
-        let needs_tls = mode != Security::None;
+        let needs_tls = mode != Security::Plain;
         let tls = match (&self.tls, needs_tls) {
             (Ok(tls), _) => Some(tls.clone()),
             (Err(_), false) => None,
@@ -317,7 +317,7 @@ impl<'a> Run<'a> {
         let spoken = match mode {
             Security::ImplicitTls => Security::ImplicitTls,
             _ if server.starttls => Security::StartTls,
-            _ => Security::None,
+            _ => Security::Plain,
         };
 
         if let (Security::StartTls, Some(tls)) = (mode, tls) {

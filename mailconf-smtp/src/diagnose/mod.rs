@@ -78,7 +78,7 @@ impl Target {
     pub fn new(settings: &impl SmtpSettings) -> Target {
         let endpoint = settings.endpoint();
         Target {
-            plaintext_login: endpoint.security == Security::None || endpoint.host.is_loopback(),
+            plaintext_login: endpoint.security == Security::Plain || endpoint.host.is_loopback(),
             host: endpoint.host,
             port: endpoint.port,
             security: Some(endpoint.security),
@@ -203,7 +203,7 @@ pub async fn probe(target: &Target, step_timeout: Duration) -> ProbeReport {
             silences.push(silence);
             let other = match first {
                 Security::ImplicitTls => Security::StartTls,
-                Security::StartTls | Security::None => Security::ImplicitTls,
+                Security::StartTls | Security::Plain => Security::ImplicitTls,
             };
             outcome = run.attempt(&addrs, other).await;
         }
@@ -234,7 +234,7 @@ pub async fn probe(target: &Target, step_timeout: Duration) -> ProbeReport {
 /// A plain-text configuration against a server that also offers STARTTLS still works as
 /// configured (it is advice, not a failure).
 fn same_plain(detected: Security, target: &Target) -> bool {
-    detected == Security::StartTls && target.security == Some(Security::None)
+    detected == Security::StartTls && target.security == Some(Security::Plain)
 }
 
 fn millis(d: Duration) -> u64 {

@@ -171,7 +171,7 @@ fn auth(failure: &Failure, cx: &Context) -> Option<String> {
         .detail
         .contains("No compatible authentication mechanism")
     {
-        return Some(if cx.security == Security::None {
+        return Some(if cx.security == Security::Plain {
             format!(
                 "the server offers no AUTH PLAIN/LOGIN over this plain-text connection; most servers offer it only after STARTTLS: set {STARTTLS_FIX}"
             )

@@ -92,11 +92,11 @@ impl Mailer {
         let tls_options = settings.tls();
         let credentials = settings.credentials();
         let mode = match endpoint.security {
-            Security::None => Mode::Plain,
+            Security::Plain => Mode::Plain,
             Security::StartTls => Mode::StartTls(tls::parameters(&endpoint.host, &tls_options)?),
             Security::ImplicitTls => Mode::Implicit(tls::parameters(&endpoint.host, &tls_options)?),
         };
-        if endpoint.security == Security::None
+        if endpoint.security == Security::Plain
             && credentials.is_some()
             && !endpoint.host.is_loopback()
         {

@@ -123,7 +123,7 @@ pub async fn plain_server() -> (DevServer, Settings) {
         .start()
         .await
         .unwrap();
-    let settings = Settings::new(server.port(), Security::None);
+    let settings = Settings::new(server.port(), Security::Plain);
     (server, settings)
 }
 

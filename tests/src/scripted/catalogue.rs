@@ -40,7 +40,7 @@ pub const AUTH_535: Scenario = Scenario::at(
     Auth,
     Act::reply(535, "5.7.8 Authentication credentials invalid"),
 )
-.login(Security::None, WITH_AUTH);
+.login(Security::Plain, WITH_AUTH);
 /// The connection closes at `MAIL FROM`, on the first attempt only.
 pub const DROP_BEFORE_DATA: Scenario = Scenario::at(Mail, Act::Close).once();
 /// `451` at `RCPT TO`, on the first attempt only.

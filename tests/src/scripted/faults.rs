@@ -46,7 +46,7 @@ impl Scenario {
     #[must_use]
     pub const fn at(step: Step, act: Act) -> Scenario {
         Scenario {
-            security: Security::None,
+            security: Security::Plain,
             extensions: PLAIN,
             login: false,
             step,

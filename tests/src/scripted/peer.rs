@@ -78,7 +78,7 @@ impl ScriptedPeer {
     /// Settings for a `Mailer` that talks plain text to this peer (see [`PeerSettings::new`]).
     #[must_use]
     pub fn settings(&self) -> PeerSettings {
-        PeerSettings::new(self.port, Security::None)
+        PeerSettings::new(self.port, Security::Plain)
     }
 
     /// A `Mailer` with [`ScriptedPeer::settings`].
