@@ -37,6 +37,7 @@ const fn value_field(
         default: DefaultValue::None,
         optional: false,
         secret: false,
+        hint: None,
         doc: "",
         kind: FieldKind::Value,
     }

@@ -29,6 +29,7 @@ const fn field(field: &'static str, name: &'static str, secret: bool) -> FieldSc
         default: DefaultValue::None,
         optional: false,
         secret,
+        hint: None,
         doc: "",
         kind: FieldKind::Value,
     }

@@ -27,6 +27,7 @@ const FIELD_KEYS: &[&str] = &[
     "flatten",
     "skip",
     "validate",
+    "hint",
 ];
 
 /// An attribute's value with the span of its key, where messages about the attribute as a
@@ -58,6 +59,7 @@ pub(crate) struct FieldAttrs {
     pub flatten: Option<Keyed<Option<LitStr>>>,
     pub skip: Option<Keyed<()>>,
     pub validate: Option<Keyed<Expr>>,
+    pub hint: Option<Keyed<LitStr>>,
 }
 
 /// Where an attribute stands, for messages about keys that belong elsewhere.
@@ -167,6 +169,11 @@ impl FieldAttrs {
                 "validate" => {
                     if let Some(path) = function(&meta, key, "check_port", errors)? {
                         set_once(&mut out.validate, span, path, key, errors);
+                    }
+                }
+                "hint" => {
+                    if let Some(lit) = string(&meta, key, "use 8080 for the admin page", errors)? {
+                        set_once(&mut out.hint, span, lit, key, errors);
                     }
                 }
                 _ => unknown_key(&meta, key, Place::Field, errors)?,

@@ -103,6 +103,7 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
                 default: ::mailconf_core::DefaultValue::None,
                 optional: false,
                 secret: false,
+                hint: ::core::option::Option::None,
                 doc: #doc,
                 kind: ::mailconf_core::FieldKind::Flatten { prefix: #prefix, schema: #nested.schema },
             }
@@ -136,6 +137,13 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
     } else {
         quote!(#value.secret)
     };
+    let hint = match &field.attrs.hint {
+        Some(hint) => {
+            let text = &hint.value;
+            quote!(::core::option::Option::Some(#text))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let facts = quote_spanned!(ty.span()=> ::mailconf_core::__private::value::<#ty>());
     quote! {
         {
@@ -152,6 +160,7 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
                 default: #default,
                 optional: #value.optional,
                 secret: #secret,
+                hint: #hint,
                 doc: #doc,
                 kind: ::mailconf_core::FieldKind::Value,
             }

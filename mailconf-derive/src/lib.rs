@@ -33,6 +33,7 @@
 //! | `flatten`, `flatten(prefix = "SMTP_")` | a nested settings struct, its names under the composed prefix |
 //! | `skip` | not a setting: always `Default::default()` |
 //! | `validate = path` | `fn(&T) -> Result<(), mailconf_core::Invalid>`, run after the value parsed |
+//! | `hint = "..."` | advice for this setting, added to the type's own hint when the value is invalid (a `Port` cannot know which port a setting wants) |
 //!
 //! ```text
 //! /// Outgoing mail.

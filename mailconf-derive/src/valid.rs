@@ -76,6 +76,7 @@ fn check_conflicts(field: &Field<'_>, errors: &mut Errors) {
         ("secret", a.secret.as_ref().map(|k| k.key)),
         ("flatten", a.flatten.as_ref().map(|k| k.key)),
         ("validate", a.validate.as_ref().map(|k| k.key)),
+        ("hint", a.hint.as_ref().map(|k| k.key)),
     ];
     let given = given
         .iter()

@@ -14,10 +14,16 @@ pub(crate) struct Connection {
     /// Login password (or app password).
     pub(crate) password: Option<Secret<String>>,
     /// SMTP port: 587 for STARTTLS, 465 for implicit TLS. Required unless MAIL_URL is set.
-    #[mailconf(required_unless = "url")]
+    #[mailconf(
+        required_unless = "url",
+        hint = "SMTP submission uses 587 (STARTTLS) or 465 (implicit TLS)"
+    )]
     pub(crate) port: Option<Port>,
     /// SMTP server host name. Required unless MAIL_URL is set.
-    #[mailconf(required_unless = "url")]
+    #[mailconf(
+        required_unless = "url",
+        hint = "the SMTP server from your provider's settings, such as smtp.gmail.com, without smtp:// or a port"
+    )]
     pub(crate) server: Option<Host>,
     /// Upgrade the connection with STARTTLS (port 587). Required unless MAIL_URL is set.
     #[mailconf(renamed_from = "MAIL_TLS", required_unless = "url")]

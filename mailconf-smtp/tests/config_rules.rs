@@ -448,3 +448,15 @@ fn warnings_are_logged_through_tracing_when_the_config_loads() {
     );
     assert!(!log.contains("app-password-123"), "{log}");
 }
+
+#[test]
+fn smtp_advice_comes_from_smtp_fields() {
+    let e = errors(&[
+        ("MAIL_PORT", Some("0")),
+        ("MAIL_SERVER", Some("smtp://smtp.example.com")),
+    ]);
+    let port = e.get("MAIL_PORT").unwrap().hint().unwrap();
+    assert!(port.contains("587") && port.contains("465"), "{port}");
+    let server = e.get("MAIL_SERVER").unwrap().hint().unwrap();
+    assert!(server.contains("smtp.gmail.com"), "{server}");
+}

@@ -59,7 +59,7 @@ impl FromValue for Host {
         let invalid = |message: &str| Invalid::new("invalid_host", message);
         if raw.is_empty() {
             return Err(
-                invalid("the host is empty").with_hint("set a host name such as smtp.example.com")
+                invalid("the host is empty").with_hint("set a host name such as example.com")
             );
         }
         if is_plain_ascii(raw) {
@@ -90,12 +90,12 @@ impl FromValue for Host {
         }
         if raw.contains("://") {
             return Err(invalid("expected a host name, not a URL").with_hint(
-                "remove the scheme (smtp://) and any path: only the host name goes here",
+                "remove the scheme (such as https://) and any path: only the host name goes here",
             ));
         }
         if raw.contains('@') {
             return Err(invalid("expected a host name, not an email address")
-                .with_hint("the server is the part after @ in your provider's settings, such as smtp.gmail.com"));
+                .with_hint("give only the host name, such as example.com"));
         }
         if let Some((_, port)) = raw.rsplit_once(':')
             && !port.is_empty()
@@ -241,6 +241,16 @@ mod tests {
                 (Ok(Host::Ipv4(_) | Host::Ipv6(_)), _) | (Err(_), Err(())) => {}
                 _ => proptest::prop_assert!(false, "{name:?}: {shortcut:?} but IDNA gives {via_idna:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn advice_is_not_about_smtp() {
+        // A `Host` may be a database or an HTTP upstream: SMTP advice belongs to SMTP fields.
+        for bad in ["", "smtp://x.example", "me@example.com"] {
+            let e = Host::from_value(bad).unwrap_err();
+            let text = format!("{} {:?}", e.message, e.hint).to_lowercase();
+            assert!(!text.contains("smtp"), "{bad}: {text}");
         }
     }
 

@@ -39,25 +39,26 @@ impl FromValue for Port {
     const JSON_TYPE: &'static str = "integer";
 
     fn from_value(raw: &str) -> Result<Self, Invalid> {
-        let hint = "SMTP submission uses 587 (STARTTLS) or 465 (implicit TLS)";
+        // Generic advice only: a `Port` may be an HTTP port as well as an SMTP one. A field that
+        // knows which port it wants says so with `#[mailconf(hint = "...")]`.
         if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
             let e = Invalid::new("invalid_port", "expected a port number from 1 to 65535");
             return Err(if raw.trim() != raw {
                 e.with_hint("remove the spaces around the number")
             } else {
-                e.with_hint(hint)
+                e
             });
         }
         match raw.parse::<u32>() {
-            Ok(0) => {
-                Err(Invalid::new("invalid_port", "port 0 cannot be connected to").with_hint(hint))
-            }
+            Ok(0) => Err(Invalid::new(
+                "invalid_port",
+                "port 0 cannot be connected to",
+            )),
             Ok(n) if n <= 65535 => Ok(Port::new(n as u16).expect("checked non-zero")),
             _ => Err(Invalid::new(
                 "invalid_port",
                 "the port is above 65535, the highest TCP port",
-            )
-            .with_hint(hint)),
+            )),
         }
     }
 }
@@ -71,6 +72,19 @@ mod tests {
         assert_eq!(Port::from_value("1").unwrap().get(), 1);
         assert_eq!(Port::from_value("587").unwrap().get(), 587);
         assert_eq!(Port::from_value("65535").unwrap().get(), 65535);
+    }
+
+    #[test]
+    fn advice_is_not_about_smtp() {
+        // A `Port` may be an application's HTTP port: SMTP advice belongs to SMTP fields.
+        for bad in ["0", "65536", "abc", ""] {
+            let e = Port::from_value(bad).unwrap_err();
+            let text = format!("{} {:?}", e.message, e.hint);
+            assert!(
+                !text.contains("587") && !text.contains("SMTP"),
+                "{bad}: {text}"
+            );
+        }
     }
 
     #[test]

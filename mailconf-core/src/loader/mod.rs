@@ -155,7 +155,7 @@ impl<'s> Loader<'s> {
         match parsed {
             Ok(value) => Some(value),
             Err(invalid) => {
-                let error = invalid_value(invalid, key, self.field_path(field))
+                let error = invalid_value(invalid, field, key, self.field_path(field))
                     .with_input(&raw, field.secret)
                     .with_origin(origin.into_owned());
                 self.errors.push(error);
@@ -192,7 +192,7 @@ impl<'s> Loader<'s> {
             return match T::from_value(text) {
                 Ok(value) => Some(value),
                 Err(invalid) => {
-                    let error = invalid_value(invalid, key, self.field_path(field))
+                    let error = invalid_value(invalid, field, key, self.field_path(field))
                         .with_origin(Origin::Default);
                     self.errors.push(error);
                     None
@@ -314,7 +314,12 @@ impl<'s> Loader<'s> {
     }
 }
 
-fn invalid_value(invalid: Invalid, key: &str, path: String) -> Error {
+fn invalid_value(invalid: Invalid, field: &FieldSchema, key: &str, path: String) -> Error {
+    // The type's advice first (what is wrong with the text), then the field's (what it is for).
+    let hint = match (invalid.hint, field.hint) {
+        (Some(own), Some(field)) => Some(format!("{own}; {field}")),
+        (own, field) => own.or_else(|| field.map(str::to_owned)),
+    };
     Error::new(
         ErrorKind::InvalidValue {
             detail: invalid.code,
@@ -323,5 +328,5 @@ fn invalid_value(invalid: Invalid, key: &str, path: String) -> Error {
         invalid.message,
     )
     .with_field(path)
-    .with_optional_hint(invalid.hint)
+    .with_optional_hint(hint)
 }

@@ -50,6 +50,9 @@ pub struct FieldSchema {
     pub optional: bool,
     /// The value is redacted everywhere.
     pub secret: bool,
+    /// Advice for this setting in particular, added to the type's own hint when the value is
+    /// invalid (`#[mailconf(hint = "...")]`): a `Port` knows ports, the field knows which one.
+    pub hint: Option<&'static str>,
     /// The field's doc comment.
     pub doc: &'static str,
     /// A value, or a nested settings struct.

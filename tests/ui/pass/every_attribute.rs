@@ -27,7 +27,7 @@ struct All {
     timeout: Duration,
     #[mailconf(default = Duration::from_secs(5))]
     connect_timeout: Duration,
-    #[mailconf(default)]
+    #[mailconf(default, hint = "the pool holds 1 to 255 connections")]
     pool_size: u8,
     #[mailconf(secret)]
     api_key: String,
