@@ -18,7 +18,13 @@ impl fmt::Display for Mailbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.name {
             None => self.email.fmt(f),
-            Some(name) if name.chars().all(|c| c.is_alphanumeric() || c == ' ') => {
+            // Unquoted, a name is read back trimmed: one that starts or ends with a space
+            // (or is only spaces) keeps them only in quotes.
+            Some(name)
+                if name.chars().all(|c| c.is_alphanumeric() || c == ' ')
+                    && !name.starts_with(' ')
+                    && !name.ends_with(' ') =>
+            {
                 write!(f, "{name} <{}>", self.email)
             }
             Some(name) => {
@@ -120,6 +126,24 @@ mod tests {
             Some("Zoë Müller")
         );
         assert_eq!(Mailbox::from_value("<app@example.com>").unwrap().name, None);
+    }
+
+    #[test]
+    fn a_name_with_outer_spaces_is_quoted_so_it_reads_back_the_same() {
+        // Found by fuzzing (fuzz/corpus/values/regression-blank-name): `" "` was written
+        // unquoted as ` <…>` and read back as no name at all.
+        for raw in [
+            r#"" "<jxoe@a.0.com>"#,
+            r#""  Ann" <a@example.com>"#,
+            r#""Ann " <a@example.com>"#,
+        ] {
+            let m = Mailbox::from_value(raw).unwrap();
+            assert!(m.name.is_some(), "{raw}");
+            assert!(m.to_string().starts_with('"'), "{m}");
+            assert_eq!(Mailbox::from_value(&m.to_string()).unwrap(), m, "{raw}");
+        }
+        let plain = Mailbox::from_value("Ann Lee <a@example.com>").unwrap();
+        assert_eq!(plain.to_string(), "Ann Lee <a@example.com>");
     }
 
     #[test]

@@ -40,3 +40,13 @@ fn a_secret_or_ca_file_that_never_ends_is_refused_at_once() {
         assert!(error.to_string().contains("not a regular file"), "{error}");
     }
 }
+
+#[test]
+fn a_display_name_of_one_space_survives_a_round_trip() {
+    // `values` found it: the name `" "` was written unquoted and read back as no name.
+    use mailconf_core::{FromValue, Mailbox};
+    let mailbox = Mailbox::from_value(r#"" "<jxoe@a.0.com>"#).unwrap();
+    assert_eq!(mailbox.name.as_deref(), Some(" "));
+    let again = Mailbox::from_value(&mailbox.to_string()).unwrap();
+    assert_eq!(again, mailbox, "written as {mailbox}");
+}
