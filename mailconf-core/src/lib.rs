@@ -30,6 +30,7 @@
 #[path = "private.rs"]
 pub mod __private;
 mod config;
+pub mod dotenv_file;
 mod error;
 mod file;
 mod loader;
