@@ -1,16 +1,90 @@
 //! Who may call the API: the admin token, a trusted `Host`, and a same-origin `Origin` for
 //! requests that change state.
 
-use std::net::{IpAddr, SocketAddr};
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use subtle::ConstantTimeEq;
 
+use crate::audit::{self, Client};
 use crate::routes::ApiError;
 use crate::{AppState, OptionsError};
+
+/// Wrong tokens a client may send in a row before it must wait; then one more per
+/// 60 / this many seconds.
+const WRONG_TOKENS_PER_MINUTE: u32 = 5;
+
+/// Slows down guessing the token: after [`WRONG_TOKENS_PER_MINUTE`] wrong tokens a client is
+/// answered `429` (with `Retry-After`) until its quota refills, whatever token it sends, so
+/// the answers tell it nothing meanwhile.
+pub(crate) struct Throttle {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    blocked: Mutex<HashMap<IpAddr, Instant>>,
+}
+
+impl Throttle {
+    pub(crate) fn new() -> Throttle {
+        let per_minute = NonZeroU32::new(WRONG_TOKENS_PER_MINUTE).expect("a non-zero constant");
+        Throttle {
+            limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            blocked: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn blocked_map(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Instant>> {
+        // A panic while holding it cannot leave the map inconsistent: keep using it.
+        self.blocked.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How long `client` must still wait, if it is blocked.
+    fn wait(&self, client: IpAddr) -> Option<Duration> {
+        let now = Instant::now();
+        let mut blocked = self.blocked_map();
+        blocked.retain(|_, until| *until > now);
+        blocked.get(&client).map(|until| *until - now)
+    }
+
+    /// Counts a wrong token; `Err` with the wait once the client is over its quota.
+    fn wrong_token(&self, client: IpAddr) -> Result<(), Duration> {
+        if self.limiter.len() > 4096 {
+            self.limiter.retain_recent();
+        }
+        match self.limiter.check_key(&client) {
+            Ok(()) => Ok(()),
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                self.blocked_map().insert(client, Instant::now() + wait);
+                Err(wait)
+            }
+        }
+    }
+}
+
+fn too_many(wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let seconds = seconds.max(1);
+    let mut response = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        format!(
+            "too many wrong admin tokens from this address: wait {seconds} s before trying again"
+        ),
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
 
 /// Shorter tokens can be guessed over the network.
 const MIN_TOKEN_LEN: usize = 16;
@@ -131,8 +205,23 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Runs before every `/api/` handler, and before any body is read.
-pub(crate) async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn guard(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let access = &state.inner.access;
+    let client = Client(
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_canonical()),
+    );
+    let key = client.0.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let throttle = &state.inner.throttle;
+    if let Some(wait) = throttle.wait(key) {
+        return too_many(wait);
+    }
     let headers = request.headers();
     match bearer(headers) {
         None => {
@@ -142,6 +231,10 @@ pub(crate) async fn guard(State(state): State<AppState>, request: Request, next:
             );
         }
         Some(given) if !state.inner.token.matches(given) => {
+            audit::refused(&client, "wrong_token");
+            if let Err(wait) = throttle.wrong_token(key) {
+                return too_many(wait);
+            }
             return unauthorized("wrong_token", "the admin token is not correct");
         }
         Some(_) => {}
@@ -174,6 +267,7 @@ pub(crate) async fn guard(State(state): State<AppState>, request: Request, next:
             return ApiError::new(StatusCode::FORBIDDEN, "cross_origin", message).into_response();
         }
     }
+    request.extensions_mut().insert(client);
     next.run(request).await
 }
 
@@ -181,7 +275,7 @@ fn unauthorized(code: &'static str, message: &str) -> Response {
     let mut response = ApiError::new(StatusCode::UNAUTHORIZED, code, message).into_response();
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
-        axum::http::HeaderValue::from_static("Bearer realm=\"settings-page\""),
+        HeaderValue::from_static("Bearer realm=\"settings-page\""),
     );
     response
 }

@@ -6,13 +6,18 @@
 //! the SMTP server they describe. The `settings-page` binary only parses options and serves it.
 //!
 //! Access control: every `/api/` request needs the admin token (`Authorization: Bearer ...`),
-//! a trusted `Host`, and for `POST` a same-origin `Origin`. Probes reach only allow-listed
-//! hosts. The password is written to the `.env` file and never sent back.
+//! a trusted `Host`, and for `POST` a same-origin `Origin`; wrong tokens are rate-limited per
+//! client. Probes reach only allow-listed hosts on SMTP ports, file-path settings only files in
+//! `--files-dir`. Every admin action is logged (target `settings_page::audit`) without values.
+//! The password is written to the `.env` file and never sent back.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod audit;
 mod auth;
+mod files;
 mod probe;
+mod redact;
 mod routes;
 mod store;
 
@@ -45,6 +50,11 @@ pub struct Options {
     /// Extra origins (such as `https://mail-admin.example.com`) the page is reached under,
     /// e.g. behind a reverse proxy; the bound address is always accepted.
     pub origins: Vec<String>,
+    /// The folder file-path settings (`MAIL_PASSWORD_FILE`, `MAIL_CA_FILE`, …) from the form
+    /// must name a file in; `None`: the form cannot set them.
+    pub files_dir: Option<PathBuf>,
+    /// Ports the connection test may contact besides the SMTP ports 25, 465, 587 and 2525.
+    pub allow_ports: Vec<u16>,
 }
 
 // The token stays out of logs and panic messages.
@@ -55,6 +65,8 @@ impl fmt::Debug for Options {
             .field("token", &"[redacted]")
             .field("allow_hosts", &self.allow_hosts)
             .field("origins", &self.origins)
+            .field("files_dir", &self.files_dir)
+            .field("allow_ports", &self.allow_ports)
             .finish()
     }
 }
@@ -82,6 +94,9 @@ struct Inner {
     access: auth::Access,
     store: store::Store,
     allow: probe::AllowList,
+    ports: probe::Ports,
+    files: files::FilesDir,
+    throttle: auth::Throttle,
 }
 
 impl AppState {
@@ -92,6 +107,7 @@ impl AppState {
         let token = auth::Token::new(options.token)?;
         let access = auth::Access::new(bound, &options.origins)?;
         let allow = probe::AllowList::new(&options.allow_hosts)?;
+        let files = files::FilesDir::new(options.files_dir.as_deref())?;
         if options.env_file.as_os_str().is_empty() {
             return Err(OptionsError("--env-file must name a file".to_owned()));
         }
@@ -101,6 +117,9 @@ impl AppState {
                 access,
                 store: store::Store::new(options.env_file),
                 allow,
+                ports: probe::Ports::new(&options.allow_ports),
+                files,
+                throttle: auth::Throttle::new(),
             }),
         })
     }
@@ -143,7 +162,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    // The peer address identifies the client for the audit log and the rate limit.
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

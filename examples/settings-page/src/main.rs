@@ -30,10 +30,22 @@ struct Args {
     /// reverse proxy (repeatable).
     #[arg(long = "origin", value_name = "URL")]
     origins: Vec<String>,
+    /// The folder whose files the form may name in file-path settings (MAIL_PASSWORD_FILE,
+    /// MAIL_CA_FILE, ...). Without it the form cannot set them.
+    #[arg(long, value_name = "DIR")]
+    files_dir: Option<PathBuf>,
+    /// A port the connection test may contact besides 25, 465, 587 and 2525 (repeatable).
+    #[arg(long = "allow-port", value_name = "PORT")]
+    allow_ports: Vec<u16>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // The audit log (who changed which key) and other events, to standard error.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(true)
+        .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -64,6 +76,8 @@ async fn run(args: Args) -> Result<(), String> {
         token: args.token,
         allow_hosts: args.allow_hosts,
         origins: args.origins,
+        files_dir: args.files_dir,
+        allow_ports: args.allow_ports,
     };
     let state = AppState::new(options, bound).map_err(|e| e.to_string())?;
     println!(

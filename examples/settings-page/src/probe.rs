@@ -27,6 +27,30 @@ pub(crate) const PROBE_TIMEOUT: Duration = Duration::from_secs(30);
 
 const DNS_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The ports SMTP is served on: the only ones the connection test contacts unless
+/// `--allow-port` adds more, so that it cannot tell which other services a host runs.
+pub(crate) const SMTP_PORTS: [u16; 4] = [25, 465, 587, 2525];
+
+/// The ports the connection test may contact.
+#[derive(Debug)]
+pub(crate) struct Ports(Vec<u16>);
+
+impl Ports {
+    pub(crate) fn new(extra: &[u16]) -> Ports {
+        Ports(SMTP_PORTS.iter().chain(extra).copied().collect())
+    }
+
+    /// Refuses before anything is contacted.
+    pub(crate) fn check(&self, port: u16) -> Result<(), String> {
+        if self.0.contains(&port) {
+            return Ok(());
+        }
+        Err(format!(
+            "refused: the connection test contacts only the SMTP ports 25, 465, 587 and 2525, not {port}; restart the page with --allow-port {port} to allow it"
+        ))
+    }
+}
+
 /// The hosts given with `--allow-host`, parsed like MAIL_SERVER so they compare equal.
 pub(crate) struct AllowList {
     hosts: Vec<Host>,
@@ -258,6 +282,21 @@ mod tests {
         );
         allow.check(&host("::ffff:127.0.0.1"), 25).await.unwrap();
         assert!(allow.check(&host("127.0.0.2"), 25).await.is_err());
+    }
+
+    #[test]
+    fn only_smtp_ports_unless_allowed() {
+        let ports = Ports::new(&[8025]);
+        for port in [25, 465, 587, 2525, 8025] {
+            assert!(ports.check(port).is_ok(), "{port}");
+        }
+        for port in [22, 80, 6379, 2526] {
+            let message = ports.check(port).unwrap_err();
+            assert!(
+                message.contains(&format!("--allow-port {port}")),
+                "{message}"
+            );
+        }
     }
 
     #[test]

@@ -1,26 +1,35 @@
-//! The `.env` file the settings are saved to: written atomically, quoted so that dotenvy (what
-//! mailconf reads `.env` files with) gives every value back exactly, readable only by its owner.
+//! The `.env` file the settings are saved to. A save rewrites the mail keys only (every other
+//! byte of the file is kept, see `mailconf_core::dotenv_file::edit`), follows a symlink to the
+//! file it points at, writes that file atomically with its mode and owner kept (0600 for a new
+//! file), and never interleaves with another save of this page.
 
 use std::fmt;
+use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt, fchown};
 use std::path::{Path, PathBuf};
 
 use tokio::sync::{Mutex, MutexGuard};
 
-const HEADER: &str =
-    "# SMTP settings, written by settings-page. A save replaces this whole file.\n";
+/// What names this page's temporary files, so that one left by a crash is recognised.
+const TEMP_SUFFIX: &str = ".settings-page.tmp";
 
-/// The settings file, and a lock so that two saves cannot interleave their read-merge-write.
+/// Symlinks followed before giving up, as the kernel does (ELOOP).
+const MAX_LINKS: usize = 40;
+
+/// The settings file, and a lock so that two saves cannot interleave their read-edit-write.
 pub(crate) struct Store {
     path: PathBuf,
     lock: Mutex<()>,
 }
 
-/// The saved entries, in file order.
+/// The file as it is now.
 #[derive(Debug, Default)]
 pub(crate) struct Saved {
     pub(crate) exists: bool,
+    /// The whole text, to be edited.
+    pub(crate) text: String,
+    /// The entries, in file order.
     pub(crate) entries: Vec<(String, String)>,
 }
 
@@ -46,7 +55,12 @@ impl fmt::Display for StoreError {
 }
 
 impl Store {
+    /// The store of `path`; removes the temporary files a crashed save of this page left
+    /// next to it (they may hold the password).
     pub(crate) fn new(path: PathBuf) -> Store {
+        if let Ok(target) = resolve(&path) {
+            remove_stale_temp_files(&target);
+        }
         Store {
             path,
             lock: Mutex::new(()),
@@ -57,7 +71,7 @@ impl Store {
         &self.path
     }
 
-    /// Held across a save's read, merge and write.
+    /// Held across a save's read, edit and write.
     pub(crate) async fn lock(&self) -> MutexGuard<'_, ()> {
         self.lock.lock().await
     }
@@ -70,14 +84,15 @@ impl Store {
             .unwrap_or_else(|e| Err(StoreError(format!("reading the settings failed: {e}"))))
     }
 
-    /// Replaces the file with `entries`, or leaves it untouched.
+    /// Replaces the file's content with `text`, or leaves it untouched.
     pub(crate) async fn save(&self, text: String) -> Result<(), StoreError> {
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
-            write_atomically(&path, text.as_bytes()).map_err(|e| {
+            let target = resolve(&path)?;
+            write_atomically(&target, text.as_bytes()).map_err(|e| {
                 StoreError(format!(
                     "the settings were NOT saved: cannot write {}: {e}. The previous settings file is unchanged.",
-                    path.display()
+                    target.display()
                 ))
             })
         })
@@ -86,8 +101,32 @@ impl Store {
     }
 }
 
+/// The file `path` stands for: symlinks followed (also a dangling one, whose target a save
+/// creates), so that the link stays a link and its target is what gets written.
+fn resolve(path: &Path) -> Result<PathBuf, StoreError> {
+    let mut current = path.to_owned();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current).map_err(|e| {
+                    StoreError(format!("cannot follow the link {}: {e}", current.display()))
+                })?;
+                current = match current.parent() {
+                    Some(dir) => dir.join(link),
+                    None => link,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(StoreError(format!(
+        "{} is a loop of symbolic links",
+        path.display()
+    )))
+}
+
 fn load(path: &Path) -> Result<Saved, StoreError> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Saved::default()),
         Err(e) => {
@@ -104,7 +143,7 @@ fn load(path: &Path) -> Result<Saved, StoreError> {
             // dotenvy's error quotes the line, which may hold the password.
             Err(_) => {
                 return Err(StoreError(format!(
-                    "the settings file {} is not in .env format (a line is not KEY=value); fix or remove it, or save the settings again to replace it",
+                    "the settings file {} is not in .env format (a line is not KEY=value); fix that line by hand, then reload this page",
                     path.display()
                 )));
             }
@@ -112,45 +151,38 @@ fn load(path: &Path) -> Result<Saved, StoreError> {
     }
     Ok(Saved {
         exists: true,
+        text,
         entries,
     })
 }
 
-/// `value` single-quoted for a `.env` file, or `None` when it cannot be written so that it
-/// reads back exactly.
-///
-/// Inside single quotes dotenvy takes every character literally (no `$VAR` substitution, no
-/// escapes), so only `'` needs care: it is written as `'\''` (close the quote, an escaped
-/// quote, reopen), as in a shell. A line break or NUL has no faithful form here; every value is
-/// also read back to prove it.
-pub(crate) fn quote(value: &str) -> Option<String> {
-    if value.contains(['\n', '\r', '\0']) {
-        return None;
+/// Removes `.NAME.*.settings-page.tmp` next to `target`: only this page's own temporary files.
+fn remove_stale_temp_files(target: &Path) {
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(listing) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in listing.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let ours = file_name.starts_with(&prefix) && file_name.ends_with(TEMP_SUFFIX);
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
     }
-    let quoted = format!("'{}'", value.replace('\'', r"'\''"));
-    let line = format!("K={quoted}\n");
-    let mut back = dotenvy::from_read_iter(line.as_bytes());
-    match (back.next(), back.next()) {
-        (Some(Ok((key, read))), None) if key == "K" && read == value => Some(quoted),
-        _ => None,
-    }
-}
-
-/// The whole file for `entries`; `None` when a value has no faithful form (check with
-/// [`quote`] first to say which).
-pub(crate) fn render(entries: &[(String, String)]) -> Option<String> {
-    let mut text = HEADER.to_owned();
-    for (key, value) in entries {
-        text.push_str(key);
-        text.push('=');
-        text.push_str(&quote(value)?);
-        text.push('\n');
-    }
-    Some(text)
 }
 
 /// Write a temporary file next to `path`, flush it to disk, then rename it over `path`: readers
 /// see the old file or the new one, never a part, and a failure leaves the old file as it was.
+/// The mode and owner of an existing file are kept; a new file is 0600.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -159,87 +191,35 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    let existing = match fs::metadata(path) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{}.", name.to_string_lossy()))
-        .suffix(".tmp")
+        .suffix(TEMP_SUFFIX)
         // Created readable by the owner only, so the password is never exposed, even briefly.
-        .permissions(std::fs::Permissions::from_mode(0o600))
+        .permissions(Permissions::from_mode(0o600))
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    // The umask cannot widen it, but an explicit mode documents the promise.
-    tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    tmp.as_file().sync_all()?;
+    let file: &File = tmp.as_file();
+    if let Some(meta) = &existing {
+        // Owner first: changing it may clear set-id bits that the mode then restores.
+        if (meta.uid(), meta.gid()) != (file.metadata()?.uid(), file.metadata()?.gid()) {
+            fchown(file, Some(meta.uid()), Some(meta.gid()))?;
+        }
+        file.set_permissions(Permissions::from_mode(meta.mode() & 0o7777))?;
+    } else {
+        // The umask cannot widen it, but an explicit mode documents the promise.
+        file.set_permissions(Permissions::from_mode(0o600))?;
+    }
+    file.sync_all()?;
     // On error the temporary file is removed when `tmp` drops.
     tmp.persist(path).map_err(|e| e.error)?;
     // The rename itself is durable only once the directory is flushed.
-    std::fs::File::open(dir)?.sync_all()
+    File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_reads_back_exactly() {
-        for value in [
-            "",
-            "plain",
-            "it's",
-            "''",
-            "a'b'c",
-            r"back\slash\\",
-            "$HOME ${HOME} $",
-            "# not a comment",
-            "  spaces  ",
-            "\"double\"",
-            "tab\there",
-            "ünïcödé ✓",
-            "=x=",
-        ] {
-            let quoted = quote(value).unwrap_or_else(|| panic!("{value:?} refused"));
-            let text = render(&[("MAIL_X".into(), value.into())]).unwrap();
-            let back: Vec<_> = dotenvy::from_read_iter(text.as_bytes())
-                .map(Result::unwrap)
-                .collect();
-            assert_eq!(back, [("MAIL_X".to_owned(), value.to_owned())], "{quoted}");
-        }
-    }
-
-    #[test]
-    fn values_without_a_faithful_form_are_refused() {
-        for value in ["a\nb", "a\rb", "\n", "nul\0"] {
-            assert_eq!(quote(value), None, "{value:?}");
-        }
-        assert!(render(&[("K".into(), "a\nb".into())]).is_none());
-    }
-
-    #[test]
-    fn atomic_write_creates_mode_0600_and_replaces() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("mail.env");
-        std::fs::write(&path, "OLD=1\n").unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        write_atomically(&path, b"NEW=2\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "NEW=2\n");
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(names.len(), 1, "no temporary file is left behind");
-    }
-
-    #[test]
-    fn a_failed_rename_leaves_no_temporary_file() {
-        let dir = tempfile::tempdir().unwrap();
-        // A non-empty directory cannot be replaced by a file, even by root.
-        let path = dir.path().join("taken");
-        std::fs::create_dir(&path).unwrap();
-        std::fs::write(path.join("inside"), "x").unwrap();
-        assert!(write_atomically(&path, b"NEW=2\n").is_err());
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["taken"]);
-    }
-}
+mod tests;

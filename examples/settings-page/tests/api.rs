@@ -260,10 +260,26 @@ async fn values_that_cannot_be_written_exactly_are_refused_not_changed() {
     assert!(!env_file.exists());
 
     // Quotes, dollars, hashes and backslashes are kept exactly.
-    let tricky = "it's $HOME #1 \\n \"q\" ''";
-    let settings = with(valid_settings(), json!({"MAIL_FROM_NAME": tricky}));
-    save(&app, &settings).await;
-    assert!(saved_pairs(&env_file).contains(&("MAIL_FROM_NAME".into(), tricky.into())));
+    for tricky in ["$HOME #1 \\n \"q\" ${x", "it's O'Brien's #1 ''"] {
+        let settings = with(valid_settings(), json!({"MAIL_FROM_NAME": tricky}));
+        save(&app, &settings).await;
+        assert!(saved_pairs(&env_file).contains(&("MAIL_FROM_NAME".into(), tricky.into())));
+    }
+
+    // What no quoting carries to every reader is refused, naming the character.
+    for (value, named) in [
+        ("it's $5", "a dollar sign ($)"),
+        ("\\'", "a backslash (\\)"),
+        ("${HOME}", "${…}"),
+    ] {
+        let settings = with(valid_settings(), json!({"MAIL_FROM_NAME": value}));
+        let reply = Req::post("/api/config", &settings).send(&app).await;
+        let error = reply.problem("MAIL_FROM_NAME");
+        assert_eq!(error["detail"], "not_writable", "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(named), "{value}: {message}");
+        assert!(!message.contains("line break"), "{value}: {message}");
+    }
 }
 
 #[tokio::test]
@@ -420,6 +436,8 @@ async fn every_api_call_needs_the_token() {
         (Some("Bearer "), "wrong_token"),
         (Some(basic.as_str()), "missing_token"),
     ] {
+        // A fresh page each time: five wrong tokens are all one client may send in a row.
+        let (app, _) = test_app(dir.path(), &["127.0.0.1"]);
         for req in calls() {
             let reply = req.header("authorization", auth).send(&app).await;
             reply.refused(StatusCode::UNAUTHORIZED, code);

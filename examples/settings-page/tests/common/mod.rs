@@ -12,7 +12,8 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::{BodyExt, Full};
 use mailconf_smtp::dev_server::{DevServer, DevTls};
 use serde_json::{Value, json};
-use settings_page::{AppState, Options, app};
+pub use settings_page::Options;
+use settings_page::{AppState, app};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -28,6 +29,8 @@ pub fn options(env_file: &Path, allow_hosts: &[&str]) -> Options {
         token: TOKEN.to_owned(),
         allow_hosts: allow_hosts.iter().map(|h| (*h).to_owned()).collect(),
         origins: Vec::new(),
+        files_dir: None,
+        allow_ports: Vec::new(),
     }
 }
 
@@ -45,9 +48,14 @@ pub struct Page {
 }
 
 pub async fn start_page(env_file: &Path, allow_hosts: &[&str]) -> Page {
+    start_page_with(options(env_file, allow_hosts)).await
+}
+
+/// A page listening on 127.0.0.1:0 started with `options`; stops when dropped.
+pub async fn start_page_with(options: Options) -> Page {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState::new(options(env_file, allow_hosts), addr).unwrap();
+    let state = AppState::new(options, addr).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         settings_page::serve(listener, state, async {
@@ -83,7 +91,14 @@ pub async fn page_with_smtp(allow_hosts: &[&str]) -> WithSmtp {
         .unwrap();
     let ca_file = smtp.write_ca_file(dir.path()).unwrap();
     let env_file = dir.path().join("mail.env");
-    let page = start_page(&env_file, allow_hosts).await;
+    // The dev server's port is not an SMTP port: allowed explicitly, as an admin would.
+    // MAIL_CA_FILE must name a file in --files-dir: the temporary directory holding it.
+    let page = start_page_with(Options {
+        allow_ports: vec![smtp.port()],
+        files_dir: Some(dir.path().to_owned()),
+        ..options(&env_file, allow_hosts)
+    })
+    .await;
     WithSmtp {
         page,
         smtp,
