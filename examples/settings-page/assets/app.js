@@ -8,11 +8,15 @@
 
   // The first sections hold the settings nearly everyone sets; every other key of the schema
   // lands in "Advanced", so a setting added to SmtpConfig shows up without a change here.
+  // The TLS settings (mode, certificate checks, extra CA) sit together.
   const GROUPS = [
-    { title: 'Server', keys: ['MAIL_SERVER', 'MAIL_PORT', 'TLS'] },
+    { title: 'Server', keys: ['MAIL_SERVER', 'MAIL_PORT'] },
+    { title: 'Encryption', keys: ['TLS', 'VALIDATE_CERTS', 'MAIL_CA_FILE'] },
     { title: 'Login', keys: ['USE_CREDENTIALS', 'MAIL_USERNAME', 'MAIL_PASSWORD'] },
     { title: 'Sender', keys: ['MAIL_FROM', 'MAIL_FROM_NAME'] },
   ];
+  const words = window.PageWords;
+  const labels = {}; // key -> the label of its control
 
   // One choice for the two fastapi-mail flags, so "both on" cannot be chosen.
   const TLS_KEYS = ['MAIL_STARTTLS', 'MAIL_SSL_TLS'];
@@ -147,11 +151,26 @@
     return t === type || (Array.isArray(t) && t.includes(type));
   }
 
-  function fieldShell(key, labelText, description, codes) {
+  function isRequired(key) {
+    const required = schema && (schema['x-required'] || schema.required);
+    return Boolean(Array.isArray(required) && required.includes(key));
+  }
+
+  // Settings mailconf accepts only so that a fastapi-mail application's file loads.
+  function fastapiOnly(property) {
+    return /fastapi-mail compatibility/.test(property.description || '');
+  }
+
+  function fieldShell(key, labelText, description, codes, extra) {
     const wrap = make('div', { class: 'field', id: 'wrap-' + key });
     const label = make('label', { for: 'field-' + key });
     label.append(make('span', { class: 'label' }, labelText));
-    for (const code of codes) label.append(' ', make('code', {}, code));
+    labels[key] = labelText;
+    if (extra && extra.required) {
+      label.append(' ', make('span', { class: 'required', title: 'required' }, '*'));
+    }
+    if (extra && extra.badge) label.append(' ', make('span', { class: 'badge' }, extra.badge));
+    for (const code of codes) label.append(' ', make('code', { class: 'var' }, code));
     const desc = make('p', { class: 'desc', id: 'desc-' + key, hidden: !description }, description);
     const error = make('div', { class: 'error', id: 'err-' + key, hidden: true });
     return { wrap, label, desc, error };
@@ -159,12 +178,19 @@
 
   function buildField(key, property) {
     if (property.$ref) return null; // an alias: the setting it names has its own field
-    const { label, description } = labelAndDescription(key, property);
-    const shell = fieldShell(key, label, description, [key]);
+    const onlyFastapi = fastapiOnly(property);
+    const parts = labelAndDescription(key, property);
+    // "(fastapi-mail compatibility; …)" becomes the badge and the description.
+    const label = onlyFastapi ? parts.label.replace(/\s*\([^)]*fastapi-mail[^)]*\)?\s*$/, '') : parts.label;
+    const description = parts.description;
+    const shell = fieldShell(key, label,
+      onlyFastapi ? 'Read by fastapi-mail applications; mailconf itself does not use it.' : description,
+      [key], { required: isRequired(key), badge: onlyFastapi ? 'fastapi-mail only' : null });
     const attrs = {
       id: 'field-' + key,
       name: key,
       'aria-describedby': 'desc-' + key + ' err-' + key,
+      'aria-required': isRequired(key) ? 'true' : null,
     };
     let input;
     let kind;
@@ -211,10 +237,10 @@
 
   function buildTls(properties) {
     const doc = (k) => firstSentence((properties[k] || {}).description);
-    const shell = fieldShell('TLS', 'Encryption (TLS mode)',
+    const shell = fieldShell('TLS', 'Encryption',
       'STARTTLS: ' + doc('MAIL_STARTTLS') + ' Implicit TLS: ' + doc('MAIL_SSL_TLS') +
       ' A connection uses one or the other, so this one choice sets both variables.',
-      TLS_KEYS);
+      TLS_KEYS, { required: true });
     const select = make('select', {
       id: 'field-TLS', name: 'TLS', 'aria-describedby': 'desc-TLS err-TLS',
     });
@@ -265,6 +291,7 @@
     if (fields.USE_CREDENTIALS) {
       fields.USE_CREDENTIALS.input.addEventListener('change', syncLogin);
     }
+    words.setLabels(labels);
   }
 
   // Greys out the login fields when no login is used; they are still sent and saved.
@@ -379,9 +406,10 @@
     }
   }
 
-  function problemNodes(error) {
-    const nodes = [make('span', { class: 'message' }, sentence(error.message))];
-    if (error.hint) nodes.push(make('span', { class: 'hint' }, 'Hint: ' + error.hint));
+  function problemNodes(error, fieldKey) {
+    const said = fieldKey ? words.forControl(error, fieldKey) : { message: sentence(error.message), hint: error.hint };
+    const nodes = [make('span', { class: 'message' }, said.message)];
+    if (said.hint) nodes.push(make('span', { class: 'hint' }, said.hint));
     return nodes;
   }
 
@@ -414,7 +442,7 @@
       if (key) {
         const field = fields[key];
         const p = make('p');
-        p.append(...problemNodes(error));
+        p.append(...problemNodes(error, key));
         field.error.append(p);
         field.error.hidden = false;
         field.wrap.classList.add('invalid');
@@ -422,16 +450,18 @@
         const details = field.wrap.closest('details');
         if (details) details.open = true;
         first = first || field.input;
-        const link = make('a', { href: '#field-' + key }, error.key);
+        const link = make('a', { href: '#field-' + key }, words.labelOf(key));
         link.addEventListener('click', (event) => {
           event.preventDefault();
           field.input.focus();
         });
-        li.append(link, ': ');
-      } else if (error.key) {
-        li.append(make('code', {}, error.key), ': ');
+        li.append(link, ' ', make('code', { class: 'var' }, error.key), ': ');
+        const said = words.forControl(error, key);
+        li.append(said.message.replace(/^[^:]*:\s*/, ''));
+      } else {
+        if (error.key) li.append(make('code', {}, error.key), ': ');
+        li.append(...problemNodes(error));
       }
-      li.append(...problemNodes(error));
       items.push(li);
     }
     const n = errors.length;
@@ -449,20 +479,58 @@
     const name = STEP_NAMES[step.name] || step.name;
     const line = (step.ok ? '✓ ' : '✗ ') + name + ' (' + step.millis + ' ms): ' + step.detail;
     const li = make('li', { class: step.ok ? 'step ok' : 'step failed' }, line);
-    if (!step.ok && step.hint) li.append(make('span', { class: 'hint' }, 'Hint: ' + step.hint));
+    if (!step.ok && step.hint) li.append(make('span', { class: 'hint' }, words.capital(words.rewrite(step.hint))));
     return li;
   }
 
+  // Sets the form as `values` (variable -> value) says; the TLS flags choose the mode.
+  function applyFix(values) {
+    const flags = TLS_KEYS.map((k) => values[k]);
+    if (fields.TLS && flags.every((f) => typeof f === 'boolean')) {
+      const mode = TLS_MODES.find((m) => m.flags[0] === flags[0] && m.flags[1] === flags[1]);
+      if (mode) fields.TLS.input.value = mode.value;
+    }
+    for (const [key, value] of Object.entries(values)) {
+      const field = fields[key];
+      if (!field || TLS_KEYS.includes(key)) continue;
+      if (field.kind === 'checkbox') field.input.checked = Boolean(value);
+      else field.input.value = String(value);
+    }
+  }
+
+  // A failed request or connection test: the diagnosis in one sentence first, the button that
+  // applies its fix, then the details; steps that passed are not shown as failures.
   function showFailure(data, status) {
     clearErrors();
-    const items = [];
+    const box = summary('error', sentence(data.error || ('The request failed (HTTP ' + status + ').')));
+    const key = data.key && fieldKeyOf(data.key);
+    if (key) {
+      const field = fields[key];
+      field.error.replaceChildren(make('p', {}, words.labelOf(key) + ': ' + words.rewrite(data.error)));
+      field.error.hidden = false;
+      field.wrap.classList.add('invalid');
+    }
+    if (data.fix && data.fix.values) {
+      const button = make('button', { type: 'button', id: 'apply-fix', class: 'fix' }, data.fix.label);
+      button.addEventListener('click', () => {
+        applyFix(data.fix.values);
+        summary('success', 'Changed: ' + data.fix.label + '. Test the connection again, then save.');
+        el('test').focus();
+      });
+      box.append(button);
+    }
     const steps = (data.report && data.report.steps) || [];
     // A failed step shows its own hint; only a hint from elsewhere (advice) is added.
     if (data.hint && !steps.some((s) => !s.ok && s.hint === data.hint)) {
-      items.push(make('li', { class: 'hint' }, 'Hint: ' + data.hint));
+      box.append(make('p', { class: 'hint' }, words.capital(words.rewrite(data.hint))));
     }
-    for (const step of steps) items.push(stepItem(step));
-    summary('error', sentence(data.error || ('The request failed (HTTP ' + status + ').')), items).focus();
+    if (data.detail) box.append(make('p', { class: 'detail' }, 'Details: ' + data.detail));
+    if (steps.length) {
+      const list = make('ol', { class: 'steps' });
+      for (const step of steps) list.append(stepItem(step));
+      box.append(list);
+    }
+    box.focus();
   }
 
   function setBusy(text) {

@@ -148,6 +148,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(routes::index))
         .route("/app.js", get(routes::script))
+        .route("/words.js", get(routes::words))
         .route("/style.css", get(routes::style))
         .route("/favicon.ico", get(routes::favicon))
         .nest("/api", api)

@@ -57,13 +57,21 @@ async fn the_page_and_its_assets_are_served_without_inline_script() {
             .contains(r#"<script src="/app.js" defer></script>"#)
     );
     assert!(page.text.contains(r#"href="/style.css""#));
+    assert!(
+        page.text
+            .contains(r#"<script src="/words.js" defer></script>"#)
+    );
     assert_eq!(
         page.text.matches("<script").count(),
-        1,
-        "only the external script"
+        2,
+        "only the external scripts"
     );
     assert!(!page.text.contains("style="), "no inline style");
-    for (path, kind) in [("/app.js", "text/javascript"), ("/style.css", "text/css")] {
+    for (path, kind) in [
+        ("/app.js", "text/javascript"),
+        ("/words.js", "text/javascript"),
+        ("/style.css", "text/css"),
+    ] {
         let asset = Req::get(path)
             .header("authorization", None)
             .send(&app)

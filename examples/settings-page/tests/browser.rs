@@ -142,6 +142,51 @@ async fn click(client: &Client, locator: Locator<'_>) {
     client.find(locator).await.unwrap().click().await.unwrap();
 }
 
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Typed into the form: quotes, a dollar, braces, a backslash, a hash, Unicode, outer spaces.
+const HOSTILE: &str = " O'Brien's App #1 ✓ 한국 ";
+const HOSTILE_2: &str = r#"p@ss $HOME ${x "q" \ #"#;
+
+/// python-dotenv (what fastapi-mail applications read `.env` files with) gives `expected` back.
+fn read_back_with_python_dotenv(env_file: &Path, key: &str, expected: &str) {
+    let Some(python) = std::env::var_os("MAILCONF_PYTHON") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "under CI MAILCONF_PYTHON must be set"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: python-dotenv read-back in the browser test: MAILCONF_PYTHON not set (scripts/test-all.sh sets it)"
+        );
+        return;
+    };
+    let output = Command::new(python)
+        .env_clear()
+        .args([
+            "-c",
+            "import dotenv, sys; sys.stdout.write(dotenv.dotenv_values(sys.argv[1])[sys.argv[2]])",
+        ])
+        .arg(env_file)
+        .arg(key)
+        .output()
+        .expect("run python");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
+}
+
 async fn text(client: &Client, id: &str) -> String {
     client
         .find(Locator::Id(id))
@@ -262,6 +307,29 @@ async fn the_page_in_headless_chromium() {
             .await
             .contains("SMTP server host name")
     );
+    // Required fields are marked; fastapi-mail-only ones say so instead of "not used".
+    let marked = client
+        .find(Locator::Css("#wrap-MAIL_SERVER .required"))
+        .await;
+    assert!(marked.is_ok(), "MAIL_SERVER is marked required");
+    // Under the closed "Advanced" section: its text content, displayed or not.
+    let template = client
+        .find(Locator::Id("wrap-TEMPLATE_FOLDER"))
+        .await
+        .unwrap()
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(template.contains("fastapi-mail only"), "{template}");
+    assert!(!template.contains("not used"), "{template}");
+    // The TLS settings sit together.
+    for id in ["wrap-TLS", "wrap-VALIDATE_CERTS", "wrap-MAIL_CA_FILE"] {
+        let inside = client
+            .find(Locator::Css(&format!("#group-encryption #{id}")))
+            .await;
+        assert!(inside.is_ok(), "{id} in the Encryption group");
+    }
 
     // Broken: no server, STARTTLS on 465, a sender that is not an address.
     fill(
@@ -277,7 +345,12 @@ async fn the_page_in_headless_chromium() {
     .await;
     let summary = press(&client, "save", "error").await;
     assert!(summary.contains("problems"), "{summary}");
-    assert!(text(&client, "err-MAIL_SERVER").await.contains("Required"));
+    let server_error = text(&client, "err-MAIL_SERVER").await;
+    assert!(server_error.contains("required"), "{server_error}");
+    assert!(
+        !server_error.contains("MAIL_SERVER"),
+        "in the page's words: {server_error}"
+    );
     assert!(text(&client, "err-MAIL_PORT").await.contains("465"));
     assert!(!text(&client, "err-MAIL_FROM").await.is_empty());
     for key in ["MAIL_SERVER", "MAIL_PORT", "MAIL_FROM"] {
@@ -332,9 +405,19 @@ async fn the_page_in_headless_chromium() {
     assert!(!source.contains("distinctive-Zk27"));
     screenshot(&client, "03-reloaded.png").await;
 
+    // The application's own keys and comments in the same file survive a save.
+    let mut with_foreign = std::fs::read_to_string(env_file).unwrap();
+    with_foreign.push_str("\n# the application's own\nDATABASE_URL=postgres://app@db/app\n");
+    std::fs::write(env_file, &with_foreign).unwrap();
+
     // Another field changes without retyping the password.
     set(&client, "field-MAIL_FROM_NAME", "Renamed App").await;
     press(&client, "save", "success").await;
+    let after = std::fs::read_to_string(env_file).unwrap();
+    assert!(
+        after.ends_with("\n# the application's own\nDATABASE_URL=postgres://app@db/app\n"),
+        "{after}"
+    );
     let pairs: Vec<(String, String)> = dotenvy::from_path_iter(env_file)
         .unwrap()
         .map(Result::unwrap)
@@ -374,9 +457,63 @@ async fn the_page_in_headless_chromium() {
         .unwrap();
     assert_values(&client, &[("field-MAIL_PORT", &smtp_port)]).await;
     let summary = press(&client, "test", "error").await;
-    assert!(summary.contains("TLS"), "{summary}");
-    assert!(summary.contains("MAIL_STARTTLS=true"), "{summary}");
+    let lead = text_of(&client, "#summary h2").await;
+    assert!(
+        lead.starts_with("The server on this port speaks STARTTLS"),
+        "{lead}"
+    );
+    assert!(summary.contains("Use STARTTLS"), "{summary}");
+    // Steps that passed are not shown as failures.
+    let passed = client
+        .find(Locator::Css("#summary .steps .step.ok"))
+        .await
+        .unwrap();
+    let color = passed.css_value("color").await.unwrap();
+    assert!(
+        !color.contains("179, 38, 30"),
+        "a passed step in red: {color}"
+    );
     screenshot(&client, "05-test-failed.png").await;
+
+    // One click applies the suggested fix to the form, and the test then passes.
+    click(&client, Locator::Id("apply-fix")).await;
+    assert_values(
+        &client,
+        &[("field-TLS", "starttls"), ("field-MAIL_PORT", &smtp_port)],
+    )
+    .await;
+    click(&client, Locator::Id("test")).await;
+    wait_for_text(&client, "summary", "Connection test passed").await;
+    screenshot(&client, "06-fix-applied.png").await;
+
+    // A hostile password, typed, saved, and read back exactly by python-dotenv.
+    set(&client, "field-MAIL_PASSWORD", HOSTILE).await;
+    set(&client, "field-MAIL_FROM_NAME", HOSTILE_2).await;
+    press(&client, "save", "success").await;
+    read_back_with_python_dotenv(env_file, "MAIL_PASSWORD", HOSTILE);
+    read_back_with_python_dotenv(env_file, "MAIL_FROM_NAME", HOSTILE_2);
+    assert!(
+        std::fs::read_to_string(env_file)
+            .unwrap()
+            .contains("DATABASE_URL=postgres://app@db/app\n")
+    );
+
+    // A phone: 390 px wide, nothing wider than the screen.
+    client.set_window_size(390, 844).await.unwrap();
+    client.refresh().await.unwrap();
+    wait_for(&client, "#field-MAIL_SERVER").await;
+    let overflow = client
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow.as_i64(), Some(0), "horizontal overflow at 390 px");
+    screenshot(&client, "07-390px.png").await;
+    click(&client, Locator::Id("save")).await;
+    wait_for(&client, "#summary.banner").await;
+    screenshot(&client, "08-390px-saved.png").await;
 
     client.close().await.unwrap();
     drop(driver);

@@ -24,6 +24,7 @@ use crate::{AppState, MAX_BODY_BYTES};
 
 const INDEX_HTML: &str = include_str!("../../assets/index.html");
 const APP_JS: &str = include_str!("../../assets/app.js");
+const WORDS_JS: &str = include_str!("../../assets/words.js");
 const STYLE_CSS: &str = include_str!("../../assets/style.css");
 
 /// A failed API call, answered as `{"success": false, "code", "error", ...}`.
@@ -77,6 +78,10 @@ pub(crate) async fn index() -> Response {
 
 pub(crate) async fn script() -> Response {
     asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+pub(crate) async fn words() -> Response {
+    asset("text/javascript; charset=utf-8", WORDS_JS)
 }
 
 pub(crate) async fn style() -> Response {
@@ -150,12 +155,24 @@ fn path_keys() -> Vec<String> {
     keys
 }
 
+/// Variables that must be set: required ones, and those required unless another is set (such
+/// as MAIL_SERVER unless MAIL_URL), which the page marks as required as well.
+fn required_keys() -> Vec<String> {
+    SmtpConfig::schema()
+        .entries()
+        .into_iter()
+        .filter(|e| e.field.required() || !e.required_unless.is_empty())
+        .map(|e| e.key)
+        .collect()
+}
+
 /// `GET /api/schema`: SmtpConfig's JSON Schema (descriptions from its doc comments), plus
-/// `x-order`, the declaration order.
+/// `x-order`, the declaration order, and `x-required`, the variables the form marks required.
 pub(crate) async fn schema() -> Json<Value> {
     let mut schema = SmtpConfig::schema().json_schema();
     if let Some(object) = schema.as_object_mut() {
         object.insert("x-order".to_owned(), json!(ordered_keys()));
+        object.insert("x-required".to_owned(), json!(required_keys()));
     }
     Json(schema)
 }
