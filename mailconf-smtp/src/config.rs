@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use mailconf_core::{EmailAddress, Host, Invalid, MailConfig, Mailbox};
+use mailconf_core::{Host, Invalid, MailConfig, Mailbox};
 
 use crate::ca_file::{self, CERT_MARKER, CaFileError};
 use crate::connection::Connection;
@@ -36,14 +36,15 @@ use crate::{Credentials, Endpoint, RateLimit, Security, SmtpSettings, TlsOptions
 /// assert!(errors.to_string().contains("MAIL_FROM"));
 /// ```
 #[derive(MailConfig, Debug, Clone)]
-#[mailconf(prefix = "MAIL_", validate = rules::log_warnings)]
+#[mailconf(prefix = "MAIL_", validate = rules::check_config)]
 pub struct SmtpConfig {
     /// Server, port, TLS mode and login: checked together by their own rules, so that a bad
     /// value elsewhere (a pool size, a timeout) does not hide a TLS/port mix-up.
     #[mailconf(flatten)]
     pub(crate) connection: Connection,
-    /// Sender address of every message.
-    pub(crate) from: EmailAddress,
+    /// Sender of every message: `app@example.com`, or `Example App <app@example.com>` whose name
+    /// is used unless MAIL_FROM_NAME is set.
+    pub(crate) from: Mailbox,
     /// Sender display name, such as "Example App".
     #[mailconf(validate = no_line_breaks)]
     pub(crate) from_name: Option<String>,
@@ -158,8 +159,8 @@ impl SmtpSettings for SmtpConfig {
 
     fn sender(&self) -> Mailbox {
         Mailbox {
-            name: self.from_name.clone(),
-            email: self.from.clone(),
+            name: self.from_name.clone().or_else(|| self.from.name.clone()),
+            email: self.from.email.clone(),
         }
     }
 

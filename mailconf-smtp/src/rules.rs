@@ -19,10 +19,27 @@ pub(crate) fn check(config: &Connection) -> Result<(), Errors> {
     Errors::from_vec(errors).map_or(Ok(()), Err)
 }
 
-/// The struct-level hook of [`SmtpConfig`]: a config that loads logs its warnings.
+/// The struct-level hook of [`SmtpConfig`]: the sender's two names agree, and a config that
+/// loads logs its warnings.
+pub(crate) fn check_config(config: &SmtpConfig) -> Result<(), Errors> {
+    if let (Some(in_from), Some(from_name)) = (&config.from.name, &config.from_name)
+        && in_from != from_name
+    {
+        return Err(Errors::new(
+            Error::conflict_fields(
+                &["from", "from_name"],
+                "MAIL_FROM has a display name and MAIL_FROM_NAME gives a different one: which one to send is unclear",
+            )
+            .with_hint("keep only the address in MAIL_FROM, or remove MAIL_FROM_NAME"),
+        ));
+    }
+    log_warnings(config)
+}
+
+/// Logs the warnings of a config that loads.
 // The signature is the derive's: a hook returns `Result`.
 #[allow(clippy::unnecessary_wraps)]
-pub(crate) fn log_warnings(config: &SmtpConfig) -> Result<(), Errors> {
+fn log_warnings(config: &SmtpConfig) -> Result<(), Errors> {
     // Building the warnings costs more than the rest of a load: only when someone listens.
     if !tracing::enabled!(tracing::Level::WARN) {
         return Ok(());
@@ -170,14 +187,14 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
         .username()
         .and_then(|u| u.rsplit_once('@'))
         .map(|(_, d)| d)
-        && !login_domain.eq_ignore_ascii_case(config.from.domain())
+        && !login_domain.eq_ignore_ascii_case(config.from.email.domain())
     {
         warn(
             "MAIL_FROM",
             "from_domain_mismatch",
             format!(
                 "MAIL_FROM is at {} but the login is at {login_domain}: many servers refuse or rewrite a sender they do not own, and receivers may flag it (SPF/DMARC)",
-                config.from.domain()
+                config.from.email.domain()
             ),
             "send from an address of the login's domain, or make sure the server may send for this one",
         );
@@ -193,6 +210,21 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
                 "insecure_auth_allowed",
                 format!("the password is sent unencrypted to {}", endpoint.host),
                 "use STARTTLS or implicit TLS unless the network is trusted",
+            );
+        }
+    }
+    for (key, host) in [
+        ("MAIL_SERVER", config.connection.server.as_ref()),
+        ("LOCAL_HOSTNAME", config.local_hostname.as_ref()),
+    ] {
+        if let Some(host) = host.filter(|h| h.has_underscore()) {
+            warn(
+                key,
+                "underscore_in_host",
+                format!(
+                    "{host} has a `_`, which DNS host names cannot hold: it resolves only through a local resolver (Docker Compose service names, /etc/hosts), and no public CA issues a certificate for it"
+                ),
+                "fine for a Docker Compose service such as mail_hog; for a real server use its DNS name (with `-` instead of `_`)",
             );
         }
     }

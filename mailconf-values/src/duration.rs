@@ -3,12 +3,34 @@
 
 use std::time::Duration;
 
+use crate::number::{WholeNumber, whole_number};
 use crate::{FromValue, Invalid};
 
 impl FromValue for Duration {
     const TYPE_NAME: &'static str = "duration";
 
     fn from_value(raw: &str) -> Result<Self, Invalid> {
+        // A bare number is read as pydantic reads fastapi-mail's `TIMEOUT: int` (`60.0`, ` 60 `).
+        let raw = raw.trim();
+        match whole_number(raw) {
+            WholeNumber::Value(seconds) if seconds < 0 => {
+                return Err(Invalid::new(
+                    "invalid_duration",
+                    "a duration cannot be negative",
+                ));
+            }
+            WholeNumber::Value(seconds) => {
+                return u64::try_from(seconds)
+                    .ok()
+                    .and_then(|s| s.checked_mul(1_000))
+                    .map(Duration::from_millis)
+                    .ok_or_else(|| Invalid::new("invalid_duration", "the duration is too long"));
+            }
+            WholeNumber::TooLarge => {
+                return Err(Invalid::new("invalid_duration", "the duration is too long"));
+            }
+            WholeNumber::Fraction | WholeNumber::NotANumber => {}
+        }
         let hint =
             "write a whole number with a unit: 500ms, 30s, 2m or 1h (a bare number means seconds)";
         let digits_end = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
@@ -59,6 +81,25 @@ mod tests {
         assert_eq!(Duration::from_value("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(Duration::from_value("60"), Ok(Duration::from_secs(60)));
         assert_eq!(Duration::from_value("0"), Ok(Duration::ZERO));
+    }
+
+    /// fastapi-mail's `TIMEOUT: int` is read by pydantic, which takes these spellings.
+    #[test]
+    fn bare_seconds_are_spelled_as_pydantic_spells_them() {
+        for raw in ["60.0", " 60 ", "+60", "60\r", " 60s "] {
+            assert_eq!(
+                Duration::from_value(raw),
+                Ok(Duration::from_secs(60)),
+                "{raw:?}"
+            );
+        }
+        assert!(
+            Duration::from_value("-5")
+                .unwrap_err()
+                .message
+                .contains("negative")
+        );
+        assert!(Duration::from_value("60.5").is_err());
     }
 
     #[test]

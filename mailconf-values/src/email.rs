@@ -48,13 +48,17 @@ impl FromValue for EmailAddress {
 
     fn from_value(raw: &str) -> Result<Self, Invalid> {
         let invalid = |message: &str| Invalid::new("invalid_email", message);
+        if raw.contains(['\r', '\n']) {
+            return Err(
+                invalid("a line break is not allowed in an email address").with_hint(
+                    "remove the line break (a file with Windows line ends leaves one at the end)",
+                ),
+            );
+        }
+        // Spaces around the address are ignored, as pydantic's `EmailStr` does.
+        let raw = raw.trim();
         if raw.is_empty() {
             return Err(invalid("the email address is empty"));
-        }
-        if raw.trim() != raw {
-            return Err(
-                invalid("the email address has spaces around it").with_hint("remove the spaces")
-            );
         }
         if raw.contains(['<', '>']) {
             return Err(invalid("expected a bare address, not `Name <address>`")
@@ -114,6 +118,16 @@ mod tests {
     }
 
     #[test]
+    fn ignores_spaces_around_the_address_as_pydantic_does() {
+        for raw in [" a@example.com", "a@example.com ", "\ta@example.com  "] {
+            assert_eq!(
+                EmailAddress::from_value(raw).unwrap().as_str(),
+                "a@example.com"
+            );
+        }
+    }
+
+    #[test]
     fn rejects_what_lettre_rejects() {
         for bad in [
             "",
@@ -123,7 +137,8 @@ mod tests {
             "a b@example.com",
             "user@exa mple.com",
             "Name <a@example.com>",
-            " a@example.com",
+            "a@example.com\r",
+            " ",
             "user@-example.com",
             "a@b@",
         ] {

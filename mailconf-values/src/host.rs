@@ -7,7 +7,11 @@ use crate::{FromValue, Invalid};
 ///
 /// Internationalised domain names are converted to their ASCII (punycode) form with IDNA, so
 /// `bücher.example` becomes `xn--bcher-kva.example`. IPv6 addresses are accepted bare (`::1`) or
-/// in brackets (`[::1]`).
+/// in brackets (`[::1]`), and both kinds of address as RFC 5321 address literals too
+/// (`[192.0.2.1]`, `[IPv6:2001:db8::1]`), the form an EHLO name takes when it is an address.
+///
+/// A `_` is accepted in a name (see [`Host::has_underscore`]): Docker Compose names services
+/// `mail_hog`, and its resolver answers for them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Host {
     /// A DNS name in ASCII form, such as `smtp.example.com` or `localhost`.
@@ -29,6 +33,13 @@ impl Host {
             Host::Ipv4(ip) => ip.is_loopback(),
             Host::Ipv6(ip) => ip.is_loopback(),
         }
+    }
+
+    /// Whether the name holds a `_`. Such a name is not a DNS host name (RFC 952/1123): it
+    /// resolves only through a local resolver such as Docker's or `/etc/hosts`, and no public
+    /// certificate authority issues a certificate for it, so it deserves a warning.
+    pub fn has_underscore(&self) -> bool {
+        matches!(self, Host::Domain(d) if d.contains('_'))
     }
 
     /// The IP address, when the host is one.
@@ -74,13 +85,9 @@ impl FromValue for Host {
             return Err(invalid("the host has spaces around it").with_hint("remove the spaces"));
         }
         if let Some(inner) = raw.strip_prefix('[') {
-            return inner
-                .strip_suffix(']')
-                .and_then(|ip| ip.parse::<Ipv6Addr>().ok())
-                .map(Host::Ipv6)
-                .ok_or_else(|| {
-                    invalid("expected an IPv6 address inside the brackets, such as [::1]")
-                });
+            return address_literal(inner).ok_or_else(|| {
+                invalid("expected an IP address inside the brackets, such as [192.0.2.1], [::1] or [IPv6:::1]")
+            });
         }
         if let Ok(ip) = raw.parse::<Ipv4Addr>() {
             return Ok(Host::Ipv4(ip));
@@ -107,6 +114,23 @@ impl FromValue for Host {
         let ascii = idna::domain_to_ascii(raw)
             .map_err(|_| invalid("not a valid host name (IDNA conversion failed)"))?;
         domain(ascii)
+    }
+}
+
+/// The inside of `[...]` after the `[`: an RFC 5321 address literal (`192.0.2.1]`,
+/// `IPv6:2001:db8::1]`) or a bare bracketed IPv6 address as in URLs (`::1]`).
+fn address_literal(inner: &str) -> Option<Host> {
+    let inner = inner.strip_suffix(']')?;
+    if let Some(v6) = inner
+        .get(..5)
+        .filter(|tag| tag.eq_ignore_ascii_case("IPv6:"))
+        .map(|_| &inner[5..])
+    {
+        return v6.parse().ok().map(Host::Ipv6);
+    }
+    match inner.parse::<IpAddr>().ok()? {
+        IpAddr::V4(ip) => Some(Host::Ipv4(ip)),
+        IpAddr::V6(ip) => Some(Host::Ipv6(ip)),
     }
 }
 
@@ -149,7 +173,9 @@ fn check_dns_name(name: &str) -> Result<(), Invalid> {
                 "a part of the host name is longer than 63 characters".into(),
             ));
         }
-        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-';
+        // `_` is no DNS host name character, but Docker Compose service names use it and
+        // resolve (`mail_hog`); [`Host::has_underscore`] lets the caller warn.
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
         if !label.iter().all(|&b| allowed(char::from(b))) {
             let text = String::from_utf8_lossy(label);
             let c = text.chars().find(|&c| !allowed(c)).unwrap_or('?');
@@ -203,6 +229,24 @@ mod tests {
             host("mail-1.example.org."),
             Host::Domain("mail-1.example.org.".into())
         );
+    }
+
+    #[test]
+    fn accepts_rfc_5321_address_literals() {
+        assert_eq!(host("[192.0.2.1]"), Host::Ipv4(Ipv4Addr::new(192, 0, 2, 1)));
+        assert_eq!(host("[IPv6:2001:db8::1]"), host("2001:db8::1"));
+        assert_eq!(host("[ipv6:::1]"), Host::Ipv6(Ipv6Addr::LOCALHOST));
+    }
+
+    #[test]
+    fn accepts_underscores_for_docker_service_names_and_says_so() {
+        for name in ["mail_hog", "Mail_Hog", "smtp_relay.internal"] {
+            let h = host(name);
+            assert!(h.has_underscore(), "{name}");
+            assert_eq!(h.to_string(), name.to_ascii_lowercase());
+        }
+        assert!(!host("mailhog").has_underscore());
+        assert!(!host("127.0.0.1").has_underscore());
     }
 
     #[test]
@@ -284,12 +328,15 @@ mod tests {
             ("smtp://smtp.example.com", "URL"),
             ("user@example.com", "email"),
             ("smtp.example.com:587", "port"),
-            ("smtp_relay.example.com", "character"),
+            ("smtp relay.example.com", "space"),
+            ("smtp/relay.example.com", "character"),
             ("bad host", "space"),
             ("-bad.example", "hyphen"),
             ("a..b", "empty part"),
-            ("[::1", "IPv6"),
-            ("[not-ip]", "IPv6"),
+            ("[::1", "IP address"),
+            ("[not-ip]", "IP address"),
+            ("[IPv6:192.0.2.1]", "IP address"),
+            ("[IPv4:192.0.2.1]", "IP address"),
             ("999.1.1.1", "IPv4"),
         ];
         for (input, word) in cases {

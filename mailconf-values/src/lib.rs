@@ -14,6 +14,7 @@ mod host;
 mod invalid;
 mod literal;
 mod mailbox;
+mod number;
 mod port;
 mod secret;
 mod std_impls;

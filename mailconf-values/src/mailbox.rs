@@ -46,6 +46,8 @@ impl FromValue for Mailbox {
             )
             .with_hint("remove the line break: it could be used to inject mail headers"));
         }
+        // Spaces around the whole value are ignored, as pydantic's `EmailStr` does.
+        let raw = raw.trim();
         let Some(open) = raw.find('<') else {
             let email = EmailAddress::from_value(raw)?;
             return Ok(Mailbox { name: None, email });

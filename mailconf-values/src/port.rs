@@ -1,6 +1,7 @@
 use std::fmt;
 use std::num::NonZeroU16;
 
+use crate::number::{WholeNumber, whole_number};
 use crate::{FromValue, Invalid};
 
 /// A TCP port, 1–65535. Port 0 ("any port") is never a valid server port.
@@ -38,26 +39,34 @@ impl FromValue for Port {
     const TYPE_NAME: &'static str = "port";
     const JSON_TYPE: &'static str = "integer";
 
+    /// Spelled as any whole number ([`u16`]'s rules, pydantic's): `587`, ` 587 `, `587.0`, `+587`.
     fn from_value(raw: &str) -> Result<Self, Invalid> {
         // Generic advice only: a `Port` may be an HTTP port as well as an SMTP one. A field that
         // knows which port it wants says so with `#[mailconf(hint = "...")]`.
-        if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
-            let e = Invalid::new("invalid_port", "expected a port number from 1 to 65535");
-            return Err(if raw.trim() != raw {
-                e.with_hint("remove the spaces around the number")
-            } else {
-                e
-            });
-        }
-        match raw.parse::<u32>() {
-            Ok(0) => Err(Invalid::new(
+        match whole_number(raw) {
+            WholeNumber::Value(0) => Err(Invalid::new(
                 "invalid_port",
                 "port 0 cannot be connected to",
             )),
-            Ok(n) if n <= 65535 => Ok(Port::new(n as u16).expect("checked non-zero")),
-            _ => Err(Invalid::new(
+            WholeNumber::Value(n) if (1..=65535).contains(&n) => {
+                Ok(Port::new(u16::try_from(n).expect("checked range")).expect("checked non-zero"))
+            }
+            WholeNumber::Value(n) if n < 0 => Err(Invalid::new(
+                "invalid_port",
+                "a port cannot be negative: expected a port number from 1 to 65535",
+            )),
+            WholeNumber::Value(_) | WholeNumber::TooLarge => Err(Invalid::new(
                 "invalid_port",
                 "the port is above 65535, the highest TCP port",
+            )),
+            WholeNumber::Fraction => Err(Invalid::new(
+                "invalid_port",
+                "expected a port number from 1 to 65535",
+            )
+            .with_hint("remove the fractional part")),
+            WholeNumber::NotANumber => Err(Invalid::new(
+                "invalid_port",
+                "expected a port number from 1 to 65535",
             )),
         }
     }
@@ -72,6 +81,16 @@ mod tests {
         assert_eq!(Port::from_value("1").unwrap().get(), 1);
         assert_eq!(Port::from_value("587").unwrap().get(), 587);
         assert_eq!(Port::from_value("65535").unwrap().get(), 65535);
+    }
+
+    /// What pydantic's `int` reads, as in fastapi-mail's `MAIL_PORT: int`.
+    #[test]
+    fn accepts_the_spellings_pydantic_accepts() {
+        for raw in [
+            "587.0", "+587", " 587 ", "587\r", "\t587\n", "0587", "+587.00",
+        ] {
+            assert_eq!(Port::from_value(raw).map(Port::get), Ok(587), "{raw:?}");
+        }
     }
 
     #[test]
@@ -96,9 +115,10 @@ mod tests {
             "",
             "abc",
             "-1",
-            "+25",
-            " 25",
+            "587.5",
+            "587.",
             "5 87",
+            "0x24b",
             "99999999999999",
         ] {
             assert_eq!(

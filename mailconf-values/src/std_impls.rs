@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::number::{WholeNumber, whole_number};
 use crate::{FromValue, Invalid};
 
 impl FromValue for String {
@@ -25,16 +26,26 @@ impl FromValue for PathBuf {
 impl FromValue for bool {
     const TYPE_NAME: &'static str = "boolean";
     const JSON_TYPE: &'static str = "boolean";
+    /// The spellings pydantic accepts, in any case. Unlike numbers, surrounding spaces are not
+    /// ignored: pydantic refuses them too.
     fn from_value(raw: &str) -> Result<Self, Invalid> {
-        const TRUE: [&str; 4] = ["true", "1", "yes", "on"];
-        const FALSE: [&str; 4] = ["false", "0", "no", "off"];
+        const TRUE: [&str; 6] = ["true", "t", "yes", "y", "on", "1"];
+        const FALSE: [&str; 6] = ["false", "f", "no", "n", "off", "0"];
         if TRUE.iter().any(|t| raw.eq_ignore_ascii_case(t)) {
             Ok(true)
         } else if FALSE.iter().any(|f| raw.eq_ignore_ascii_case(f)) {
             Ok(false)
         } else {
-            Err(Invalid::new("invalid_bool", "expected a boolean")
-                .with_hint("use true/false, 1/0, yes/no or on/off"))
+            let e = Invalid::new("invalid_bool", "expected a boolean");
+            Err(if raw.ends_with('\r') {
+                e.with_hint(
+                    "remove the carriage return at the end (the file has Windows line ends)",
+                )
+            } else if raw.trim() != raw && !raw.trim().is_empty() {
+                e.with_hint("remove the spaces around the value")
+            } else {
+                e.with_hint("use true/false, 1/0, yes/no or on/off")
+            })
         }
     }
 }
@@ -45,40 +56,28 @@ macro_rules! integers {
             const TYPE_NAME: &'static str = "integer";
             const JSON_TYPE: &'static str = "integer";
             fn from_value(raw: &str) -> Result<Self, Invalid> {
-                raw.parse::<$t>().map_err(|_| integer_error(raw, <$t>::MIN.into(), <$t>::MAX.into()))
+                integer(raw, <$t>::MIN as i128, <$t>::MAX as i128)
+                    .map(|n| <$t>::try_from(n).expect("checked against the bounds"))
             }
         }
     )*};
 }
 
-integers!(u8, u16, u32, u64, i8, i16, i32, i64);
+integers!(u8, u16, u32, u64, usize, i8, i16, i32, i64);
 
-impl FromValue for usize {
-    const TYPE_NAME: &'static str = "integer";
-    const JSON_TYPE: &'static str = "integer";
-    fn from_value(raw: &str) -> Result<Self, Invalid> {
-        raw.parse::<usize>()
-            .map_err(|_| integer_error(raw, 0, usize::MAX as i128))
-    }
-}
-
-fn integer_error(raw: &str, min: i128, max: i128) -> Invalid {
-    let is_number = !raw.is_empty()
-        && raw
-            .strip_prefix(['-', '+'])
-            .unwrap_or(raw)
-            .bytes()
-            .all(|b| b.is_ascii_digit());
-    let message = format!("expected a whole number from {min} to {max}");
-    if raw.trim() != raw {
-        Invalid::new("invalid_integer", message).with_hint("remove the spaces around the number")
-    } else if is_number {
-        Invalid::new(
+/// A whole number from `min` to `max`, spelled as pydantic accepts one ([`whole_number`]).
+fn integer(raw: &str, min: i128, max: i128) -> Result<i128, Invalid> {
+    let message = || format!("expected a whole number from {min} to {max}");
+    match whole_number(raw) {
+        WholeNumber::Value(n) if (min..=max).contains(&n) => Ok(n),
+        WholeNumber::Value(_) | WholeNumber::TooLarge => Err(Invalid::new(
             "out_of_range",
-            format!("the number is out of range: {message}"),
-        )
-    } else {
-        Invalid::new("invalid_integer", message)
+            format!("the number is out of range: {}", message()),
+        )),
+        WholeNumber::Fraction => {
+            Err(Invalid::new("invalid_integer", message()).with_hint("remove the fractional part"))
+        }
+        WholeNumber::NotANumber => Err(Invalid::new("invalid_integer", message())),
     }
 }
 
@@ -88,7 +87,8 @@ macro_rules! floats {
             const TYPE_NAME: &'static str = "number";
             const JSON_TYPE: &'static str = "number";
             fn from_value(raw: &str) -> Result<Self, Invalid> {
-                match raw.parse::<$t>() {
+                // Surrounding whitespace is ignored, as for whole numbers and as pydantic does.
+                match raw.trim().parse::<$t>() {
                     Ok(v) if v.is_finite() => Ok(v),
                     Ok(_) => Err(Invalid::new("invalid_number", "expected a finite number")),
                     Err(_) => Err(Invalid::new("invalid_number", "expected a number such as 2.5")),
@@ -154,43 +154,81 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bools_accept_the_usual_spellings_in_any_case() {
-        for t in ["true", "TRUE", "1", "yes", "Yes", "on", "ON"] {
+    fn bools_accept_pydantics_spellings_in_any_case() {
+        for t in [
+            "true", "TRUE", "t", "T", "1", "yes", "Yes", "y", "Y", "on", "ON", "oN",
+        ] {
             assert_eq!(bool::from_value(t), Ok(true), "{t}");
         }
-        for f in ["false", "False", "0", "no", "NO", "off", "Off"] {
+        for f in [
+            "false", "False", "f", "F", "0", "no", "NO", "n", "N", "off", "Off",
+        ] {
             assert_eq!(bool::from_value(f), Ok(false), "{f}");
         }
-        for bad in ["", "2", "y", "truee", " true"] {
+        // pydantic refuses these too: spaces are not trimmed around a boolean.
+        for bad in [
+            "", "2", "truee", "tru", "1.0", " true", "true ", "true\r", "yes\n",
+        ] {
             assert_eq!(
                 bool::from_value(bad).unwrap_err().code,
                 "invalid_bool",
-                "{bad}"
+                "{bad:?}"
             );
         }
-    }
-
-    #[test]
-    fn integers_report_range_and_spaces() {
-        assert_eq!(u8::from_value("255"), Ok(255));
-        let e = u8::from_value("256").unwrap_err();
-        assert_eq!(e.code, "out_of_range");
-        assert!(e.message.contains("0 to 255"), "{}", e.message);
-        assert_eq!(u16::from_value("abc").unwrap_err().code, "invalid_integer");
         assert!(
-            u16::from_value(" 5")
+            bool::from_value("true\r")
+                .unwrap_err()
+                .hint
+                .unwrap()
+                .contains("Windows")
+        );
+        assert!(
+            bool::from_value(" on")
                 .unwrap_err()
                 .hint
                 .unwrap()
                 .contains("spaces")
         );
+    }
+
+    #[test]
+    fn integers_report_range_and_fractions() {
+        assert_eq!(u8::from_value("255"), Ok(255));
+        let e = u8::from_value("256").unwrap_err();
+        assert_eq!(e.code, "out_of_range");
+        assert!(e.message.contains("0 to 255"), "{}", e.message);
+        assert_eq!(u8::from_value("-1").unwrap_err().code, "out_of_range");
+        assert_eq!(u16::from_value("abc").unwrap_err().code, "invalid_integer");
+        let e = u16::from_value("2.5").unwrap_err();
+        assert!(e.hint.unwrap().contains("fractional"));
         assert_eq!(i32::from_value("-7"), Ok(-7));
         assert_eq!(usize::from_value("12"), Ok(12));
+        assert_eq!(u64::from_value(&u64::MAX.to_string()), Ok(u64::MAX));
+        assert_eq!(i64::from_value(&i64::MIN.to_string()), Ok(i64::MIN));
+        assert_eq!(
+            u64::from_value(&"9".repeat(40)).unwrap_err().code,
+            "out_of_range"
+        );
+    }
+
+    #[test]
+    fn integers_take_the_spellings_pydantic_takes() {
+        for raw in ["60", " 60 ", "60\r", "60.0", "+60", "6_0", "060"] {
+            assert_eq!(u32::from_value(raw), Ok(60), "{raw:?}");
+        }
+        for raw in ["", "60.", "6e1", "0x3c", "6 0"] {
+            assert_eq!(
+                u32::from_value(raw).unwrap_err().code,
+                "invalid_integer",
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]
     fn floats_must_be_finite() {
         assert_eq!(f64::from_value("2.5"), Ok(2.5));
+        assert_eq!(f64::from_value(" 2.5\r"), Ok(2.5));
         assert!(f64::from_value("NaN").is_err());
         assert!(f64::from_value("inf").is_err());
         assert!(f32::from_value("x").is_err());

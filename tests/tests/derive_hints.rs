@@ -39,13 +39,13 @@ fn a_field_hint_follows_the_type_hint() {
     let errors = Web::from_map([
         ("APP_HTTP_PORT", "80"),
         ("APP_DB_HOST", "db"),
-        ("APP_ADMIN_PORT", " 8081"),
+        ("APP_ADMIN_PORT", "8081.5"),
     ])
     .unwrap_err();
     let error = errors.get("APP_ADMIN_PORT").unwrap();
     assert_eq!(
         error.hint(),
-        Some("remove the spaces around the number; the admin page listens on 8081 by default")
+        Some("remove the fractional part; the admin page listens on 8081 by default")
     );
     let errors = Web::from_map([
         ("APP_HTTP_PORT", "80"),
