@@ -56,6 +56,9 @@ pub async fn run(sources: &Sources, json: bool, args: SendTestArgs) -> Result<()
         endpoint.security,
         config.sender()
     );
+    // The body repeats the sender, whose name may be any script: `Mailer::send` makes the
+    // message well-formed MIME (UTF-8 text/plain, MIME-Version, Date), exactly as it does for
+    // an application's messages, so the test message shows what they will look like.
     let message = (&args.to).into_mailbox().and_then(|to| {
         mailer
             .message()

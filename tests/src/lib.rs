@@ -9,5 +9,6 @@
 
 pub mod aiosmtpd;
 pub mod fixtures;
+pub mod mime_check;
 pub mod pedantic;
 pub mod scripted;

@@ -1,7 +1,7 @@
 //! Composing messages: the builder with sender and Message-ID, and the verification email.
 
 use lettre::Message;
-use lettre::message::{MessageBuilder, MultiPart};
+use lettre::message::{MessageBuilder, MultiPart, header};
 use mailconf_core::{FromValue, Host};
 
 use super::Mailer;
@@ -57,13 +57,16 @@ impl Recipient for mailconf_core::Mailbox {
 }
 
 impl Mailer {
-    /// A message builder with `From` set to the sender (`MAIL_FROM_NAME <MAIL_FROM>`) and a
+    /// A message builder with `From` set to the sender (`MAIL_FROM_NAME <MAIL_FROM>`), a
     /// fresh `Message-ID` (`<random@sender-domain>`), which [`SendReport`](super::SendReport)
-    /// hands back. Add recipients, a subject and a body.
+    /// hands back, and `MIME-Version: 1.0`. Add recipients, a subject and a body; lettre adds
+    /// `Date`. A plain `.body(String)` gets no `Content-Type` from lettre:
+    /// [`send`](Mailer::send) adds `text/plain; charset=utf-8`.
     pub fn message(&self) -> MessageBuilder {
         Message::builder()
             .from(self.inner.sender.clone())
             .message_id(Some(self.new_message_id()))
+            .header(header::MIME_VERSION_1_0)
     }
 
     /// A fresh `<random@sender-domain>`; also given by `send` to a message that has none.

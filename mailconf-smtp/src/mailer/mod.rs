@@ -16,6 +16,7 @@ mod pool;
 mod report;
 mod send;
 mod tls;
+mod well_formed;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};

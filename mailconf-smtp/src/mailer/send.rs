@@ -15,6 +15,7 @@ use super::error::{SendError, Stage};
 use super::failure::{Failure, Progress};
 use super::pool::Session;
 use super::report::SendReport;
+use super::well_formed;
 use super::{Inner, Mailer};
 
 /// Attempts per message, the first included.
@@ -36,8 +37,14 @@ impl Mailer {
     /// waiting for a free connection, connect, TLS, login, delivery, back-off and retries.
     /// Waiting for the rate limit is not counted, so a burst is slowed down, not failed.
     ///
-    /// Under `SUPPRESS_SEND` the message is recorded (see [`suppressed`](Self::suppressed))
-    /// and nothing is sent.
+    /// Every message goes out well-formed, however it was built: a missing `Date`,
+    /// `MIME-Version` or `Content-Type` is added (`text/plain; charset=utf-8` for a text body,
+    /// such as lettre's `.body(String)`, which sets none), headers already set are kept, and a
+    /// message with a line over 998 octets (only possible with a body pre-encoded by hand) is
+    /// refused at the [`Setup`](Stage::Setup) stage before anything is sent.
+    ///
+    /// Under `SUPPRESS_SEND` the message is recorded (see [`suppressed`](Self::suppressed)),
+    /// completed as it would have been sent, and nothing is sent.
     pub async fn send(&self, mut message: Message) -> Result<SendReport, SendError> {
         let inner = &*self.inner;
         // Every copy a retry may deliver carries the same Message-ID, so receivers can
@@ -45,6 +52,10 @@ impl Mailer {
         if message.headers().get_raw("Message-ID").is_none() {
             let id = self.new_message_id();
             message.headers_mut().set(MessageId::from(id));
+        }
+        // Whoever built it, what goes out is well-formed MIME (see `well_formed`).
+        if let Err(malformed) = well_formed::complete(&mut message) {
+            return Err(inner.error(Failure::client(Stage::Setup, malformed.to_string()), 0));
         }
         let message_id = message.headers().get_raw("Message-ID").map(str::to_owned);
         if inner.suppress {

@@ -1,0 +1,203 @@
+//! Reads a received message with an independent, strict parser: Python's `email` package
+//! (`policy=default`) in the shared test venv (`MAILCONF_PYTHON`, set by
+//! `scripts/setup/10-python-venv.sh`). See `support/mime_check.py`.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// One MIME part as Python's `email` read it.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// `maintype/subtype`, lower case (`text/plain` when the header is missing).
+    pub content_type: String,
+    /// The `charset` parameter, if any.
+    pub charset: Option<String>,
+    /// `Content-Transfer-Encoding`, if any.
+    pub transfer_encoding: Option<String>,
+    /// The parser's defects for the part and its headers (class names).
+    pub defects: Vec<String>,
+    /// The decoded text of a `text/*` leaf part, line breaks as `\n`.
+    pub text: Option<String>,
+}
+
+/// A message as Python's `email` read it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// Top-level headers, decoded (RFC 2047 words become text), in order.
+    pub headers: Vec<(String, String)>,
+    /// Every part, the message itself first.
+    pub parts: Vec<Part>,
+    /// The longest line of the raw message, in octets, without its line break.
+    pub longest_line: usize,
+}
+
+impl Parsed {
+    /// The decoded value of the first top-level header `name` (case-insensitive).
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every defect of every part, as `part N: Defect`.
+    #[must_use]
+    pub fn defects(&self) -> Vec<String> {
+        self.parts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.defects.iter().map(move |d| format!("part {i}: {d}")))
+            .collect()
+    }
+
+    /// The `text/plain` leaf parts.
+    pub fn plain_parts(&self) -> impl Iterator<Item = &Part> {
+        self.parts
+            .iter()
+            .filter(|p| p.content_type == "text/plain" && p.text.is_some())
+    }
+
+    /// Asserts what every message mailconf builds must be: no defects anywhere,
+    /// `MIME-Version: 1.0`, `Date`, `Message-ID`, `charset=utf-8` on every text part, lines of
+    /// at most 998 octets, and a transfer encoding on every leaf part.
+    ///
+    /// # Panics
+    /// When one of them does not hold, with the parsed message in the panic message.
+    pub fn assert_well_formed(&self) {
+        assert!(
+            self.defects().is_empty(),
+            "defects {:?} in {self:#?}",
+            self.defects()
+        );
+        assert_eq!(self.header("MIME-Version"), Some("1.0"), "{self:#?}");
+        assert!(self.header("Date").is_some(), "no Date: {self:#?}");
+        assert!(
+            self.header("Message-ID").is_some(),
+            "no Message-ID: {self:#?}"
+        );
+        assert!(
+            self.longest_line <= 998,
+            "a line of {} octets",
+            self.longest_line
+        );
+        let top_has_type = self.header("Content-Type").is_some();
+        assert!(top_has_type, "no top-level Content-Type: {self:#?}");
+        for part in &self.parts {
+            if part.content_type.starts_with("multipart/") {
+                continue;
+            }
+            assert!(
+                part.transfer_encoding.is_some(),
+                "a leaf part without Content-Transfer-Encoding: {self:#?}"
+            );
+            if part.content_type.starts_with("text/") {
+                assert_eq!(
+                    part.charset
+                        .as_deref()
+                        .map(str::to_ascii_lowercase)
+                        .as_deref(),
+                    Some("utf-8"),
+                    "{self:#?}"
+                );
+            }
+        }
+    }
+}
+
+/// The venv's Python, or `None` (after `SKIPPED: ...` on stderr) outside CI when there is
+/// none.
+///
+/// # Panics
+/// Under CI when it is missing.
+#[must_use]
+pub fn python() -> Option<PathBuf> {
+    let candidate = std::env::var_os("MAILCONF_PYTHON").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-venv/bin/python"),
+        PathBuf::from,
+    );
+    if candidate.exists() {
+        return Some(candidate);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "no test venv Python ({}): CI must run scripts/test-all.sh",
+        candidate.display()
+    );
+    eprintln!(
+        "SKIPPED: MIME check with Python's email package did not run: no {}; run scripts/test-all.sh",
+        candidate.display()
+    );
+    None
+}
+
+/// Parses `raw` with Python's `email` (`policy=default`), or `None` when the venv is missing
+/// outside CI (see [`python`]).
+///
+/// # Panics
+/// When Python fails or prints something that is not the expected JSON.
+#[must_use]
+pub fn parse(raw: &[u8]) -> Option<Parsed> {
+    let python = python()?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("support/mime_check.py");
+    let mut child = Command::new(python)
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start python");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(raw)
+        .expect("write the message to python");
+    let out = child.wait_with_output().expect("python's output");
+    assert!(
+        out.status.success(),
+        "mime_check.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("mime_check.py prints JSON");
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(text)
+            .collect()
+    };
+    let names = strings(&v["header_names"]);
+    let headers = names
+        .into_iter()
+        .map(|n| {
+            let value = text(&v["headers"][n.as_str()]).unwrap_or_default();
+            (n, value)
+        })
+        .collect();
+    let parts = v["parts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| Part {
+            content_type: text(&p["content_type"]).unwrap_or_default(),
+            charset: text(&p["charset"]),
+            transfer_encoding: text(&p["transfer_encoding"]),
+            defects: strings(&p["defects"])
+                .into_iter()
+                .chain(strings(&p["header_defects"]))
+                .collect(),
+            text: text(&p["text"]),
+        })
+        .collect();
+    Some(Parsed {
+        headers,
+        parts,
+        longest_line: usize::try_from(v["longest_line"].as_u64().unwrap_or(0))
+            .unwrap_or(usize::MAX),
+    })
+}
