@@ -11,4 +11,5 @@ pub mod aiosmtpd;
 pub mod fixtures;
 pub mod mime_check;
 pub mod pedantic;
+pub mod postfix;
 pub mod scripted;
