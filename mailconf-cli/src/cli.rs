@@ -53,7 +53,8 @@ pub enum Command {
     /// Connect to the configured server without sending: DNS, TCP, TLS, greeting, EHLO,
     /// STARTTLS, login and QUIT, each timed; on a TLS-mode mix-up, say what the port speaks.
     Probe(crate::probe::ProbeArgs),
-    /// Send one test message through the configured server and print its reply.
+    /// Send one test message through the configured server and print its reply; with --count,
+    /// a load run that reports the achieved rate, latency, retries and failures.
     SendTest(crate::send_test::SendTestArgs),
 }
 

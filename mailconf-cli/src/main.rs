@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod dev_server;
 mod probe;
+mod send_load;
 mod send_test;
 mod settings;
 mod template;

@@ -17,6 +17,8 @@ pub struct SendTestArgs {
     /// The subject.
     #[arg(long, value_name = "S", default_value = "mailconf test message", value_parser = parse_subject)]
     pub subject: String,
+    #[command(flatten)]
+    pub load: crate::send_load::LoadArgs,
 }
 
 fn parse_recipient(raw: &str) -> Result<Mailbox, String> {
@@ -33,6 +35,12 @@ fn parse_subject(raw: &str) -> Result<String, String> {
 }
 
 pub async fn run(sources: &Sources, json: bool, args: SendTestArgs) -> Result<(), Failed> {
+    if let Some(addr) = args.load.metrics {
+        crate::send_load::serve_metrics(addr, json)?;
+    }
+    if args.load.is_load() {
+        return crate::send_load::run(sources, json, &args.to, &args.subject, &args.load).await;
+    }
     let Ok(config) = SmtpConfig::load(sources) else {
         return check::run(sources, json).and(Err(Failed));
     };

@@ -1,6 +1,6 @@
 //! `SmtpConfig`: fastapi-mail's `ConnectionConfig` keys, so an existing deployment moves over
-//! unchanged, plus `MAIL_URL`, `MAIL_CA_FILE`, `MAIL_RATE_LIMIT`, `MAIL_POOL_SIZE` and
-//! `MAIL_ALLOW_INSECURE_AUTH`.
+//! unchanged, plus `MAIL_URL`, `MAIL_CA_FILE`, `MAIL_RATE_LIMIT` (and its Redis sharing),
+//! `MAIL_POOL_SIZE` and `MAIL_ALLOW_INSECURE_AUTH`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,7 +9,11 @@ use mailconf_core::{Host, Invalid, MailConfig, Mailbox};
 
 use crate::ca_file::{self, CERT_MARKER, CaFileError};
 use crate::connection::Connection;
-use crate::{Credentials, Endpoint, RateLimit, Security, SmtpSettings, TlsOptions, Warning, rules};
+use crate::rate::RateSettings;
+use crate::{
+    Credentials, Endpoint, RateLimits, Security, SharedLimit, SmtpSettings, TlsOptions, Warning,
+    rules,
+};
 
 /// SMTP settings, read from the same variables as fastapi-mail's `ConnectionConfig`.
 ///
@@ -69,9 +73,9 @@ pub struct SmtpConfig {
     /// Template folder (accepted for fastapi-mail compatibility; not used by mailconf).
     #[mailconf(env = "TEMPLATE_FOLDER")]
     pub(crate) template_folder: Option<PathBuf>,
-    /// Most messages sent per period, such as 100/min or 5/s.
-    #[mailconf(rename = "RATE_LIMIT")]
-    pub(crate) rate_limit: Option<RateLimit>,
+    /// The send limit, and the Redis that shares it between processes.
+    #[mailconf(flatten)]
+    pub(crate) rate: RateSettings,
     /// Most connections open at once.
     #[mailconf(rename = "POOL_SIZE", default = 10, validate = at_least_one)]
     pub(crate) pool_size: u16,
@@ -179,8 +183,12 @@ impl SmtpSettings for SmtpConfig {
         usize::from(self.pool_size)
     }
 
-    fn rate_limit(&self) -> Option<RateLimit> {
-        self.rate_limit
+    fn rate_limit(&self) -> Option<RateLimits> {
+        self.rate.rate_limit.clone()
+    }
+
+    fn shared_rate_limit(&self) -> Option<SharedLimit> {
+        self.rate.shared(|| self.endpoint().host.to_string())
     }
 
     fn hello_name(&self) -> Option<Host> {

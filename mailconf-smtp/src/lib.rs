@@ -7,6 +7,7 @@ mod config;
 mod connection;
 pub mod diagnose;
 mod mailer;
+pub mod metrics;
 mod rate;
 mod rules;
 mod security;
@@ -21,7 +22,9 @@ pub use config::SmtpConfig;
 pub use mailer::{
     BlockingMailer, ComposeError, Mailer, MailerError, Recipient, SendError, SendReport, Stage,
 };
-pub use rate::RateLimit;
+pub use rate::{
+    LimitError, MAX_QUOTA_MESSAGES, RateLimit, RateLimits, RedisFailure, SendLimiter, SharedLimit,
+};
 pub use security::Security;
 pub use settings::{Credentials, Endpoint, SmtpSettings, TlsOptions};
 pub use url::SmtpUrl;

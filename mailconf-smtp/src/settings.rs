@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use mailconf_core::{Host, Mailbox, Port, Secret};
 
-use crate::{RateLimit, Security};
+use crate::{RateLimits, Security, SharedLimit};
 
 /// Where and how to connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,8 +66,14 @@ pub trait SmtpSettings {
     fn pool_size(&self) -> usize {
         10
     }
-    /// At most this many messages per period, across every task using the mailer.
-    fn rate_limit(&self) -> Option<RateLimit> {
+    /// At most this many messages per period, across every task using the mailer (and every
+    /// process, with [`shared_rate_limit`](Self::shared_rate_limit)).
+    fn rate_limit(&self) -> Option<RateLimits> {
+        None
+    }
+    /// Share [`rate_limit`](Self::rate_limit) through Redis with every process using the same
+    /// key. Used only together with a rate limit.
+    fn shared_rate_limit(&self) -> Option<SharedLimit> {
         None
     }
     /// The name sent with EHLO; the system host name when `None`.

@@ -16,10 +16,13 @@ use support::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rate_limit_holds_across_concurrent_tasks() {
     let (server, mut settings) = plain_server().await;
-    settings.rate_limit = Some(RateLimit {
-        messages: NonZeroU32::new(20).unwrap(),
-        per: Duration::from_secs(1),
-    });
+    settings.rate_limit = Some(
+        RateLimit {
+            messages: NonZeroU32::new(20).unwrap(),
+            per: Duration::from_secs(1),
+        }
+        .into(),
+    );
     let mailer = Mailer::new(&settings).unwrap();
 
     let started = Instant::now();

@@ -12,4 +12,5 @@ pub mod fixtures;
 pub mod mime_check;
 pub mod pedantic;
 pub mod postfix;
+pub mod redis;
 pub mod scripted;

@@ -29,6 +29,12 @@ pub enum MailerError {
         /// lettre's explanation.
         reason: String,
     },
+    /// The shared rate limit's store (`MAIL_RATE_LIMIT_REDIS_URL`) cannot be used.
+    #[error("{reason}")]
+    RateLimitStore {
+        /// What is wrong, naming the setting (never the password).
+        reason: String,
+    },
     /// The runtime of a [`BlockingMailer`](super::BlockingMailer) could not be started.
     #[error("cannot start the mailer's runtime: {reason}")]
     Runtime {

@@ -22,7 +22,6 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use governor::{DefaultDirectRateLimiter, RateLimiter};
 use lettre::Message;
 use lettre::transport::smtp::authentication::Credentials as LettreCredentials;
 use lettre::transport::smtp::extension::ClientId;
@@ -40,7 +39,7 @@ pub(crate) use failure::Failure;
 pub(crate) use hint::Context;
 pub(crate) use tls::parameters as tls_parameters;
 
-use crate::{RateLimit, SmtpSettings, security::Security};
+use crate::{SendLimiter, SmtpSettings, security::Security};
 use connect::{Connector, Mode};
 use pool::Pool;
 
@@ -71,7 +70,7 @@ pub struct Mailer {
 struct Inner {
     connector: Connector,
     pool: Pool,
-    limiter: Option<DefaultDirectRateLimiter>,
+    limiter: Option<SendLimiter>,
     timeout: Duration,
     sender: lettre::message::Mailbox,
     /// The right-hand side of generated Message-IDs: the sender's domain, in ASCII.
@@ -131,10 +130,14 @@ impl Mailer {
                 LettreCredentials::new(c.username.clone(), c.password.expose_secret().clone())
             }),
         };
-        let limiter = settings
-            .rate_limit()
-            .and_then(RateLimit::quota)
-            .map(RateLimiter::direct);
+        let limiter = match (settings.rate_limit(), settings.shared_rate_limit()) {
+            (None, _) => None,
+            (Some(limits), None) => Some(SendLimiter::local(&limits)),
+            (Some(limits), Some(shared)) => Some(
+                SendLimiter::shared(&limits, &shared)
+                    .map_err(|reason| MailerError::RateLimitStore { reason })?,
+            ),
+        };
         Ok(Mailer {
             inner: Arc::new(Inner {
                 connector,

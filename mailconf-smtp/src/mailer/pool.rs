@@ -30,14 +30,30 @@ struct Idle {
 /// An open session, counted in [`Pool::open`] until dropped (dropping closes the socket).
 pub(super) struct Session {
     conn: AsyncSmtpConnection,
-    _counted: Counted,
+    counted: Counted,
 }
 
-struct Counted(Arc<AtomicUsize>);
+/// Counts a session in [`Pool::open`] and the pool gauges (crate::metrics) while it lives.
+struct Counted {
+    open: Arc<AtomicUsize>,
+    /// Out of the idle stack, carrying a message.
+    in_use: bool,
+}
+
+impl Counted {
+    fn set_in_use(&mut self, in_use: bool) {
+        if self.in_use != in_use {
+            self.in_use = in_use;
+            crate::metrics::pool_in_use(if in_use { 1.0 } else { -1.0 });
+        }
+    }
+}
 
 impl Drop for Counted {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.open.fetch_sub(1, Ordering::Relaxed);
+        crate::metrics::pool_open(-1.0);
+        self.set_in_use(false);
     }
 }
 
@@ -61,14 +77,17 @@ impl Pool {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some(entry) = idle.pop() {
             if entry.since.elapsed() < MAX_IDLE {
-                return Some(entry.session);
+                let mut session = entry.session;
+                session.counted.set_in_use(true);
+                return Some(session);
             }
         }
         None
     }
 
     /// Keeps a healthy session for the next sender; call while still holding the slot.
-    pub(super) fn put_idle(&self, session: Session) {
+    pub(super) fn put_idle(&self, mut session: Session) {
+        session.counted.set_in_use(false);
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         // Stale sessions deeper in the stack would otherwise keep their sockets until reached.
         idle.retain(|entry| entry.since.elapsed() < MAX_IDLE);
@@ -87,10 +106,13 @@ impl Pool {
     /// Starts counting a freshly opened session.
     pub(super) fn track(&self, conn: AsyncSmtpConnection) -> Session {
         self.open.fetch_add(1, Ordering::Relaxed);
-        Session {
-            conn,
-            _counted: Counted(Arc::clone(&self.open)),
-        }
+        crate::metrics::pool_open(1.0);
+        let mut counted = Counted {
+            open: Arc::clone(&self.open),
+            in_use: false,
+        };
+        counted.set_in_use(true);
+        Session { conn, counted }
     }
 
     /// Sessions open now, idle or in use.

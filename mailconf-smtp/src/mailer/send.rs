@@ -65,6 +65,7 @@ impl Mailer {
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(message);
             tracing::debug!("SUPPRESS_SEND: message recorded, not sent");
+            crate::metrics::suppressed();
             return Ok(SendReport {
                 code: 250,
                 reply: "recorded, not sent (SUPPRESS_SEND)".to_owned(),
@@ -85,6 +86,7 @@ impl Mailer {
             let failure = match inner.attempt(&envelope, &bytes, &mut deadline).await {
                 Ok(reply) => {
                     tracing::debug!(attempts, code = %reply.code(), "message accepted");
+                    crate::metrics::sent(inner.since_released(deadline));
                     return Ok(SendReport {
                         code: u16::from(reply.code()),
                         reply: reply.message().collect::<Vec<_>>().join(" "),
@@ -97,7 +99,15 @@ impl Mailer {
             };
             let time_left = deadline.is_some_and(|d| Instant::now() + backoff < d);
             if !failure.retryable || attempts >= MAX_ATTEMPTS || !time_left {
-                return Err(inner.error(failure, attempts));
+                let error = inner.error(failure, attempts);
+                let took = deadline.map(|d| inner.since_released(Some(d)));
+                crate::metrics::failed(
+                    error.stage(),
+                    error.is_permanent(),
+                    error.is_timeout(),
+                    took,
+                );
+                return Err(error);
             }
             tracing::debug!(
                 attempts,
@@ -105,6 +115,7 @@ impl Mailer {
                 code = ?failure.code,
                 "temporary failure, retrying"
             );
+            crate::metrics::retried();
             sleep(backoff).await;
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }
@@ -170,15 +181,17 @@ impl Inner {
         let deadline = match *deadline {
             None => {
                 if let Some(limiter) = &self.limiter {
-                    limiter.until_ready().await;
+                    limiter.acquire().await.map_err(limit_failure)?;
                 }
                 *deadline.insert(Instant::now() + self.timeout)
             }
             Some(deadline) => {
-                if let Some(limiter) = &self.limiter
-                    && timeout_at(deadline, limiter.until_ready()).await.is_err()
-                {
-                    return Err(Failure::timeout(progress, self.timeout));
+                if let Some(limiter) = &self.limiter {
+                    match timeout_at(deadline, limiter.acquire()).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(e)) => return Err(limit_failure(e)),
+                        Err(_) => return Err(Failure::timeout(progress, self.timeout)),
+                    }
                 }
                 deadline
             }
@@ -229,11 +242,23 @@ impl Inner {
         Ok(self.pool.track(conn))
     }
 
+    /// Time since the rate limit let the message go (the deadline is set then).
+    fn since_released(&self, deadline: Option<Instant>) -> Duration {
+        deadline.map_or(Duration::ZERO, |d| {
+            Instant::now().saturating_duration_since(d - self.timeout)
+        })
+    }
+
     fn error(&self, failure: Failure, attempts: u32) -> SendError {
         let error = failure.into_error(attempts, &self.context, self.password.as_ref());
         tracing::debug!(stage = %error.stage(), code = ?error.code(), attempts, "send failed");
         error
     }
+}
+
+/// The shared limit's Redis is down and its policy is `fail`: the error names both settings.
+fn limit_failure(error: crate::LimitError) -> Failure {
+    Failure::client(Stage::Setup, error.to_string())
 }
 
 fn shut_down() -> Failure {

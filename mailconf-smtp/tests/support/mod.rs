@@ -10,7 +10,7 @@ use std::time::Duration;
 use mailconf_core::{FromValue, Host, Mailbox, Port, Secret};
 use mailconf_smtp::dev_server::{DevServer, DevServerBuilder, DevTls};
 use mailconf_smtp::{
-    Credentials, Endpoint, Mailer, RateLimit, Security, SendError, SmtpSettings, TlsOptions,
+    Credentials, Endpoint, Mailer, RateLimits, Security, SendError, SmtpSettings, TlsOptions,
 };
 use tokio::time::timeout;
 
@@ -32,7 +32,8 @@ pub struct Settings {
     pub validate_certs: bool,
     pub ca_file: Option<PathBuf>,
     pub pool_size: usize,
-    pub rate_limit: Option<RateLimit>,
+    pub rate_limit: Option<RateLimits>,
+    pub shared_limit: Option<mailconf_smtp::SharedLimit>,
     pub suppress: bool,
     pub sender: &'static str,
 }
@@ -48,6 +49,7 @@ impl Settings {
             ca_file: None,
             pool_size: 4,
             rate_limit: None,
+            shared_limit: None,
             suppress: false,
             sender: "Example App <app@example.com>",
         }
@@ -99,8 +101,12 @@ impl SmtpSettings for Settings {
         self.pool_size
     }
 
-    fn rate_limit(&self) -> Option<RateLimit> {
-        self.rate_limit
+    fn rate_limit(&self) -> Option<RateLimits> {
+        self.rate_limit.clone()
+    }
+
+    fn shared_rate_limit(&self) -> Option<mailconf_smtp::SharedLimit> {
+        self.shared_limit.clone()
     }
 
     fn hello_name(&self) -> Option<Host> {

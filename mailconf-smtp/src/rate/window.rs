@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use mailconf_core::{FromValue, Invalid};
 
-/// A send-rate limit such as `100/min` or `5/s` (`MAIL_RATE_LIMIT`), so a burst of sign-ups
-/// does not get the server's IP blacklisted.
+/// One window of a send limit, such as `100/min`, `5/s` or `50000/day`: at most `messages`
+/// per `per`. [`RateLimits`](super::RateLimits) (`MAIL_RATE_LIMIT`) holds one or several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     /// Messages allowed per `per`.
@@ -31,13 +31,25 @@ impl RateLimit {
     /// so over any period the count stays within `rate × (period + 10 ms) + 1`. `None` when
     /// the interval is zero (a limit above a billion per second), which is no limit.
     pub(crate) fn quota(self) -> Option<governor::Quota> {
-        let interval = self.interval();
-        let extra = WAKE_UP_TOLERANCE.as_nanos() / interval.as_nanos().max(1);
+        governor::Quota::with_period(self.interval()).map(|quota| quota.allow_burst(self.burst()))
+    }
+
+    /// How early a message may go before its turn (GCRA's delay tolerance): the continuous
+    /// form of [`burst`](Self::burst), used by the Redis limiter. Senders there wake at the
+    /// earliest allowed time, so any lateness within it is caught up rather than lost even
+    /// where the burst is a single message; the bound stays `rate × (period + 10 ms) + 1`.
+    pub(crate) fn tolerance(self) -> Duration {
+        WAKE_UP_TOLERANCE.min(self.interval() * (self.messages.get() - 1))
+    }
+
+    /// How many messages may go at once: one, plus what [`WAKE_UP_TOLERANCE`] holds at this
+    /// rate. The local and the Redis limiter both read it, so they pace alike.
+    pub(crate) fn burst(self) -> NonZeroU32 {
+        let extra = WAKE_UP_TOLERANCE.as_nanos() / self.interval().as_nanos().max(1);
         let burst = u32::try_from(extra.saturating_add(1))
             .unwrap_or(u32::MAX)
             .min(self.messages.get());
-        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-        governor::Quota::with_period(interval).map(|quota| quota.allow_burst(burst))
+        NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN)
     }
 }
 
@@ -46,17 +58,18 @@ impl fmt::Display for RateLimit {
         let unit = match self.per.as_secs() {
             1 => "s",
             60 => "min",
-            _ => "h",
+            3600 => "h",
+            _ => "day",
         };
         write!(f, "{}/{unit}", self.messages)
     }
 }
 
 impl FromValue for RateLimit {
-    const TYPE_NAME: &'static str = "rate (messages/s, /min or /h)";
+    const TYPE_NAME: &'static str = "rate (messages/s, /min, /h or /day)";
 
     fn from_value(raw: &str) -> Result<Self, Invalid> {
-        let hint = "write it like 5/s, 100/min or 1000/h";
+        let hint = "write it like 5/s, 100/min, 1000/h or 50000/day";
         let invalid = |message: &str| Invalid::new("invalid_rate", message).with_hint(hint);
         let (count, unit) = raw
             .split_once('/')
@@ -71,6 +84,7 @@ impl FromValue for RateLimit {
             "s" | "sec" | "second" => 1,
             "m" | "min" | "minute" => 60,
             "h" | "hour" => 3600,
+            "d" | "day" => 86_400,
             _ => return Err(invalid("unknown period")),
         };
         Ok(RateLimit {
@@ -94,6 +108,13 @@ mod tests {
             RateLimit::from_value("1000/hour").unwrap().per,
             Duration::from_secs(3600)
         );
+        let daily = RateLimit::from_value("50000/day").unwrap();
+        assert_eq!(daily.per, Duration::from_secs(86_400));
+        assert_eq!(daily.to_string(), "50000/day");
+        assert_eq!(
+            RateLimit::from_value("7/d").unwrap(),
+            RateLimit::from_value("7/day").unwrap()
+        );
     }
 
     #[test]
@@ -113,7 +134,7 @@ mod tests {
 
     #[test]
     fn rejects_zero_missing_parts_and_unknown_periods() {
-        for bad in ["0/s", "100", "/s", "x/min", "5/day", "-1/s", ""] {
+        for bad in ["0/s", "100", "/s", "x/min", "5/week", "-1/s", ""] {
             assert_eq!(
                 RateLimit::from_value(bad).unwrap_err().code,
                 "invalid_rate",

@@ -1,0 +1,165 @@
+//! A private `redis-server` (Debian's) on a free 127.0.0.1 port, its files in a temporary
+//! directory, for the shared rate-limit tests. It can be killed and restarted on the same port.
+//!
+//! `scripts/setup/40-redis.sh` (and so CI) installs it. Where it is missing,
+//! [`RedisServer::start`] says loudly that the test did not run and returns `None`; under CI
+//! (`CI` set) it fails instead.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running redis-server; killed when dropped.
+pub struct RedisServer {
+    binary: PathBuf,
+    child: Option<Child>,
+    port: u16,
+    password: Option<String>,
+    dir: tempfile::TempDir,
+}
+
+impl RedisServer {
+    /// Starts a server without a password, or `None` (after saying so) when redis-server is
+    /// not installed outside CI.
+    ///
+    /// # Panics
+    /// When redis-server is missing under CI, or does not start.
+    #[must_use]
+    pub fn start() -> Option<RedisServer> {
+        RedisServer::start_with(None)
+    }
+
+    /// Like [`start`](Self::start), requiring `password` (`requirepass`).
+    ///
+    /// # Panics
+    /// As [`start`](Self::start).
+    #[must_use]
+    pub fn start_with(password: Option<&str>) -> Option<RedisServer> {
+        let Some(binary) = binary() else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "redis-server is not installed: CI must run scripts/test-all.sh, which installs it (scripts/setup/40-redis.sh)"
+            );
+            eprintln!(
+                "SKIPPED: Redis-backed rate-limit test did not run: no redis-server; run scripts/test-all.sh"
+            );
+            return None;
+        };
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port");
+        let port = listener.local_addr().expect("local address").port();
+        drop(listener);
+        let mut server = RedisServer {
+            binary,
+            child: None,
+            port,
+            password: password.map(str::to_owned),
+            dir: tempfile::tempdir().expect("temporary directory"),
+        };
+        server.restart();
+        Some(server)
+    }
+
+    /// `redis://[:password@]127.0.0.1:PORT`.
+    #[must_use]
+    pub fn url(&self) -> String {
+        match &self.password {
+            Some(p) => format!("redis://:{p}@127.0.0.1:{}", self.port),
+            None => format!("redis://127.0.0.1:{}", self.port),
+        }
+    }
+
+    /// The port it listens on.
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Kills the server at once (SIGKILL): no goodbye to clients, like a crash.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port, with empty data (no persistence), and waits
+    /// until it answers `PING`.
+    ///
+    /// # Panics
+    /// When it does not answer within 10 seconds.
+    pub fn restart(&mut self) {
+        self.kill();
+        let mut command = Command::new(&self.binary);
+        command
+            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
+            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .arg("--dir")
+            .arg(self.dir.path())
+            .arg("--logfile")
+            .arg(self.dir.path().join("redis.log"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(password) = &self.password {
+            command.args(["--requirepass", password]);
+        }
+        self.child = Some(command.spawn().expect("start redis-server"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.answers() {
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not answer on port {}; its log: {}",
+                self.port,
+                std::fs::read_to_string(self.dir.path().join("redis.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn answers(&self) -> bool {
+        let Ok(mut stream) = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+        let ping = match &self.password {
+            Some(p) => format!("AUTH {p}\r\nPING\r\n"),
+            None => "PING\r\n".to_owned(),
+        };
+        if stream.write_all(ping.as_bytes()).is_err() {
+            return false;
+        }
+        let mut reply = Vec::new();
+        let mut buf = [0u8; 64];
+        while let Ok(n) = stream.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            reply.extend_from_slice(&buf[..n]);
+            if reply.windows(7).any(|w| w == b"+PONG\r\n") {
+                return true;
+            }
+            if reply.starts_with(b"-") {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn binary() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("MAILCONF_REDIS_SERVER") {
+        return Some(PathBuf::from(path));
+    }
+    ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
