@@ -97,6 +97,19 @@ fn settings_that_would_do_nothing_are_errors_naming_them() {
 }
 
 #[test]
+fn a_cluster_flag_that_states_the_default_needs_no_redis_url() {
+    // The settings page sends every checkbox, so an untouched one arrives as "false".
+    let config = SmtpConfig::from_map(with(&[("MAIL_RATE_LIMIT_REDIS_CLUSTER", "false")]));
+    assert!(config.is_ok(), "{:?}", config.err().map(|e| e.to_string()));
+    let errors =
+        SmtpConfig::from_map(with(&[("MAIL_RATE_LIMIT_REDIS_CLUSTER", "true")])).unwrap_err();
+    assert!(
+        errors.get("MAIL_RATE_LIMIT_REDIS_CLUSTER").is_some(),
+        "{errors}"
+    );
+}
+
+#[test]
 fn bad_values_are_reported_without_the_password() {
     let errors = SmtpConfig::from_map(with(&[
         ("MAIL_RATE_LIMIT", "14/s,10/s"),

@@ -137,7 +137,9 @@ fn check(settings: &RateSettings) -> Result<(), Errors> {
     let needs_url = [
         ("key", settings.key.is_some()),
         ("on_failure", settings.on_failure.is_some()),
-        ("cluster", settings.cluster.is_some()),
+        // `false` states the default (one node) and so asks for nothing; a settings form's
+        // unticked checkbox sends exactly that.
+        ("cluster", settings.cluster == Some(true)),
     ];
     if settings.redis_url.is_none() {
         for (field, _) in needs_url.iter().filter(|(_, set)| *set) {
