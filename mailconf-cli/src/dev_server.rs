@@ -70,9 +70,16 @@ fn print_settings(server: &DevServer, args: &DevServerArgs, ca_file: &Path, json
         ("MAIL_SSL_TLS", ssl_tls.to_owned()),
         ("MAIL_CA_FILE", ca_file.display().to_string()),
     ];
+    // A login the dev server checks is usually also the sender an account may use.
+    let sender = match &args.user {
+        Some(user) if user.contains('@') => user.clone(),
+        _ => "app@example.com".to_owned(),
+    };
+    settings.push(("MAIL_FROM", sender));
     match &args.user {
         Some(user) => {
             settings.push(("MAIL_USERNAME", user.clone()));
+            // The password is never printed; this stands in for it and loads as a value.
             settings.push(("MAIL_PASSWORD", "<the --password you gave>".to_owned()));
         }
         None => settings.push(("USE_CREDENTIALS", "false".to_owned())),
@@ -92,11 +99,30 @@ fn print_settings(server: &DevServer, args: &DevServerArgs, ca_file: &Path, json
             server.port(),
             server.tls()
         );
-        println!("Point your application at it with:");
+        println!("Point your application at it with (these lines work as a .env file):");
         for (k, v) in &settings {
-            println!("  {k}={v}");
+            println!("  {k}={}", dotenv_value(v));
         }
         println!("Waiting for messages (Ctrl-C to stop)...");
+    }
+}
+
+/// `value` as a .env file reads it back (dotenvy, python-dotenv): quoted when it holds a
+/// space, a quote, a `#`, a `$` or a backslash; single quotes take everything literally.
+fn dotenv_value(value: &str) -> String {
+    let plain = !value
+        .chars()
+        .any(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '#' | '\\' | '$'));
+    if plain {
+        value.to_owned()
+    } else if !value.contains('\'') {
+        format!("'{value}'")
+    } else {
+        let escaped = value
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('$', "\\$");
+        format!("\"{escaped}\"")
     }
 }
 

@@ -135,6 +135,7 @@ fn print_failure(error: &SendError, json: bool) {
         println!("  reply code: {code}");
     }
     println!("  message: {}", error.message());
+    println!("  {}", error.verdict());
     if let Some(hint) = error.hint() {
         println!("  hint: {hint}");
     }

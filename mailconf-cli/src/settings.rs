@@ -1,7 +1,7 @@
 //! The effective settings with their origins, secrets redacted: what `check` prints.
 
 use mailconf_core::{MailConfig, Origin, REDACTED, Sources};
-use mailconf_smtp::SmtpConfig;
+use mailconf_smtp::{SmtpConfig, SmtpUrl};
 use serde::Serialize;
 
 /// One setting as loaded.
@@ -22,7 +22,14 @@ pub fn effective(sources: &Sources) -> Vec<Setting> {
             .chain(field.file_key(&entry.key))
             .find_map(|k| sources.get(&k).map(|e| (k, e)));
         let (value, origin) = match found {
-            Some((_, e)) if field.secret => (REDACTED.to_owned(), Some(e.origin().clone())),
+            // A URL is worth showing but for its password; anything else secret is hidden whole.
+            Some((_, e)) if field.secret => (
+                e.value()
+                    .ok()
+                    .and_then(SmtpUrl::redacted)
+                    .unwrap_or_else(|| REDACTED.to_owned()),
+                Some(e.origin().clone()),
+            ),
             Some((k, e)) if k != entry.key => (
                 format!("{} (as {k})", e.value().unwrap_or("?")),
                 Some(e.origin().clone()),

@@ -41,7 +41,7 @@ mod suggest;
 
 pub use config::MailConfig;
 pub use error::{Error, ErrorKind, Errors, Input};
-pub use file::read_setting_file;
+pub use file::{read_setting_bytes, read_setting_file};
 pub use loader::Loader;
 pub use mailconf_values::{
     EmailAddress, FromValue, Host, Invalid, Mailbox, Port, REDACTED, Secret,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use mailconf_core::{Host, Invalid, MailConfig, Mailbox};
 
-use crate::ca_file::{self, CERT_MARKER, CaFileError};
+use crate::ca_file;
 use crate::connection::Connection;
 use crate::rate::RateSettings;
 use crate::{
@@ -108,15 +108,13 @@ fn readable_pem(path: &Option<PathBuf>) -> Result<(), Invalid> {
     let Some(path) = path else { return Ok(()) };
     match ca_file::read(path) {
         Ok(_) => Ok(()),
-        Err(CaFileError::NoCertificate) => Err(Invalid::new(
-            "invalid_certificate",
-            "the file holds no PEM certificate",
-        )
-        .with_hint(format!("give a file with {CERT_MARKER} blocks"))),
-        Err(CaFileError::Unreadable(e)) => Err(Invalid::new(
-            "file_unreadable",
-            format!("cannot read the file: {e}"),
-        )),
+        Err(e) => {
+            let invalid = Invalid::new(e.code(), e.reason());
+            Err(match e.hint(path) {
+                Some(hint) => invalid.with_hint(hint),
+                None => invalid,
+            })
+        }
     }
 }
 

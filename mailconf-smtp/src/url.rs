@@ -33,6 +33,37 @@ pub struct SmtpUrl {
 }
 
 impl SmtpUrl {
+    /// `raw` as written, with only the password replaced by `[redacted]`; `None` when `raw`
+    /// is not a valid `MAIL_URL` (then nothing of it can be shown safely).
+    ///
+    /// ```
+    /// use mailconf_smtp::SmtpUrl;
+    ///
+    /// assert_eq!(
+    ///     SmtpUrl::redacted("smtp://app%40example.com:s3cr%3At@smtp.example.com:587?tls=required").as_deref(),
+    ///     Some("smtp://app%40example.com:[redacted]@smtp.example.com:587?tls=required")
+    /// );
+    /// assert_eq!(SmtpUrl::redacted("smtps://smtp.example.com").as_deref(), Some("smtps://smtp.example.com"));
+    /// assert_eq!(SmtpUrl::redacted("smtp:/user:pw@host"), None);
+    /// ```
+    pub fn redacted(raw: &str) -> Option<String> {
+        SmtpUrl::from_value(raw).ok()?;
+        let (scheme, rest) = raw.split_once("://")?;
+        // A valid MAIL_URL has no path or fragment, and its query cannot hold an `@`, so the
+        // authority runs to the first `?` and its last `@` ends the user info, as in `url`.
+        let authority_end = rest.find('?').unwrap_or(rest.len());
+        let (authority, query) = rest.split_at(authority_end);
+        let Some(at) = authority.rfind('@') else {
+            return Some(raw.to_owned());
+        };
+        let (userinfo, host) = authority.split_at(at);
+        let user = match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{user}:{}", mailconf_core::REDACTED),
+            None => userinfo.to_owned(),
+        };
+        Some(format!("{scheme}://{user}{host}{query}"))
+    }
+
     /// The port in the URL, or the mode's usual port.
     pub fn effective_port(&self) -> Port {
         self.port.unwrap_or(self.security.default_port())

@@ -19,7 +19,10 @@ async fn a_421_greeting_is_retried_with_backoff_then_reported() {
     assert_eq!(err.code(), Some(421));
     assert!(!err.is_permanent());
     assert_eq!(err.attempts(), 3);
-    assert!(err.to_string().contains("[3 attempts]"), "{err}");
+    assert!(
+        err.to_string().contains("gave up after 3 attempts"),
+        "{err}"
+    );
     // 200 ms, then 400 ms between the attempts.
     assert!(elapsed >= Duration::from_millis(550), "{elapsed:?}");
     assert_eq!(peer.connections(), 3);

@@ -184,6 +184,7 @@ impl<'a> Run<'a> {
             timeout: self.limit,
             validate_certs: self.target.tls.validate_certs,
             ca_file: self.target.tls.ca_file.is_some(),
+            login: self.target.credentials.is_some(),
         }
     }
 
@@ -381,15 +382,18 @@ impl<'a> Run<'a> {
         }
         let classifier = self.classifier(mode);
         let mechanism = conn.server_info().get_auth_mechanism(MECHANISMS);
-        let login = async {
-            match conn.auth(MECHANISMS, &credentials).await {
-                Ok(_) => {
-                    let how = mechanism.map(|m| format!(" with {m}")).unwrap_or_default();
-                    Ok(((), format!("logged in as {user}{how}")))
+        let starttls = conn.server_info().supports_feature(Extension::StartTls);
+        let login =
+            async {
+                match conn.auth(MECHANISMS, &credentials).await {
+                    Ok(_) => {
+                        let how = mechanism.map(|m| format!(" with {m}")).unwrap_or_default();
+                        Ok(((), format!("logged in as {user}{how}")))
+                    }
+                    Err(e) => Err(classifier
+                        .classify(Failure::smtp(Stage::Auth, &e).offered_starttls(starttls))),
                 }
-                Err(e) => Err(classifier.smtp(Stage::Auth, &e)),
-            }
-        };
+            };
         let _ = self.step(StepName::Login, mode, login).await;
     }
 

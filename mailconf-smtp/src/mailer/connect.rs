@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::extension::{ClientId, Extension};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
@@ -73,6 +73,7 @@ impl Connector {
                 .map_err(|e| Failure::smtp(Stage::Tls, &e))?;
             tracing::debug!(host = %self.host, "STARTTLS done");
         }
+        progress.starttls_offered = Some(conn.server_info().supports_feature(Extension::StartTls));
         if let Some(credentials) = &self.credentials {
             progress.stage = Stage::Auth;
             conn.auth(MECHANISMS, credentials)

@@ -165,6 +165,23 @@ impl SendError {
     pub fn server(&self) -> &str {
         &self.server
     }
+
+    /// Whether it failed, failed for good, or failed temporarily, and after how many attempts:
+    /// "temporary failure, gave up after 3 attempts", "permanent failure (1 attempt)",
+    /// "timed out (1 attempt)".
+    pub fn verdict(&self) -> String {
+        let n = self.attempts;
+        let attempts = format!("{n} attempt{}", if n == 1 { "" } else { "s" });
+        if self.timed_out {
+            format!("timed out ({attempts})")
+        } else if self.permanent {
+            format!("permanent failure ({attempts})")
+        } else if n > 1 {
+            format!("temporary failure, gave up after {attempts}; a later try may succeed")
+        } else {
+            format!("temporary failure ({attempts}); a later try may succeed")
+        }
+    }
 }
 
 impl fmt::Display for SendError {
@@ -178,9 +195,7 @@ impl fmt::Display for SendError {
         if let Some(code) = self.code {
             write!(f, " ({code})")?;
         }
-        write!(f, ": {}", self.message)?;
-        let plural = if self.attempts == 1 { "" } else { "s" };
-        write!(f, " [{} attempt{plural}]", self.attempts)?;
+        write!(f, ": {} [{}]", self.message, self.verdict())?;
         if let Some(hint) = &self.hint {
             write!(f, "; hint: {hint}")?;
         }

@@ -18,6 +18,8 @@ pub(super) struct Progress {
     pub(super) tcp_connected: bool,
     /// The server's greeting arrived (so it speaks SMTP in the mode we expected).
     pub(super) greeted: bool,
+    /// Whether the server's EHLO listed STARTTLS, once it answered.
+    pub(super) starttls_offered: Option<bool>,
 }
 
 impl Default for Progress {
@@ -26,6 +28,7 @@ impl Default for Progress {
             stage: Stage::Connect,
             tcp_connected: false,
             greeted: false,
+            starttls_offered: None,
         }
     }
 }
@@ -174,6 +177,13 @@ impl Failure {
             permanent: false,
             progress,
         }
+    }
+
+    /// Records whether the server's EHLO offered STARTTLS (for a failure the caller classifies
+    /// without a send's progress, such as a probe's login).
+    pub(crate) fn offered_starttls(mut self, offered: bool) -> Failure {
+        self.progress.starttls_offered = Some(offered);
+        self
     }
 
     /// The final error, after `attempts` attempts.

@@ -18,6 +18,8 @@ pub(crate) struct Context {
     pub(crate) timeout: Duration,
     pub(crate) validate_certs: bool,
     pub(crate) ca_file: bool,
+    /// A login is configured: every session logs in before `MAIL FROM`.
+    pub(crate) login: bool,
 }
 
 impl Context {
@@ -43,7 +45,7 @@ pub(super) fn for_failure(failure: &Failure, cx: &Context) -> Option<String> {
         Stage::Tls => tls(failure, cx),
         Stage::Auth => auth(failure, cx),
         Stage::MailFrom => mail_from(failure),
-        Stage::Rcpt => rcpt(failure),
+        Stage::Rcpt => rcpt(failure, cx),
         Stage::Data => None,
     }
 }
@@ -171,12 +173,15 @@ fn auth(failure: &Failure, cx: &Context) -> Option<String> {
         .detail
         .contains("No compatible authentication mechanism")
     {
-        return Some(if cx.security == Security::Plain {
-            format!(
+        return Some(match (cx.security, failure.progress.starttls_offered) {
+            (Security::Plain, Some(false)) => format!(
+                "the server offers no AUTH PLAIN/LOGIN and no STARTTLS on port {}: if it needs no login (a relay that trusts this network), set USE_CREDENTIALS=false; otherwise use the server's submission port (587 with {STARTTLS_FIX}, or 465 with {IMPLICIT_FIX})",
+                cx.port
+            ),
+            (Security::Plain, _) => format!(
                 "the server offers no AUTH PLAIN/LOGIN over this plain-text connection; most servers offer it only after STARTTLS: set {STARTTLS_FIX}"
-            )
-        } else {
-            "the server offers no AUTH PLAIN/LOGIN over this connection; if it needs no login, set USE_CREDENTIALS=false".to_owned()
+            ),
+            _ => "the server offers no AUTH PLAIN/LOGIN over this connection; if it needs no login, set USE_CREDENTIALS=false".to_owned(),
         });
     }
     None
@@ -199,9 +204,15 @@ fn mail_from(failure: &Failure) -> Option<String> {
     }
 }
 
-fn rcpt(failure: &Failure) -> Option<String> {
+fn rcpt(failure: &Failure, cx: &Context) -> Option<String> {
     let relay = failure.detail.to_ascii_lowercase().contains("relay");
-    (failure.code.is_some_and(|c| c >= 500) && relay).then(|| {
+    if !(failure.code.is_some_and(|c| c >= 500) && relay) {
+        return None;
+    }
+    Some(if cx.login {
+        // Logging in again cannot help: the account itself may not relay here.
+        "the server refused to relay although the login succeeded: this account may not send to this recipient or as this sender; set MAIL_FROM to an address the account may use, or ask the server's administrator to allow the account to relay".to_owned()
+    } else {
         "the server does not relay for this client: log in (MAIL_USERNAME, MAIL_PASSWORD) or use your provider's submission server".to_owned()
     })
 }

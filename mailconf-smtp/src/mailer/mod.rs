@@ -118,6 +118,7 @@ impl Mailer {
             timeout,
             validate_certs: tls_options.validate_certs,
             ca_file: tls_options.ca_file.is_some(),
+            login: credentials.is_some(),
         };
         let connector = Connector {
             host: endpoint.host.to_string(),

@@ -5,7 +5,7 @@ use mailconf_core::Host;
 
 use super::error::MailerError;
 use crate::TlsOptions;
-use crate::ca_file::{self, CERT_MARKER, CaFileError};
+use crate::ca_file;
 
 /// Parameters for a server reached as `host`: its name is what the certificate must match
 /// (and the SNI), so an IP address works only with a certificate listing that IP.
@@ -16,15 +16,7 @@ pub(crate) fn parameters(host: &Host, options: &TlsOptions) -> Result<TlsParamet
             path: path.clone(),
             reason,
         };
-        let pem = match ca_file::read(path) {
-            Ok(pem) => pem,
-            Err(CaFileError::Unreadable(e)) => return Err(ca_error(e.to_string())),
-            Err(CaFileError::NoCertificate) => {
-                return Err(ca_error(format!(
-                    "the file holds no PEM certificate ({CERT_MARKER} block)"
-                )));
-            }
-        };
+        let pem = ca_file::read(path).map_err(|e| ca_error(e.explain(path)))?;
         let certificate =
             Certificate::from_pem(pem.as_bytes()).map_err(|e| ca_error(e.to_string()))?;
         builder = builder.add_root_certificate(certificate);
