@@ -18,7 +18,8 @@ use super::ehlo::{self, Greeting, ServerReport};
 use super::stream::ProbeStream;
 use super::{Step, StepName, Target, millis};
 use crate::mailer::{
-    Context, Failure, MECHANISMS, client_id, resolve, tcp_connect, tls_parameters,
+    Context, Failure, FirstWords, MECHANISMS, client_id, first_words, resolve, tcp_connect,
+    tls_parameters,
 };
 use crate::{Security, Stage};
 
@@ -253,11 +254,11 @@ impl<'a> Run<'a> {
         };
         let connect = async {
             match tcp_connect(addrs).await {
-                Ok((tcp, addr)) => Ok((tcp, format!("connected to {addr}"))),
+                Ok((tcp, addr)) => Ok(((tcp, addr), format!("connected to {addr}"))),
                 Err(failure) => Err(classifier.classify(failure)),
             }
         };
-        let Ok(tcp) = self.step(StepName::Tcp, mode, connect).await else {
+        let Ok((tcp, addr)) = self.step(StepName::Tcp, mode, connect).await else {
             return Outcome::Stopped;
         };
         let mut stream = ProbeStream::new(tcp);
@@ -279,10 +280,21 @@ impl<'a> Run<'a> {
             }
         }
 
-        let greeting = match self
-            .step(StepName::Greeting, mode, read_greeting(&mut stream))
-            .await
-        {
+        let host = self.target.host.to_string();
+        let greet = async {
+            if mode == Security::ImplicitTls {
+                return read_greeting(&mut stream).await;
+            }
+            // A port that stays silent in plain text may be waiting for TLS: found out in
+            // seconds, not at the end of the step's timeout.
+            let mut heard = None;
+            let first = async { heard = Some(read_greeting(&mut stream).await) };
+            match first_words(first, addr, &host).await {
+                FirstWords::WaitsForTls => Err(classifier.classify(Failure::waits_for_tls(addr))),
+                FirstWords::Spoke => heard.unwrap_or_else(|| Err(Fail::new("no greeting"))),
+            }
+        };
+        let greeting = match self.step(StepName::Greeting, mode, greet).await {
             Ok(greeting) => greeting,
             Err(StepError::TimedOut) => return Outcome::Silent(Silence::TimedOut),
             Err(StepError::Failed) if self.steps.last().is_some_and(|s| s.code.is_some()) => {

@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use super::error::Stage;
 use super::failure::{Failure, Progress};
+use super::sniff::{FirstWords, first_words};
 
 /// PLAIN first: one round trip, and what nearly every server offers.
 pub(crate) const MECHANISMS: &[Mechanism] = &[Mechanism::Plain, Mechanism::Login];
@@ -93,16 +94,20 @@ impl Connector {
         addrs: &[SocketAddr],
         progress: &mut Progress,
     ) -> Result<AsyncSmtpConnection, Failure> {
-        let (tcp, _) = tcp_connect(addrs).await?;
+        let (tcp, addr) = tcp_connect(addrs).await?;
         // SMTP is lock-step request/reply; Nagle would only add latency.
         let _ = tcp.set_nodelay(true);
         progress.tcp_connected = true;
         // lettre reads the greeting and does EHLO in one call. The greeting's first byte tells
         // a server that never speaks first (an implicit-TLS port) from one that greets and then
-        // stalls, so a timeout's hint does not blame the TLS mode for the latter.
-        if tcp.peek(&mut [0u8; 1]).await.is_ok_and(|n| n > 0) {
-            progress.greeted = true;
+        // stalls, so a timeout's hint does not blame the TLS mode for the latter; a port that
+        // stays silent but answers TLS on a second connection is reported at once.
+        let mut spoke = false;
+        let first = async { spoke = tcp.peek(&mut [0u8; 1]).await.is_ok_and(|n| n > 0) };
+        if first_words(first, addr, &self.host).await == FirstWords::WaitsForTls {
+            return Err(Failure::waits_for_tls(addr));
         }
+        progress.greeted = spoke;
         let conn = AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello)
             .await
             .map_err(|e| Failure::smtp(Stage::Connect, &e))?;

@@ -48,6 +48,9 @@ pub(super) enum Cause {
     Other,
     /// The overall timeout ran out.
     Timeout,
+    /// The server sent no greeting but answered a TLS handshake on a second connection: the
+    /// port expects implicit TLS.
+    ExpectsTls,
 }
 
 #[derive(Debug)]
@@ -136,6 +139,28 @@ impl Failure {
             retryable: true,
             permanent: false,
             progress: Progress::default(),
+        }
+    }
+
+    /// The server at `addr` stayed silent after connect, and answered a TLS handshake on a
+    /// second connection.
+    pub(crate) fn waits_for_tls(addr: std::net::SocketAddr) -> Failure {
+        Failure {
+            stage: Stage::Connect,
+            cause: Cause::ExpectsTls,
+            code: None,
+            detail: format!(
+                "{addr} sent no greeting within {:?}, and a second connection to it was answered with a TLS handshake",
+                super::sniff::QUIET
+            ),
+            retryable: false,
+            permanent: true,
+            progress: Progress {
+                stage: Stage::Connect,
+                tcp_connected: true,
+                greeted: false,
+                starttls_offered: None,
+            },
         }
     }
 

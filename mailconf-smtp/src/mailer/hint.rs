@@ -39,6 +39,12 @@ pub(super) fn for_failure(failure: &Failure, cx: &Context) -> Option<String> {
     if failure.cause == Cause::Timeout {
         return Some(timeout(failure, cx));
     }
+    if failure.cause == Cause::ExpectsTls {
+        return Some(format!(
+            "port {} waits for TLS from the first byte (implicit TLS, usually port 465) instead of greeting in plain text: set {IMPLICIT_FIX}, or use the server's STARTTLS port (usually 587)",
+            cx.port
+        ));
+    }
     match failure.stage {
         Stage::Setup => None,
         Stage::Connect => connect(failure, cx),

@@ -15,6 +15,7 @@ mod hint;
 mod pool;
 mod report;
 mod send;
+mod sniff;
 mod tls;
 mod well_formed;
 
@@ -37,6 +38,7 @@ pub use report::SendReport;
 pub(crate) use connect::{MECHANISMS, resolve, tcp_connect};
 pub(crate) use failure::Failure;
 pub(crate) use hint::Context;
+pub(crate) use sniff::{FirstWords, first_words};
 pub(crate) use tls::parameters as tls_parameters;
 
 use crate::{SendLimiter, SmtpSettings, security::Security};
