@@ -5,6 +5,7 @@
 mod check;
 mod cli;
 mod dev_server;
+mod logging;
 mod probe;
 mod send_load;
 mod send_test;
@@ -20,6 +21,7 @@ use cli::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let sources = cli.common.sources();
+    logging::init(&sources);
     let outcome = match cli.command {
         Command::Check => check::run(&sources, cli.common.json),
         Command::Template { format } => template::run(format),

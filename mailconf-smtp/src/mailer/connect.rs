@@ -8,10 +8,12 @@ use std::net::SocketAddr;
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::Starttls;
 use lettre::transport::smtp::extension::{ClientId, Extension};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
+use super::dialogue;
 use super::error::Stage;
 use super::failure::{Failure, Progress};
 use super::sniff::{FirstWords, first_words};
@@ -60,6 +62,12 @@ impl Connector {
                 .map_err(|e| Failure::implicit_connect(&e))?;
                 progress.tcp_connected = true;
                 progress.greeted = true;
+                dialogue::note(format_args!(
+                    "connected with TLS to {}:{}; EHLO: {}",
+                    self.host,
+                    self.port,
+                    conn.server_info()
+                ));
                 conn
             }
             Mode::Plain | Mode::StartTls(_) => self.open_plain(&addrs, progress).await?,
@@ -69,17 +77,27 @@ impl Connector {
             progress.stage = Stage::Tls;
             // lettre refuses when STARTTLS is not advertised: the session is dropped, nothing
             // is ever sent in plain text.
+            dialogue::sent(&Starttls);
             conn.starttls(tls.clone(), &self.hello)
                 .await
                 .map_err(|e| Failure::smtp(Stage::Tls, &e))?;
+            dialogue::note(format_args!(
+                "TLS established; EHLO: {}",
+                conn.server_info()
+            ));
             tracing::debug!(host = %self.host, "STARTTLS done");
         }
         progress.starttls_offered = Some(conn.server_info().supports_feature(Extension::StartTls));
         if let Some(credentials) = &self.credentials {
             progress.stage = Stage::Auth;
-            conn.auth(MECHANISMS, credentials)
+            if let Some(mechanism) = conn.server_info().get_auth_mechanism(MECHANISMS) {
+                dialogue::auth(mechanism);
+            }
+            let reply = conn
+                .auth(MECHANISMS, credentials)
                 .await
                 .map_err(|e| Failure::smtp(Stage::Auth, &e))?;
+            dialogue::received(&reply);
             tracing::debug!(host = %self.host, "logged in");
         }
         Ok(conn)
@@ -112,6 +130,10 @@ impl Connector {
             .await
             .map_err(|e| Failure::smtp(Stage::Connect, &e))?;
         progress.greeted = true;
+        dialogue::note(format_args!(
+            "connected to {addr}; EHLO: {}",
+            conn.server_info()
+        ));
         Ok(conn)
     }
 }

@@ -9,6 +9,7 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
 use lettre::transport::smtp::response::Response;
 
+use super::dialogue;
 use super::error::Stage;
 use super::failure::{Failure, Progress};
 
@@ -20,25 +21,38 @@ pub(super) async fn transaction(
 ) -> Result<Response, Failure> {
     progress.stage = Stage::MailFrom;
     let parameters = mail_parameters(conn, envelope, message)?;
-    conn.command(Mail::new(envelope.from().cloned(), parameters))
+    let mail = Mail::new(envelope.from().cloned(), parameters);
+    dialogue::sent(&mail);
+    let reply = conn
+        .command(mail)
         .await
         .map_err(|e| Failure::smtp(Stage::MailFrom, &e))?;
+    dialogue::received(&reply);
 
     progress.stage = Stage::Rcpt;
     for recipient in envelope.to() {
-        conn.command(Rcpt::new(recipient.clone(), Vec::new()))
+        let rcpt = Rcpt::new(recipient.clone(), Vec::new());
+        dialogue::sent(&rcpt);
+        let reply = conn
+            .command(rcpt)
             .await
             .map_err(|e| Failure::smtp(Stage::Rcpt, &e))?;
+        dialogue::received(&reply);
     }
 
     progress.stage = Stage::Data;
-    conn.command(Data)
+    dialogue::sent(&Data);
+    let reply = conn
+        .command(Data)
         .await
         .map_err(|e| Failure::smtp(Stage::Data, &e))?;
+    dialogue::received(&reply);
+    dialogue::note(format_args!("the message, {} bytes, then .", message.len()));
     let reply = conn
         .message(message)
         .await
         .map_err(|e| Failure::smtp(Stage::Data, &e))?;
+    dialogue::received(&reply);
     // lettre passes any positive reply; only 2xx means the server took responsibility.
     if u16::from(reply.code()) / 100 != 2 {
         return Err(Failure::client(

@@ -264,7 +264,7 @@ fn io_kind(err: &SmtpError) -> Option<io::ErrorKind> {
 }
 
 /// Servers sometimes quote what they were sent; a password must not reach a log that way.
-fn redact(text: String, password: Option<&Secret<String>>) -> String {
+pub(super) fn redact(text: String, password: Option<&Secret<String>>) -> String {
     match password.map(Secret::expose_secret) {
         Some(pw) if !pw.is_empty() && text.contains(pw.as_str()) => {
             text.replace(pw.as_str(), mailconf_core::REDACTED)

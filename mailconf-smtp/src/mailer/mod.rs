@@ -9,6 +9,7 @@ mod blocking;
 mod compose;
 mod connect;
 mod deliver;
+mod dialogue;
 mod error;
 mod failure;
 mod hint;

@@ -11,6 +11,7 @@ use lettre::transport::smtp::response::Response;
 use tokio::time::{Instant, sleep, timeout, timeout_at};
 
 use super::deliver::transaction;
+use super::dialogue;
 use super::error::{SendError, Stage};
 use super::failure::{Failure, Progress};
 use super::pool::Session;
@@ -97,6 +98,7 @@ impl Mailer {
                 }
                 Err(failure) => failure,
             };
+            dialogue::failed(&failure, inner.password.as_ref());
             let time_left = deadline.is_some_and(|d| Instant::now() + backoff < d);
             if !failure.retryable || attempts >= MAX_ATTEMPTS || !time_left {
                 let error = inner.error(failure, attempts);
@@ -136,10 +138,12 @@ impl Mailer {
             let conn = inner.connector.open(&mut progress, deadline).await?;
             let mut session = inner.pool.track(conn);
             progress.stage = Stage::Connect;
-            session
+            dialogue::sent(&Noop);
+            let reply = session
                 .command(Noop)
                 .await
                 .map_err(|e| Failure::smtp(Stage::Connect, &e))?;
+            dialogue::received(&reply);
             inner.pool.put_idle(session);
             Ok::<(), Failure>(())
         };
@@ -151,6 +155,7 @@ impl Mailer {
             }
             Err(_) => Failure::timeout(progress, inner.timeout),
         };
+        dialogue::failed(&failure, inner.password.as_ref());
         Err(inner.error(failure, 1))
     }
 
@@ -161,7 +166,10 @@ impl Mailer {
         let sessions = inner.pool.drain_idle();
         let quit_all = async {
             for mut session in sessions {
-                let _ = session.command(Quit).await;
+                dialogue::sent(&Quit);
+                if let Ok(reply) = session.command(Quit).await {
+                    dialogue::received(&reply);
+                }
             }
         };
         // Sessions whose server does not answer in time are simply dropped (closed).
