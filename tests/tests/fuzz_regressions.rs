@@ -50,3 +50,29 @@ fn a_display_name_of_one_space_survives_a_round_trip() {
     let again = Mailbox::from_value(&mailbox.to_string()).unwrap();
     assert_eq!(again, mailbox, "written as {mailbox}");
 }
+
+#[test]
+fn a_recipient_name_with_a_line_break_is_an_error_not_a_panic() {
+    // `message` found it: lettre panics while writing the `To` header of such a name.
+    use mailconf_core::{EmailAddress, FromValue, Mailbox};
+    use mailconf_smtp::{ComposeError, Mailer};
+    let config = SmtpConfig::from_map([
+        ("MAIL_SERVER", "localhost"),
+        ("MAIL_PORT", "2525"),
+        ("MAIL_STARTTLS", "false"),
+        ("MAIL_SSL_TLS", "false"),
+        ("USE_CREDENTIALS", "false"),
+        ("MAIL_FROM", "app@example.com"),
+    ])
+    .unwrap();
+    let mailer = Mailer::new(&config).unwrap();
+    let to = Mailbox {
+        name: Some("Jo\r\nBcc: evil@example.com".to_owned()),
+        email: EmailAddress::from_value("jo@example.com").unwrap(),
+    };
+    let error = mailer
+        .verification_email(&to, "App", "https://example.com/confirm")
+        .unwrap_err();
+    assert!(matches!(error, ComposeError::Recipient { .. }), "{error}");
+    assert!(error.to_string().contains("line break"), "{error}");
+}

@@ -15,11 +15,13 @@ pub trait Recipient {
 
 impl Recipient for &str {
     fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
-        self.parse()
-            .map_err(|e: lettre::address::AddressError| ComposeError::Recipient {
-                input: self.to_owned(),
-                reason: e.to_string(),
-            })
+        let mailbox =
+            self.parse()
+                .map_err(|e: lettre::address::AddressError| ComposeError::Recipient {
+                    input: self.to_owned(),
+                    reason: e.to_string(),
+                })?;
+        writable(mailbox)
     }
 }
 
@@ -37,16 +39,34 @@ impl Recipient for String {
 
 impl Recipient for lettre::message::Mailbox {
     fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
-        Ok(self)
+        writable(self)
     }
+}
+
+/// The mailbox, unless its display name holds a line break: lettre cannot write one (its
+/// `To` header panics while formatting it; found by fuzz/fuzz_targets/message.rs), and a name
+/// that carried it into a header would inject lines.
+fn writable(mailbox: lettre::message::Mailbox) -> Result<lettre::message::Mailbox, ComposeError> {
+    if mailbox
+        .name
+        .as_deref()
+        .is_some_and(|name| name.contains(['\r', '\n']))
+    {
+        return Err(ComposeError::Recipient {
+            input: mailbox.email.to_string(),
+            reason: "the display name contains a line break".to_owned(),
+        });
+    }
+    Ok(mailbox)
 }
 
 impl Recipient for &mailconf_core::Mailbox {
     fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
-        lettre_mailbox(self).map_err(|reason| ComposeError::Recipient {
+        let mailbox = lettre_mailbox(self).map_err(|reason| ComposeError::Recipient {
             input: self.to_string(),
             reason,
-        })
+        })?;
+        writable(mailbox)
     }
 }
 
@@ -182,6 +202,32 @@ pub(super) fn ascii_domain(domain: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recipient_name_with_a_line_break_is_refused_instead_of_panicking_in_lettre() {
+        let email = mailconf_core::EmailAddress::from_value("jo@example.com").unwrap();
+        let named = mailconf_core::Mailbox {
+            name: Some("Jo\r\nBcc: evil@example.com".to_owned()),
+            email,
+        };
+        let lettre_named = lettre::message::Mailbox::new(
+            Some("Jo\nDoe".to_owned()),
+            "jo@example.com".parse().unwrap(),
+        );
+        for result in [
+            (&named).into_mailbox(),
+            lettre_named.into_mailbox(),
+            "\"Jo\r\n Doe\" <jo@example.com>".into_mailbox(),
+        ] {
+            let error = result.unwrap_err();
+            assert!(matches!(error, ComposeError::Recipient { .. }), "{error}");
+        }
+        let fine = lettre::message::Mailbox::new(
+            Some("Jo Doe".to_owned()),
+            "jo@example.com".parse().unwrap(),
+        );
+        assert!(fine.into_mailbox().is_ok());
+    }
 
     #[test]
     fn escape_covers_markup_and_quotes() {
