@@ -44,7 +44,7 @@ pub use error::{Error, ErrorKind, Errors, Input};
 pub use file::{read_setting_bytes, read_setting_file};
 pub use loader::Loader;
 pub use mailconf_values::{
-    EmailAddress, FromValue, Host, Invalid, Mailbox, Port, REDACTED, Secret,
+    EmailAddress, FromValue, Host, Invalid, Mailbox, Port, REDACTED, Secret, SecretValue,
 };
 pub use origin::Origin;
 pub use schema::{DefaultValue, FieldKind, FieldSchema, Schema, SchemaEntry};

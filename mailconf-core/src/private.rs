@@ -69,6 +69,10 @@ impl<T> Value<T> {
     }
 }
 
+/// What `#[mailconf(secret)]` needs of a field type: that it redacts itself, so the user's own
+/// `#[derive(Debug)]` cannot print it.
+pub const fn secret<T: crate::SecretValue>() {}
+
 /// A flattened field's schema and loader.
 pub struct Nested<T> {
     /// `T::schema`.

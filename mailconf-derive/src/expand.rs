@@ -132,10 +132,14 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
         },
     };
     let value = Ident::new("VALUE", Span::mixed_site());
-    let secret = if field.attrs.secret.is_some() {
-        quote!(true)
+    // `secret` on a type that prints itself would leak through the user's `#[derive(Debug)]`:
+    // a bound at the field's type refuses it, naming `Secret<T>`.
+    let (secret, secret_bound) = if field.attrs.secret.is_some() {
+        let bound =
+            quote_spanned!(ty.span()=> const _: () = ::mailconf_core::__private::secret::<#ty>(););
+        (quote!(true), bound)
     } else {
-        quote!(#value.secret)
+        (quote!(#value.secret), TokenStream::new())
     };
     let hint = match &field.attrs.hint {
         Some(hint) => {
@@ -147,6 +151,7 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
     let facts = quote_spanned!(ty.span()=> ::mailconf_core::__private::value::<#ty>());
     quote! {
         {
+            #secret_bound
             const #value: ::mailconf_core::__private::Value<#ty> = #facts;
             ::mailconf_core::FieldSchema {
                 field: #name,

@@ -29,7 +29,7 @@
 //! | `default` | `Default::default()` when unset |
 //! | `default = 587` | a literal, parsed like a value read from the environment and, for the value types mailconf knows, checked at compile time |
 //! | `default = expr` | any other expression, evaluated when the setting is unset |
-//! | `secret` | redact the value everywhere, and accept `NAME_FILE` (already so for `Secret<T>`) |
+//! | `secret` | redact the value everywhere, and accept `NAME_FILE` (already so for `Secret<T>`); the type must redact itself in `Debug` (`Secret<T>`, `Option<Secret<T>>`, or a type implementing `mailconf_core::SecretValue`), or the derive refuses it, so the struct's own `#[derive(Debug)]` cannot print it |
 //! | `flatten`, `flatten(prefix = "SMTP_")` | a nested settings struct, its names under the composed prefix |
 //! | `skip` | not a setting: always `Default::default()` |
 //! | `validate = path` | `fn(&T) -> Result<(), mailconf_core::Invalid>`, run after the value parsed |
@@ -52,6 +52,10 @@
 //!     from_name: Option<String>,                   // MAIL_FROM_NAME, optional
 //! }
 //! ```
+//!
+//! A variable set to an empty value (`MAIL_STARTTLS=`) is an error, "set but empty", for a
+//! required setting and for any boolean or number: it is never read as false or as the default.
+//! An empty optional text setting counts as unset.
 //!
 //! Mistakes in the attributes are all reported in one compile run, each at the attribute to fix.
 #![forbid(unsafe_code)]

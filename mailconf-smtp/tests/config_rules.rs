@@ -460,3 +460,27 @@ fn smtp_advice_comes_from_smtp_fields() {
     let server = e.get("MAIL_SERVER").unwrap().hint().unwrap();
     assert!(server.contains("smtp.gmail.com"), "{server}");
 }
+
+#[test]
+fn an_empty_tls_flag_or_port_is_set_but_empty() {
+    // Read as false, `MAIL_STARTTLS=` sent the password in clear text past the plain-text rule.
+    for key in [
+        "MAIL_STARTTLS",
+        "MAIL_SSL_TLS",
+        "MAIL_PORT",
+        "VALIDATE_CERTS",
+        "USE_CREDENTIALS",
+    ] {
+        let e = errors(&[(key, Some(""))]);
+        let error = e.get(key).unwrap_or_else(|| panic!("{key}: {e}"));
+        assert_eq!(error.message(), "set but empty", "{e}");
+        assert_eq!(error.detail(), Some("empty_value"), "{e}");
+    }
+    // An empty password is not a password: reported as set but empty, not loaded as "".
+    let e = errors(&[("MAIL_PASSWORD", Some(""))]);
+    let error = e.get("MAIL_PASSWORD").unwrap();
+    assert_eq!(
+        (error.code(), error.message()),
+        ("missing", "set but empty")
+    );
+}

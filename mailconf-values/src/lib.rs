@@ -26,4 +26,4 @@ pub use invalid::Invalid;
 pub use literal::{LiteralKind, check_literal};
 pub use mailbox::Mailbox;
 pub use port::Port;
-pub use secret::{REDACTED, Secret};
+pub use secret::{REDACTED, Secret, SecretValue};

@@ -29,6 +29,13 @@ impl fmt::Display for Port {
     }
 }
 
+/// So that a port can be a [`crate::Secret`]; zeroised to port 1, as a port is never 0.
+impl zeroize::Zeroize for Port {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 impl From<Port> for u16 {
     fn from(port: Port) -> u16 {
         port.get()

@@ -53,6 +53,23 @@ impl<T: Zeroize> From<T> for Secret<T> {
     }
 }
 
+/// A type that never shows its value: its `Debug` prints a redaction, and it has no `Display`.
+///
+/// `#[mailconf(secret)]` accepts only such types, so that the user's own `#[derive(Debug)]`
+/// cannot print the secret. [`Secret<T>`] is one, and so is `Option` of one; implement it for a
+/// type of your own only if no formatting of it shows the value.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` shows its value in `Debug`, so `#[mailconf(secret)]` cannot keep it secret",
+    label = "`{Self}` does not redact itself",
+    note = "make the field a `mailconf_core::Secret<...>`, such as `Secret<String>` or `Option<Secret<String>>`: it redacts itself everywhere and needs no `#[mailconf(secret)]`",
+    note = "a type of your own that never shows its value can implement `mailconf_core::SecretValue`"
+)]
+pub trait SecretValue {}
+
+impl<T: Zeroize> SecretValue for Secret<T> {}
+
+impl<T: SecretValue> SecretValue for Option<T> {}
+
 impl<T: FromValue + Zeroize> FromValue for Secret<T> {
     const TYPE_NAME: &'static str = T::TYPE_NAME;
     const JSON_TYPE: &'static str = T::JSON_TYPE;

@@ -128,9 +128,9 @@ pub struct App {
 pub struct Vault {
     /// A password.
     pub password: Secret<String>,
-    /// A secret port (a plain type marked `secret`).
+    /// A secret port (a type that is secret by its wrapper, also marked `secret`).
     #[mailconf(secret, renamed_from = "VAULT_OLD_PORT")]
-    pub port: Port,
+    pub port: Secret<Port>,
     /// An optional token.
     pub token: Option<Secret<String>>,
 }

@@ -28,7 +28,7 @@ pub struct Outgoing {
     pub password: Secret<String>,
     /// An API token, kept secret although it is a plain `String`.
     #[mailconf(secret, rename = "TOKEN")]
-    pub api_token: Option<String>,
+    pub api_token: Option<Secret<String>>,
     /// Whether to log in at all.
     #[mailconf(env = "USE_CREDENTIALS", default = true)]
     pub use_credentials: bool,

@@ -237,6 +237,10 @@ impl Error {
         self.field = field;
     }
 
+    pub(crate) fn set_message(&mut self, message: impl Into<String>) {
+        self.message = message.into();
+    }
+
     pub(crate) fn set_hint(&mut self, hint: String) {
         self.hint = Some(hint);
     }

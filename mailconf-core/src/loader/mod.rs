@@ -148,6 +148,21 @@ impl<'s> Loader<'s> {
         let Some((raw, origin)) = found else {
             return self.unset(field, key, default);
         };
+        if raw.is_empty() {
+            let no_empty_form = matches!(T::JSON_TYPE, "boolean" | "integer" | "number");
+            if T::OPTIONAL && !no_empty_form {
+                // `NAME=` means unset for an optional text setting, as container platforms
+                // write it; a `required_unless` still reports it, as set but empty.
+                return self.unset(field, key, default);
+            }
+            if no_empty_form || field.required() {
+                // An empty flag is never read as false, nor an empty port as its default.
+                let error = set_but_empty(key, self.field_path(field), T::JSON_TYPE)
+                    .with_origin(origin.into_owned());
+                self.errors.push(error);
+                return None;
+            }
+        }
         let parsed = T::from_value(&raw).and_then(|value| match check {
             Some(check) => check(&value).map(|()| value),
             None => Ok(value),
@@ -219,9 +234,24 @@ impl<'s> Loader<'s> {
                 ),
             }
         });
-        Error::new(ErrorKind::Missing, key, "required, but not set")
+        Error::new(ErrorKind::Missing, key, self.missing_message(field, key))
             .with_field(self.field_path(field))
             .with_hint(hint)
+    }
+
+    /// "required, but not set", or "set but empty" when one of its names is set to "".
+    fn missing_message(&self, field: &FieldSchema, key: &str) -> &'static str {
+        let file_key = field.file_key(key);
+        let empty = std::iter::once(key)
+            .chain(field.aliases.iter().copied())
+            .chain(file_key.as_deref())
+            .filter_map(|name| self.sources.get(name))
+            .any(|entry| entry.value() == Ok(""));
+        if empty {
+            "set but empty"
+        } else {
+            "required, but not set"
+        }
     }
 
     /// The fields of the struct being loaded with these Rust names.
@@ -288,10 +318,12 @@ impl<'s> Loader<'s> {
             let key = key_of(error.field());
             // A hook that reports a missing field gets the same rename hint as the loader gives.
             if error.code() == "missing"
-                && let Some(hint) =
-                    field_named(error.field()).and_then(|f| self.renamed_hint(f, &key))
+                && let Some(field) = field_named(error.field())
             {
-                error.set_hint(hint);
+                if let Some(hint) = self.renamed_hint(field, &key) {
+                    error.set_hint(hint);
+                }
+                error.set_message(self.missing_message(field, &key));
             }
             error.set_key(key);
             error.set_field(format!("{}{}", self.path, error.field()));
@@ -312,6 +344,26 @@ impl<'s> Loader<'s> {
             .find(|old| self.sources.get(old).is_some())?;
         Some(format!("{old} was renamed to {key}: rename {old} to {key}"))
     }
+}
+
+/// `MAIL_STARTTLS=` or an empty required setting: named as set, never read as a default.
+fn set_but_empty(key: &str, path: String, json_type: &str) -> Error {
+    let what = match json_type {
+        "boolean" => "true or false",
+        "integer" | "number" => "a number",
+        _ => "a value",
+    };
+    Error::new(
+        ErrorKind::InvalidValue {
+            detail: "empty_value",
+        },
+        key,
+        "set but empty",
+    )
+    .with_field(path)
+    .with_hint(format!(
+        "give {key} {what}, or remove the line so that it is not set"
+    ))
 }
 
 fn invalid_value(invalid: Invalid, field: &FieldSchema, key: &str, path: String) -> Error {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use mailconf_core::{Error, Errors, Invalid, MailConfig, Port};
+use mailconf_core::{Error, Errors, Invalid, MailConfig, Port, Secret};
 
 #[derive(MailConfig)]
 #[mailconf(prefix = "NET_")]
@@ -30,7 +30,7 @@ struct All {
     #[mailconf(default, hint = "the pool holds 1 to 255 connections")]
     pool_size: u8,
     #[mailconf(secret)]
-    api_key: String,
+    api_key: Secret<String>,
     #[mailconf(flatten(prefix = "X_"))]
     limits: Limits,
     #[mailconf(skip)]
