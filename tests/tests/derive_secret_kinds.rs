@@ -63,6 +63,7 @@ fn every_kind_of_secret_loads_and_debugs_as_redacted() {
     assert_eq!(kinds.token.as_ref().unwrap().expose_secret(), CANARY);
     assert_eq!(kinds.salt.expose_secret(), CANARY);
     assert_eq!(kinds.inner.key.expose_secret(), &format!("{CANARY}-file"));
+    assert_eq!(*kinds.pin.expose_secret(), 1);
     assert_hidden(&format!("{kinds:?} {kinds:#?}"));
     let secret: Vec<bool> = Kinds::schema()
         .entries()
