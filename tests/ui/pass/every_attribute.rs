@@ -62,7 +62,7 @@ fn main() {
     assert_eq!(all.timeout, Duration::from_secs(30));
     assert_eq!(all.connect_timeout, Duration::from_secs(5));
     assert_eq!(all.pool_size, 0);
-    assert_eq!(all.api_key, "k");
+    assert_eq!(all.api_key.expose_secret(), "k");
     assert_eq!(all.limits.retries, 10);
     assert!(all.cache.is_empty());
     assert!((all.ratio + 1.5).abs() < f64::EPSILON);
