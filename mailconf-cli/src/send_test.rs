@@ -3,7 +3,7 @@
 
 use clap::Args;
 use mailconf_core::{FromValue, MailConfig, Mailbox, Sources};
-use mailconf_smtp::{ComposeError, Mailer, Recipient, SendError, SmtpConfig, SmtpSettings, Stage};
+use mailconf_smtp::{ComposeError, Mailer, Recipient, SendError, SmtpConfig, SmtpSettings};
 use serde_json::json;
 
 use crate::{Failed, check};
@@ -113,7 +113,7 @@ pub async fn run(sources: &Sources, json: bool, args: SendTestArgs) -> Result<()
 fn print_failure(error: &SendError, json: bool) {
     if json {
         let out = json!({
-            "ok": false, "server": error.server(), "stage": stage_name(error.stage()),
+            "ok": false, "server": error.server(), "stage": mailconf_smtp::metrics::stage_label(error.stage()),
             "code": error.code(), "message": error.message(), "hint": error.hint(),
             "attempts": error.attempts(), "timed_out": error.is_timeout(),
             "permanent": error.is_permanent(),
@@ -138,19 +138,5 @@ fn print_failure(error: &SendError, json: bool) {
     println!("  {}", error.verdict());
     if let Some(hint) = error.hint() {
         println!("  hint: {hint}");
-    }
-}
-
-/// A stable name for programs; `Stage`'s `Display` is for people.
-fn stage_name(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Setup => "setup",
-        Stage::Connect => "connect",
-        Stage::Tls => "tls",
-        Stage::Auth => "auth",
-        Stage::MailFrom => "mail_from",
-        Stage::Rcpt => "rcpt",
-        Stage::Data => "data",
-        _ => "other",
     }
 }
