@@ -21,7 +21,7 @@
 //!
 //! | attribute | effect |
 //! |---|---|
-//! | `env = "FULL_NAME"` | the whole variable name; no prefix is put before it |
+//! | `env = "FULL_NAME"` | the whole variable name; the struct's prefix is not put before it (only the place a flattened struct is embedded at) |
 //! | `rename = "SUFFIX"` | the variable name after the prefix |
 //! | `alias = "OTHER"` | another full name also accepted; repeatable |
 //! | `renamed_from = "OLD"` | an old full name, rejected with "OLD was renamed to NEW"; repeatable |
@@ -30,7 +30,7 @@
 //! | `default = 587` | a literal, parsed like a value read from the environment and, for the value types mailconf knows, checked at compile time |
 //! | `default = expr` | any other expression, evaluated when the setting is unset |
 //! | `secret` | redact the value everywhere, and accept `NAME_FILE` (already so for `Secret<T>`); the type must redact itself in `Debug` (`Secret<T>`, `Option<Secret<T>>`, or a type implementing `mailconf_core::SecretValue`), or the derive refuses it, so the struct's own `#[derive(Debug)]` cannot print it |
-//! | `flatten`, `flatten(prefix = "SMTP_")` | a nested settings struct, its names under the composed prefix |
+//! | `flatten`, `flatten(prefix = "SMTP_")` | a nested settings struct, embedded under the outer struct's prefix followed by this prefix: all its names, `env` names, aliases and renamed names included, get that in front (see below) |
 //! | `skip` | not a setting: always `Default::default()` |
 //! | `validate = path` | `fn(&T) -> Result<(), mailconf_core::Invalid>`, run after the value parsed |
 //! | `hint = "..."` | advice for this setting, added to the type's own hint when the value is invalid (a `Port` cannot know which port a setting wants) |
@@ -52,6 +52,15 @@
 //!     from_name: Option<String>,                   // MAIL_FROM_NAME, optional
 //! }
 //! ```
+//!
+//! A flattened struct is embedded at a place: the outer struct's composed prefix followed by
+//! the `flatten(prefix)`. Every name the struct reads goes under that place: its prefixed names
+//! (place + its own prefix + field), its `env` names, aliases, renamed names and `_FILE`
+//! variants (place + name). Its hooks' errors, hints and "did you mean" use these names. A
+//! struct with no prefix of its own flattened with no prefix only groups fields: its names
+//! are those the outer struct would give them. So `SmtpConfig` flattened into a struct with no
+//! prefix reads `MAIL_SERVER` and `TIMEOUT`; under `flatten(prefix = "APP_")` it reads
+//! `APP_MAIL_SERVER` and `APP_TIMEOUT`.
 //!
 //! A variable set to an empty value (`MAIL_STARTTLS=`) is an error, "set but empty", for a
 //! required setting and for any boolean or number: it is never read as false or as the default.

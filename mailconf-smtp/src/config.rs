@@ -39,6 +39,61 @@ use crate::{
 /// let errors = SmtpConfig::from_map([("MAIL_STARTTLS", "true"), ("MAIL_SSL_TLS", "true")]).unwrap_err();
 /// assert!(errors.to_string().contains("MAIL_FROM"));
 /// ```
+///
+/// # In an application's own settings
+///
+/// Flatten it into the application's struct. Without a prefix, it reads fastapi-mail's
+/// variables unchanged (`MAIL_SERVER`, `TIMEOUT`, `USE_CREDENTIALS`…), next to the
+/// application's own:
+///
+/// ```
+/// use mailconf_core::MailConfig;
+/// use mailconf_smtp::SmtpConfig;
+///
+/// #[derive(MailConfig)]
+/// struct Settings {
+///     #[mailconf(flatten)]
+///     mail: SmtpConfig,
+///     #[mailconf(env = "DATABASE_URL")]
+///     database_url: String,
+/// }
+///
+/// let keys: Vec<String> = Settings::schema().entries().into_iter().map(|e| e.key).collect();
+/// assert!(keys.iter().any(|k| k == "MAIL_SERVER") && keys.iter().any(|k| k == "TIMEOUT"));
+/// ```
+///
+/// With a prefix, `#[mailconf(flatten(prefix = "APP_"))]` (or a `prefix = "APP_"` on the
+/// application's struct), every variable gets it in front, those without `MAIL_` too:
+/// `APP_MAIL_SERVER`, `APP_TIMEOUT`, `APP_USE_CREDENTIALS`, `APP_MAIL_PASSWORD_FILE`; the old
+/// `APP_MAIL_TLS` is reported as renamed to `APP_MAIL_STARTTLS`, and hints and "did you mean"
+/// name these variables:
+///
+/// ```
+/// use mailconf_core::MailConfig;
+/// use mailconf_smtp::SmtpConfig;
+///
+/// #[derive(MailConfig, Debug)]
+/// struct Settings {
+///     #[mailconf(flatten(prefix = "APP_"))]
+///     mail: SmtpConfig,
+/// }
+///
+/// let errors = Settings::from_map([
+///     ("APP_MAIL_SERVER", "smtp.example.com"),
+///     ("APP_MAIL_PORT", "465"),
+///     ("APP_MAIL_STARTTLS", "true"),
+///     ("APP_MAIL_SSL_TLS", "false"),
+///     ("APP_MAIL_FROM", "app@example.com"),
+///     ("APP_USE_CREDENTIALS", "false"),
+///     ("APP_MAIL_TIMEOUT", "30s"),
+/// ])
+/// .unwrap_err();
+/// let port = errors.get("APP_MAIL_PORT").unwrap();
+/// assert!(port.hint().unwrap().contains("APP_MAIL_SSL_TLS=true"));
+/// assert_eq!(errors.get("APP_MAIL_TIMEOUT").unwrap().hint(), Some("did you mean APP_TIMEOUT?"));
+/// ```
+///
+/// [`SmtpConfig::warnings`] name the variables as `SmtpConfig` alone reads them.
 #[derive(MailConfig, Debug, Clone)]
 #[mailconf(prefix = "MAIL_", validate = rules::check_config)]
 pub struct SmtpConfig {

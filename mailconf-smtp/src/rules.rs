@@ -28,9 +28,9 @@ pub(crate) fn check_config(config: &SmtpConfig) -> Result<(), Errors> {
         return Err(Errors::new(
             Error::conflict_fields(
                 &["from", "from_name"],
-                "MAIL_FROM has a display name and MAIL_FROM_NAME gives a different one: which one to send is unclear",
+                "{from} has a display name and {from_name} gives a different one: which one to send is unclear",
             )
-            .with_hint("keep only the address in MAIL_FROM, or remove MAIL_FROM_NAME"),
+            .with_hint("keep only the address in {from}, or remove {from_name}"),
         ));
     }
     log_warnings(config)
@@ -61,24 +61,24 @@ fn url_conflicts(config: &Connection, errors: &mut Vec<Error>) {
     also_set.extend(separate.iter().filter(|(_, set)| *set).map(|(f, _)| *f));
     if also_set.len() > 1 {
         errors.push(
-            Error::conflict_fields(&also_set, "MAIL_URL already gives the server, port and TLS mode")
-                .with_hint("use either MAIL_URL or MAIL_SERVER, MAIL_PORT, MAIL_STARTTLS and MAIL_SSL_TLS, not both"),
+            Error::conflict_fields(
+                &also_set,
+                "{url} already gives the server, port and TLS mode",
+            )
+            .with_hint("use either {url} or {server}, {port}, {starttls} and {ssl_tls}, not both"),
         );
     }
     let url = config.url.as_ref();
     if url.is_some_and(|u| u.username.is_some()) && config.username.is_some() {
         errors.push(
-            Error::conflict_fields(
-                &["url", "username"],
-                "MAIL_URL already gives the login name",
-            )
-            .with_hint("remove MAIL_USERNAME or the user from MAIL_URL"),
+            Error::conflict_fields(&["url", "username"], "{url} already gives the login name")
+                .with_hint("remove {username} or the user from {url}"),
         );
     }
     if url.is_some_and(|u| u.password.is_some()) && config.password.is_some() {
         errors.push(
-            Error::conflict_fields(&["url", "password"], "MAIL_URL already gives the password")
-                .with_hint("remove MAIL_PASSWORD or the password from MAIL_URL"),
+            Error::conflict_fields(&["url", "password"], "{url} already gives the password")
+                .with_hint("remove {password} or the password from {url}"),
         );
     }
 }
@@ -88,8 +88,15 @@ fn url_conflicts(config: &Connection, errors: &mut Vec<Error>) {
 fn separate_settings(config: &Connection, errors: &mut Vec<Error>) {
     if config.starttls == Some(true) && config.ssl_tls == Some(true) {
         errors.push(
-            Error::conflict_fields(&["starttls", "ssl_tls"], "MAIL_STARTTLS and MAIL_SSL_TLS are both true, but a connection uses one or the other")
-                .with_hint(format!("port 587: {}; port 465: {}", Security::StartTls.flags(), Security::ImplicitTls.flags())),
+            Error::conflict_fields(
+                &["starttls", "ssl_tls"],
+                "{starttls} and {ssl_tls} are both true, but a connection uses one or the other",
+            )
+            .with_hint(format!(
+                "port 587: {}; port 465: {}",
+                flags(Security::StartTls),
+                flags(Security::ImplicitTls)
+            )),
         );
     }
 }
@@ -113,12 +120,12 @@ fn port_matches_security(config: &Connection, errors: &mut Vec<Error>) {
     };
     match (security, port) {
         (Security::StartTls, 465) => errors.push(
-            Error::conflict_fields(fields, "port 465 expects TLS from the first byte (implicit TLS), but STARTTLS is configured: the client waits for a plain-text greeting that never comes, and the send hangs until TIMEOUT")
-                .with_hint(format!("for port 465 set {}; to keep STARTTLS use MAIL_PORT=587", Security::ImplicitTls.flags())),
+            Error::conflict_fields(fields, "port 465 expects TLS from the first byte (implicit TLS), but STARTTLS is configured: the client waits for a plain-text greeting that never comes, and the send hangs until it times out")
+                .with_hint(format!("for port 465 set {}; to keep STARTTLS use {{port}}=587", flags(Security::ImplicitTls))),
         ),
         (Security::ImplicitTls, 587 | 25) => errors.push(
             Error::conflict_fields(fields, format!("port {port} speaks plain text first and upgrades with STARTTLS, but implicit TLS is configured: the handshake fails with \"wrong version number\" (OpenSSL) or \"InvalidContentType\" (rustls)"))
-                .with_hint(format!("for port {port} set {}; to keep implicit TLS use MAIL_PORT=465", Security::StartTls.flags())),
+                .with_hint(format!("for port {port} set {}; to keep implicit TLS use {{port}}=465", flags(Security::StartTls))),
         ),
         _ => {}
     }
@@ -133,12 +140,12 @@ fn credentials(config: &Connection, errors: &mut Vec<Error>) {
         complete = false;
         errors.push(Error::missing_field(
             "username",
-            "set MAIL_USERNAME, or USE_CREDENTIALS=false if the server needs no login",
+            "set {username}, or {use_credentials}=false if the server needs no login",
         ));
     }
     if config.password().is_none() {
         complete = false;
-        errors.push(Error::missing_field("password", "set MAIL_PASSWORD (or MAIL_PASSWORD_FILE), or USE_CREDENTIALS=false if the server needs no login"));
+        errors.push(Error::missing_field("password", "set {password} (or {password}_FILE), or {use_credentials}=false if the server needs no login"));
     }
     let endpoint = config.endpoint();
     if complete
@@ -153,9 +160,16 @@ fn credentials(config: &Connection, errors: &mut Vec<Error>) {
         };
         errors.push(
             Error::conflict_fields(fields, format!("the password would be sent unencrypted to {}: no TLS is configured", endpoint.host))
-                .with_hint("set MAIL_STARTTLS=true (port 587) or MAIL_SSL_TLS=true (port 465); on a trusted network MAIL_ALLOW_INSECURE_AUTH=true allows it"),
+                .with_hint("set {starttls}=true (port 587) or {ssl_tls}=true (port 465); on a trusted network {allow_insecure_auth}=true allows it"),
         );
     }
+}
+
+/// The flags that select `security`, as placeholders the loader names (`MAIL_STARTTLS=true`
+/// for `SmtpConfig` alone, `APP_MAIL_STARTTLS=true` under `APP_`).
+fn flags(security: Security) -> String {
+    let (starttls, ssl_tls) = security.flag_values();
+    format!("{{starttls}}={starttls}, {{ssl_tls}}={ssl_tls}")
 }
 
 /// The TLS mode, unless the flags that give it are missing or conflicting (reported elsewhere).

@@ -38,12 +38,23 @@ impl Security {
         Port::new(port).unwrap_or_else(|| unreachable!("non-zero constant"))
     }
 
+    /// fastapi-mail's flags `(MAIL_STARTTLS, MAIL_SSL_TLS)` that select this mode: the inverse
+    /// of [`Security::from_flags`].
+    pub fn flag_values(self) -> (bool, bool) {
+        match self {
+            Security::Plain => (false, false),
+            Security::StartTls => (true, false),
+            Security::ImplicitTls => (false, true),
+        }
+    }
+
     /// The settings that select this mode, for hints.
     pub fn flags(self) -> &'static str {
-        match self {
-            Security::Plain => "MAIL_STARTTLS=false, MAIL_SSL_TLS=false",
-            Security::StartTls => "MAIL_STARTTLS=true, MAIL_SSL_TLS=false",
-            Security::ImplicitTls => "MAIL_STARTTLS=false, MAIL_SSL_TLS=true",
+        match self.flag_values() {
+            (false, false) => "MAIL_STARTTLS=false, MAIL_SSL_TLS=false",
+            (true, false) => "MAIL_STARTTLS=true, MAIL_SSL_TLS=false",
+            (false, true) => "MAIL_STARTTLS=false, MAIL_SSL_TLS=true",
+            (true, true) => unreachable!("no mode sets both flags"),
         }
     }
 }

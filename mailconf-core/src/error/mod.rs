@@ -118,6 +118,11 @@ impl Error {
 
     /// An invalid value of the field named `field` (the Rust field name), for a
     /// `#[mailconf(validate = ...)]` hook on a struct. The loader fills in the variable name.
+    ///
+    /// In the message and hint of an error a struct's hook returns, `{port}` (the Rust name of
+    /// a value field of that struct, in braces) is replaced by the field's variable, such as
+    /// `MAIL_PORT`, or `APP_MAIL_PORT` when the struct is flattened under `APP_`: advice then
+    /// names the variable to set wherever the struct is embedded. Other braces are kept.
     pub fn invalid_field(field: &str, invalid: Invalid) -> Self {
         Error::new(
             ErrorKind::InvalidValue {

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::schema::under;
 use crate::{Error, ErrorKind, FieldSchema, Loader, Origin};
 
 /// A raw value and its origin, borrowed from the sources unless read from a `*_FILE`.
@@ -14,17 +15,19 @@ impl<'s> Loader<'s> {
     #[allow(clippy::result_large_err)]
     pub(super) fn lookup(
         &mut self,
-        field: &FieldSchema,
+        field: &'static FieldSchema,
         key: &str,
         file_key: Option<&str>,
     ) -> Result<Option<Found<'s>>, Error> {
         let sources = self.sources;
-        let names = std::iter::once(key)
-            .chain(field.aliases.iter().copied())
-            .chain(file_key);
+        // Fields, not `self.outer()`: the names borrow the prefix while `read` is written.
+        let (outer, read) = (&self.prefix[..self.scope.outer], &mut self.read);
+        let names = std::iter::once(Cow::Borrowed(key))
+            .chain(field.aliases.iter().map(|a| under(outer, a)))
+            .chain(file_key.map(Cow::Borrowed));
         let (mut first, mut others) = (None, Vec::new());
-        for position in names.filter_map(|name| sources.position(name)) {
-            self.read[position] = true;
+        for position in names.filter_map(|name| sources.position(&name)) {
+            read[position] = true;
             match first {
                 None => first = Some(sources.at(position)),
                 Some(_) => others.push(sources.at(position).key().to_owned()),

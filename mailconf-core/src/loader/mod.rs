@@ -1,12 +1,13 @@
 //! The runtime half of `#[derive(MailConfig)]`: resolves each field's variable, reads and parses
 //! it, and collects every problem instead of stopping at the first.
 
+mod hook;
 mod lookup;
 mod unknown;
 
 use mailconf_values::{FromValue, Invalid};
 
-use crate::schema::FILE_SUFFIX;
+use crate::schema::{FILE_SUFFIX, Scope, under};
 use crate::{
     DefaultValue, Error, ErrorKind, Errors, FieldKind, FieldSchema, MailConfig, Origin, Schema,
     Sources,
@@ -23,6 +24,9 @@ pub struct Loader<'s> {
     sources: &'s Sources,
     /// The composed prefix of the struct being loaded, such as `MAIL_`.
     prefix: String,
+    /// Where in `prefix` the struct being loaded is embedded: its `env` names, aliases and
+    /// renamed names go under `prefix[..scope.outer]`.
+    scope: Scope,
     /// The Rust path of the struct being loaded, such as `connection.`.
     path: String,
     /// The variable name of the field being loaded, followed for a secret by [`FILE_SUFFIX`].
@@ -53,6 +57,7 @@ impl<'s> Loader<'s> {
         let mut loader = Loader {
             sources,
             prefix: String::new(),
+            scope: Scope { outer: 0 },
             path: String::new(),
             // Room for any usual variable name, so the buffer is allocated once.
             key: String::with_capacity(64),
@@ -62,7 +67,7 @@ impl<'s> Loader<'s> {
             lenient: Vec::new(),
             current: None,
         };
-        let value = loader.enter::<T>(&[schema.prefix], &[]);
+        let value = loader.enter::<T>("", &[]);
         if !schema.allow_unknown {
             loader.report_unknown_keys(schema);
         }
@@ -88,13 +93,17 @@ impl<'s> Loader<'s> {
         }
     }
 
-    /// Loads a struct whose prefix and path extend the current ones by these parts.
-    fn enter<T: MailConfig>(&mut self, prefix: &[&str], path: &[&str]) -> Option<T> {
-        let (prefix_len, path_len) = (self.prefix.len(), self.path.len());
-        prefix.iter().for_each(|part| self.prefix.push_str(part));
+    /// Loads a struct embedded with `flatten` as its `flatten(prefix)`, its path extending the
+    /// current one by these parts.
+    fn enter<T: MailConfig>(&mut self, flatten: &str, path: &[&str]) -> Option<T> {
+        let (prefix_len, path_len, scope) = (self.prefix.len(), self.path.len(), self.scope);
+        self.scope = scope.enter(&mut self.prefix, flatten, T::schema().prefix);
         path.iter().for_each(|part| self.path.push_str(part));
-        if !self.prefix.is_empty() && !self.prefixes.contains(&self.prefix) {
-            self.prefixes.push(self.prefix.clone());
+        // Its `env` names live under the outer prefix: typos there are checked too.
+        for prefix in [&self.prefix[..self.scope.outer], &self.prefix] {
+            if !prefix.is_empty() && !self.prefixes.iter().any(|p| p == prefix) {
+                self.prefixes.push(prefix.to_owned());
+            }
         }
         if T::schema().allow_unknown {
             self.lenient.push(self.prefix.clone());
@@ -102,6 +111,7 @@ impl<'s> Loader<'s> {
         let outer = self.current.replace(T::schema());
         let value = T::load_from(self);
         self.current = outer;
+        self.scope = scope;
         self.prefix.truncate(prefix_len);
         self.path.truncate(path_len);
         value
@@ -118,7 +128,7 @@ impl<'s> Loader<'s> {
     ) -> Option<T> {
         let mut names = std::mem::take(&mut self.key);
         names.clear();
-        field.push_key(&self.prefix, &mut names);
+        field.push_key(self.outer(), &self.prefix, &mut names);
         let key_len = names.len();
         if field.secret {
             names.push_str(FILE_SUFFIX);
@@ -187,7 +197,7 @@ impl<'s> Loader<'s> {
 
     fn unset<T: FromValue>(
         &mut self,
-        field: &FieldSchema,
+        field: &'static FieldSchema,
         key: &str,
         default: Option<fn() -> T>,
     ) -> Option<T> {
@@ -219,11 +229,11 @@ impl<'s> Loader<'s> {
         None
     }
 
-    fn missing(&self, field: &FieldSchema, key: &str) -> Error {
+    fn missing(&self, field: &'static FieldSchema, key: &str) -> Error {
         let hint = self.renamed_hint(field, key).unwrap_or_else(|| {
             let alternatives: Vec<String> = self
                 .siblings(field.required_unless)
-                .map(|f| f.key(&self.prefix))
+                .map(|f| self.key_of(f))
                 .collect();
             match alternatives.as_slice() {
                 [] => format!("set {key} ({})", field.type_name),
@@ -240,12 +250,10 @@ impl<'s> Loader<'s> {
     }
 
     /// "required, but not set", or "set but empty" when one of its names is set to "".
-    fn missing_message(&self, field: &FieldSchema, key: &str) -> &'static str {
-        let file_key = field.file_key(key);
-        let empty = std::iter::once(key)
-            .chain(field.aliases.iter().copied())
-            .chain(file_key.as_deref())
-            .filter_map(|name| self.sources.get(name))
+    fn missing_message(&self, field: &'static FieldSchema, key: &str) -> &'static str {
+        let empty = self
+            .names(field, key)
+            .filter_map(|name| self.sources.get(&name))
             .any(|entry| entry.value() == Ok(""));
         if empty {
             "set but empty"
@@ -268,13 +276,43 @@ impl<'s> Loader<'s> {
     /// Whether any of these sibling fields is set, under any of its names.
     fn any_set(&self, names: &[&str]) -> bool {
         self.siblings(names).any(|f| {
-            let key = f.key(&self.prefix);
-            let file_key = f.file_key(&key);
-            std::iter::once(key.as_str())
-                .chain(f.aliases.iter().copied())
-                .chain(file_key.as_deref())
-                .any(|name| self.sources.get(name).is_some())
+            self.names(f, &self.key_of(f))
+                .any(|name| self.sources.get(&name).is_some())
         })
+    }
+
+    /// The prefix the struct being loaded is embedded at: its `env` names, aliases and renamed
+    /// names go under it.
+    fn outer(&self) -> &str {
+        &self.prefix[..self.scope.outer]
+    }
+
+    /// The full variable name of a field of the struct being loaded.
+    fn key_of(&self, field: &FieldSchema) -> String {
+        field.key(self.outer(), &self.prefix)
+    }
+
+    /// Every name a field whose variable is `key` answers to: `key`, its aliases, and for a
+    /// secret `key_FILE`.
+    fn names<'a>(
+        &'a self,
+        field: &'static FieldSchema,
+        key: &'a str,
+    ) -> impl Iterator<Item = std::borrow::Cow<'a, str>> + 'a {
+        std::iter::once(key.into())
+            .chain(field.aliases.iter().map(|a| under(self.outer(), a)))
+            .chain(field.file_key(key).map(Into::into))
+    }
+
+    /// A field's old names, under the prefix it is embedded at.
+    fn old_names<'a>(
+        &'a self,
+        field: &'static FieldSchema,
+    ) -> impl Iterator<Item = std::borrow::Cow<'static, str>> + 'a {
+        field
+            .renamed_from
+            .iter()
+            .map(|old| under(self.outer(), old))
     }
 
     /// Loads a flattened settings struct under the field's prefix.
@@ -283,64 +321,13 @@ impl<'s> Loader<'s> {
             FieldKind::Flatten { prefix, .. } => prefix,
             FieldKind::Value => "",
         };
-        self.enter::<T>(&[prefix, T::schema().prefix], &[field.field, "."])
-    }
-
-    /// Ends a struct: runs its validate hook once every field parsed. The hook's errors name Rust
-    /// fields ([`Error::invalid_field`], [`Error::conflict_fields`]); their variable names are
-    /// filled in here, prefixes applied.
-    pub fn finish<T: MailConfig>(
-        &mut self,
-        value: Option<T>,
-        check: Option<StructCheck<T>>,
-    ) -> Option<T> {
-        let value = value?;
-        let Some(check) = check else {
-            return Some(value);
-        };
-        match check(&value) {
-            Ok(()) => Some(value),
-            Err(errors) => {
-                for error in errors {
-                    let error = self.resolve_fields(T::schema(), error);
-                    self.errors.push(error);
-                }
-                None
-            }
-        }
-    }
-
-    fn resolve_fields(&self, schema: &Schema, mut error: Error) -> Error {
-        let field_named = |name: &str| schema.fields.iter().find(|f| f.field == name);
-        let key_of =
-            |name: &str| field_named(name).map_or_else(|| name.to_owned(), |f| f.key(&self.prefix));
-        if error.key().is_empty() && !error.field().is_empty() {
-            let key = key_of(error.field());
-            // A hook that reports a missing field gets the same rename hint as the loader gives.
-            if error.code() == "missing"
-                && let Some(field) = field_named(error.field())
-            {
-                if let Some(hint) = self.renamed_hint(field, &key) {
-                    error.set_hint(hint);
-                }
-                error.set_message(self.missing_message(field, &key));
-            }
-            error.set_key(key);
-            error.set_field(format!("{}{}", self.path, error.field()));
-        }
-        if let ErrorKind::Conflict { with } = error.kind_mut() {
-            for other in with.iter_mut() {
-                *other = key_of(other);
-            }
-        }
-        error
+        self.enter::<T>(prefix, &[field.field, "."])
     }
 
     /// "MAIL_TLS was renamed to MAIL_STARTTLS", when an old name of the field is set.
-    fn renamed_hint(&self, field: &FieldSchema, key: &str) -> Option<String> {
-        let old = field
-            .renamed_from
-            .iter()
+    fn renamed_hint(&self, field: &'static FieldSchema, key: &str) -> Option<String> {
+        let old = self
+            .old_names(field)
             .find(|old| self.sources.get(old).is_some())?;
         Some(format!("{old} was renamed to {key}: rename {old} to {key}"))
     }

@@ -1,6 +1,6 @@
 //! Keys no field reads (typos, renamed keys, leftovers) and "did you mean" for missing ones.
 
-use crate::schema::FILE_SUFFIX;
+use crate::schema::{FILE_SUFFIX, Scope, under};
 use crate::sources::Entry;
 use crate::suggest::closest;
 use crate::{Error, ErrorKind, Loader, Schema};
@@ -30,10 +30,10 @@ impl Loader<'_> {
             .into_iter()
             .flat_map(|e| {
                 let file_key = e.field.file_key(&e.key);
-                let aliases = e.field.aliases.iter().map(|a| (*a).to_owned());
-                std::iter::once(e.key).chain(aliases).chain(file_key)
+                std::iter::once(e.key).chain(e.aliases).chain(file_key)
             })
             .collect();
+        let scopes = schema.scopes();
         for entry in unknown {
             let key = entry.key();
             let origin = entry.origin().clone();
@@ -49,7 +49,9 @@ impl Loader<'_> {
             }
             let mut error =
                 Error::new(ErrorKind::UnknownKey, key, "not a known setting").with_origin(origin);
-            if let Some(similar) = closest(key, known.iter().map(String::as_str)) {
+            if let Some(similar) = moved_prefix(key, &scopes, &known)
+                .or_else(|| closest(key, known.iter().map(String::as_str)))
+            {
                 error.set_hint(format!("did you mean {similar}?"));
             } else if let Some(base) = key
                 .strip_suffix(FILE_SUFFIX)
@@ -85,8 +87,9 @@ impl Loader<'_> {
 
 impl Loader<'_> {
     /// An old name of the setting that is still set: "MAIL_TLS was renamed to MAIL_STARTTLS".
-    pub(super) fn report_renamed(&mut self, field: &crate::FieldSchema, key: &str) {
+    pub(super) fn report_renamed(&mut self, field: &'static crate::FieldSchema, key: &str) {
         for old in field.renamed_from {
+            let old = &*under(self.outer(), old);
             let Some(position) = self.sources.position(old) else {
                 continue;
             };
@@ -101,7 +104,7 @@ impl Loader<'_> {
                 ErrorKind::RenamedKey {
                     new_key: key.to_owned(),
                 },
-                *old,
+                old,
                 format!("{old} was renamed to {key}"),
             )
             .with_field(self.field_path(field))
@@ -113,4 +116,22 @@ impl Loader<'_> {
             self.errors.push(error);
         }
     }
+}
+
+/// The known key that `key` names with its struct's prefix moved: `MAIL_TIMEOUT` for `TIMEOUT`
+/// (an `env` name of a struct whose other names start with `MAIL_`), or `SERVER` for
+/// `MAIL_SERVER`. Tried before spelling: the names are far apart, the mistake is common.
+fn moved_prefix<'k>(key: &str, scopes: &[(String, Scope)], known: &'k [String]) -> Option<&'k str> {
+    let find = |candidate: String| known.iter().find(|k| **k == candidate);
+    scopes
+        .iter()
+        .find_map(|(prefix, scope)| {
+            let (outer, own) = prefix.split_at(scope.outer);
+            let rest = key.strip_prefix(outer)?;
+            match rest.strip_prefix(own) {
+                Some(name) => find(format!("{outer}{name}")),
+                None => find(format!("{prefix}{rest}")),
+            }
+        })
+        .map(String::as_str)
 }

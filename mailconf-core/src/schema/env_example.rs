@@ -33,11 +33,11 @@ pub(super) fn render(schema: &Schema) -> String {
                 entry.key
             ));
         }
-        if !f.aliases.is_empty() {
-            facts.push(format!("also accepted: {}", f.aliases.join(", ")));
+        if !entry.aliases.is_empty() {
+            facts.push(format!("also accepted: {}", entry.aliases.join(", ")));
         }
-        if !f.renamed_from.is_empty() {
-            facts.push(format!("formerly {}", f.renamed_from.join(", ")));
+        if !entry.renamed_from.is_empty() {
+            facts.push(format!("formerly {}", entry.renamed_from.join(", ")));
         }
         let _ = writeln!(out, "# ({})", facts.join("; "));
         match (f.default, f.secret) {

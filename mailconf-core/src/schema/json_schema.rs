@@ -7,7 +7,7 @@ pub(super) fn render(schema: &Schema) -> Value {
     let mut required = Vec::new();
     for entry in schema.entries() {
         let f = entry.field;
-        properties.insert(entry.key.clone(), property(f));
+        properties.insert(entry.key.clone(), property(f, &entry.renamed_from));
         if f.required() {
             required.push(Value::String(entry.key.clone()));
         }
@@ -20,9 +20,9 @@ pub(super) fn render(schema: &Schema) -> Value {
                 }),
             );
         }
-        for alias in f.aliases {
+        for alias in &entry.aliases {
             properties.insert(
-                (*alias).to_owned(),
+                alias.clone(),
                 json!({ "$ref": format!("#/properties/{}", entry.key) }),
             );
         }
@@ -60,7 +60,7 @@ fn regex_escape(prefix: &str) -> String {
     out
 }
 
-fn property(f: &FieldSchema) -> Value {
+fn property(f: &FieldSchema, renamed_from: &[String]) -> Value {
     let mut p = Map::new();
     p.insert(
         "type".into(),
@@ -85,8 +85,8 @@ fn property(f: &FieldSchema) -> Value {
         p.insert("minimum".into(), json!(1));
         p.insert("maximum".into(), json!(65535));
     }
-    if !f.renamed_from.is_empty() {
-        p.insert("x-renamed-from".into(), json!(f.renamed_from));
+    if !renamed_from.is_empty() {
+        p.insert("x-renamed-from".into(), json!(renamed_from));
     }
     Value::Object(p)
 }

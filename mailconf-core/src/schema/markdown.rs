@@ -24,8 +24,12 @@ pub(super) fn render(schema: &Schema) -> String {
             ty.push_str(" (secret)");
         }
         let mut description = f.doc.lines().map(str::trim).collect::<Vec<_>>().join(" ");
-        if !f.renamed_from.is_empty() {
-            let _ = write!(description, " Formerly `{}`.", f.renamed_from.join("`, `"));
+        if !entry.renamed_from.is_empty() {
+            let _ = write!(
+                description,
+                " Formerly `{}`.",
+                entry.renamed_from.join("`, `")
+            );
         }
         if f.secret {
             let _ = write!(

@@ -95,26 +95,68 @@ pub struct SchemaEntry {
     pub field: &'static FieldSchema,
     /// The variables that make this optional field unnecessary when set (`required_unless`).
     pub required_unless: Vec<String>,
+    /// The other full names also accepted ([`FieldSchema::aliases`]), under the embedding
+    /// prefix.
+    pub aliases: Vec<String>,
+    /// The old full names reported as renamed ([`FieldSchema::renamed_from`]), under the
+    /// embedding prefix.
+    pub renamed_from: Vec<String>,
+}
+
+/// Where a struct's names go: `outer` is the prefix of the place it is embedded at (empty for
+/// the struct that is loaded), put before its `env` names, aliases and renamed names; `prefix`
+/// is `outer` followed by the struct's own prefix, put before its other names.
+///
+/// Flattening embeds a struct at the outer struct's prefix followed by the `flatten(prefix)`;
+/// a struct flattened with no prefix at all, and with none of its own, only groups fields: its
+/// names are those the outer struct would give them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Scope {
+    /// The length of `outer` within `prefix`.
+    pub(crate) outer: usize,
+}
+
+impl Scope {
+    /// The scope of a struct embedded with `flatten` as its `flatten(prefix)` and `own` as its
+    /// own prefix, inside the struct whose prefix is `prefix` (extended in place).
+    pub(crate) fn enter(self, prefix: &mut String, flatten: &str, own: &str) -> Scope {
+        if flatten.is_empty() && own.is_empty() {
+            return self;
+        }
+        prefix.push_str(flatten);
+        let outer = prefix.len();
+        prefix.push_str(own);
+        Scope { outer }
+    }
+}
+
+/// The full name of an alias or old name under the embedding prefix `outer`.
+pub(crate) fn under<'a>(outer: &str, name: &'a str) -> std::borrow::Cow<'a, str> {
+    if outer.is_empty() {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(format!("{outer}{name}"))
+    }
 }
 
 impl FieldSchema {
-    /// The full variable name under the composed `prefix`.
-    pub fn key(&self, prefix: &str) -> String {
+    /// The full variable name of this field of a struct whose names start with `prefix`, the
+    /// struct being embedded at `outer` (a start of `prefix`; empty for the struct that is
+    /// loaded). An `env` name goes under `outer`, any other under `prefix`.
+    pub fn key(&self, outer: &str, prefix: &str) -> String {
         let mut key = String::new();
-        self.push_key(prefix, &mut key);
+        self.push_key(outer, prefix, &mut key);
         key
     }
 
     /// Appends [`FieldSchema::key`] to `out`: the loader reuses one buffer for every field.
-    pub(crate) fn push_key(&self, prefix: &str, out: &mut String) {
-        if !self.absolute {
-            out.push_str(prefix);
-        }
+    pub(crate) fn push_key(&self, outer: &str, prefix: &str, out: &mut String) {
+        out.push_str(if self.absolute { outer } else { prefix });
         out.push_str(self.name);
     }
 
-    /// A flattened field's struct and the prefix its names get under the composed `prefix`.
-    fn nested(&self, prefix: &str) -> Option<(&'static Schema, String)> {
+    /// A flattened field's struct, and its prefix and scope within the composed `prefix`.
+    fn nested(&self, prefix: &str, scope: Scope) -> Option<(&'static Schema, String, Scope)> {
         match self.kind {
             FieldKind::Value => None,
             FieldKind::Flatten {
@@ -122,7 +164,9 @@ impl FieldSchema {
                 schema,
             } => {
                 let nested = schema();
-                Some((nested, format!("{prefix}{inner}{}", nested.prefix)))
+                let mut composed = prefix.to_owned();
+                let scope = scope.enter(&mut composed, inner, nested.prefix);
+                Some((nested, composed, scope))
             }
         }
     }
@@ -142,28 +186,36 @@ impl Schema {
     /// Every value field, nested structs expanded, with full variable names.
     pub fn entries(&self) -> Vec<SchemaEntry> {
         let mut out = Vec::new();
-        self.collect(self.prefix, "", &mut out);
+        let mut prefix = String::new();
+        let scope = Scope { outer: 0 }.enter(&mut prefix, "", self.prefix);
+        self.collect(&prefix, scope, "", &mut out);
         out
     }
 
-    fn collect(&self, prefix: &str, path: &str, out: &mut Vec<SchemaEntry>) {
+    fn collect(&self, prefix: &str, scope: Scope, path: &str, out: &mut Vec<SchemaEntry>) {
+        let outer = &prefix[..scope.outer];
+        let under_outer = |names: &[&str]| -> Vec<String> {
+            names.iter().map(|n| under(outer, n).into_owned()).collect()
+        };
         for field in self.fields {
             let field_path = format!("{path}{}", field.field);
-            if let Some((nested, composed)) = field.nested(prefix) {
-                nested.collect(&composed, &format!("{field_path}."), out);
+            if let Some((nested, composed, scope)) = field.nested(prefix, scope) {
+                nested.collect(&composed, scope, &format!("{field_path}."), out);
                 continue;
             }
             let required_unless = field
                 .required_unless
                 .iter()
                 .filter_map(|name| self.fields.iter().find(|f| f.field == *name))
-                .map(|sibling| sibling.key(prefix))
+                .map(|sibling| sibling.key(outer, prefix))
                 .collect();
             out.push(SchemaEntry {
-                key: field.key(prefix),
+                key: field.key(outer, prefix),
                 path: field_path,
                 field,
                 required_unless,
+                aliases: under_outer(field.aliases),
+                renamed_from: under_outer(field.renamed_from),
             });
         }
     }
@@ -172,16 +224,39 @@ impl Schema {
     /// keys are accepted.
     pub(crate) fn lenient_prefixes(&self) -> Vec<String> {
         let mut out = Vec::new();
-        self.collect_lenient(self.prefix, &mut out);
+        self.walk(&mut |schema, prefix, _| {
+            if schema.allow_unknown && !std::ptr::eq(schema, self) {
+                out.push(prefix.to_owned());
+            }
+        });
         out
     }
 
-    fn collect_lenient(&self, prefix: &str, out: &mut Vec<String>) {
-        for (nested, composed) in self.fields.iter().filter_map(|f| f.nested(prefix)) {
-            if nested.allow_unknown {
-                out.push(composed.clone());
+    /// The composed prefix of each struct with a prefix of its own, and where in it the struct
+    /// is embedded ([`Scope`]): `MAIL_` at 0 for `SmtpConfig` loaded alone.
+    pub(crate) fn scopes(&self) -> Vec<(String, Scope)> {
+        let mut out = Vec::new();
+        self.walk(&mut |schema, prefix, scope| {
+            if !schema.prefix.is_empty() && !out.iter().any(|(p, _)| p == prefix) {
+                out.push((prefix.to_owned(), scope));
             }
-            nested.collect_lenient(&composed, out);
+        });
+        out
+    }
+
+    /// Visits this struct and every flattened one with its composed prefix and scope.
+    fn walk(&self, visit: &mut impl FnMut(&Schema, &str, Scope)) {
+        let mut prefix = String::new();
+        let scope = Scope { outer: 0 }.enter(&mut prefix, "", self.prefix);
+        self.walk_from(&prefix, scope, visit);
+    }
+
+    fn walk_from(&self, prefix: &str, scope: Scope, visit: &mut impl FnMut(&Schema, &str, Scope)) {
+        visit(self, prefix, scope);
+        for field in self.fields {
+            if let Some((nested, composed, scope)) = field.nested(prefix, scope) {
+                nested.walk_from(&composed, scope, visit);
+            }
         }
     }
 

@@ -130,8 +130,8 @@ fn check(settings: &RateSettings) -> Result<(), Errors> {
     let mut errors = Vec::new();
     if settings.redis_url.is_some() && settings.rate_limit.is_none() {
         errors.push(
-            Error::conflict_fields(&["redis_url", "rate_limit"], "a shared limit needs MAIL_RATE_LIMIT, which is not set")
-                .with_hint("set MAIL_RATE_LIMIT (such as 14/s) to the limit every process shares, or remove MAIL_RATE_LIMIT_REDIS_URL"),
+            Error::conflict_fields(&["redis_url", "rate_limit"], "a shared limit needs {rate_limit}, which is not set")
+                .with_hint("set {rate_limit} (such as 14/s) to the limit every process shares, or remove {redis_url}"),
         );
     }
     let needs_url = [
@@ -144,8 +144,8 @@ fn check(settings: &RateSettings) -> Result<(), Errors> {
     if settings.redis_url.is_none() {
         for (field, _) in needs_url.iter().filter(|(_, set)| *set) {
             errors.push(
-                Error::conflict_fields(&[field, "redis_url"], "only a limit shared through Redis uses this, and MAIL_RATE_LIMIT_REDIS_URL is not set")
-                    .with_hint("set MAIL_RATE_LIMIT_REDIS_URL (redis://host:6379) to share the limit, or remove this setting"),
+                Error::conflict_fields(&[field, "redis_url"], "only a limit shared through Redis uses this, and {redis_url} is not set")
+                    .with_hint("set {redis_url} (redis://host:6379) to share the limit, or remove this setting"),
             );
         }
     }
