@@ -1,15 +1,30 @@
 use mailconf_core::{MailConfig, Sources};
-use mailconf_smtp::{SmtpConfig, SmtpSettings};
+use mailconf_smtp::{SmtpConfig, SmtpSettings, Warning};
 use serde_json::json;
 
 use crate::Failed;
+use crate::cli::CheckArgs;
 use crate::settings::effective;
 
+/// `mailconf check` with its options.
+pub fn run_with(sources: &Sources, args: &CheckArgs, json: bool) -> Result<(), Failed> {
+    if args.strict {
+        run(&sources.clone().deny_unknown(), json)
+    } else {
+        run(sources, json)
+    }
+}
+
+/// Loads and validates the settings, printing every problem, or the settings and warnings.
 pub fn run(sources: &Sources, json: bool) -> Result<(), Failed> {
     let settings = effective(sources);
-    match SmtpConfig::load(sources) {
-        Ok(config) => {
-            let warnings = config.warnings();
+    match SmtpConfig::load_with_warnings(sources) {
+        Ok(loaded) => {
+            // The load's notes (unknown keys it ignores, an old key next to its new name), then
+            // the config's own (certificate checks off…).
+            let config = loaded.value;
+            let mut warnings = loaded.warnings;
+            warnings.extend(config.warnings());
             let endpoint = config.endpoint();
             if json {
                 let out = json!({
@@ -27,31 +42,39 @@ pub fn run(sources: &Sources, json: bool) -> Result<(), Failed> {
                     endpoint.host, endpoint.port, endpoint.security
                 );
                 print_settings(&settings);
-                if !warnings.is_empty() {
-                    println!(
-                        "\n{} warning{}:",
-                        warnings.len(),
-                        if warnings.len() == 1 { "" } else { "s" }
-                    );
-                    for w in &warnings {
-                        println!("  - {}: {}", w.key, w.message);
-                        if let Some(hint) = &w.hint {
-                            println!("    hint: {hint}");
-                        }
-                    }
-                }
+                print_warnings(&warnings);
             }
             Ok(())
         }
         Err(errors) => {
             if json {
-                let out = json!({"ok": false, "config": "SmtpConfig", "settings": settings, "warnings": [], "errors": errors});
+                let out = json!({"ok": false, "config": "SmtpConfig", "settings": settings, "warnings": errors.warnings(), "errors": errors});
                 println!("{out:#}");
             } else {
                 print!("{errors}");
+                print_warnings(errors.warnings());
                 print_settings(&settings);
             }
             Err(Failed)
+        }
+    }
+}
+
+fn print_warnings(warnings: &[Warning]) {
+    if warnings.is_empty() {
+        return;
+    }
+    let plural = if warnings.len() == 1 { "" } else { "s" };
+    println!("\n{} warning{plural}:", warnings.len());
+    for w in warnings {
+        let origin = w
+            .origin
+            .as_ref()
+            .map(|o| format!(" (set in {o})"))
+            .unwrap_or_default();
+        println!("  - {}: {}{origin}", w.key, w.message);
+        if let Some(hint) = &w.hint {
+            println!("    hint: {hint}");
         }
     }
 }

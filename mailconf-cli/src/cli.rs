@@ -41,7 +41,7 @@ impl Common {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Load and validate the settings; print every problem, or the settings and any warnings.
-    Check,
+    Check(CheckArgs),
     /// Print a .env.example, the JSON Schema, or a Markdown table of the settings.
     Template {
         /// What to print.
@@ -56,6 +56,14 @@ pub enum Command {
     /// Send one test message through the configured server and print its reply; with --count,
     /// a load run that reports the achieved rate, latency, retries and failures.
     SendTest(crate::send_test::SendTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Refuse every unknown MAIL_* key, not only near misses and other libraries' keys (by
+    /// default any other unknown key is a warning).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

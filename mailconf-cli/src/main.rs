@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     let sources = cli.common.sources();
     logging::init(&sources);
     let outcome = match cli.command {
-        Command::Check => check::run(&sources, cli.common.json),
+        Command::Check(args) => check::run_with(&sources, &args, cli.common.json),
         Command::Template { format } => template::run(format),
         Command::DevServer(args) => runtime().block_on(dev_server::run(args, cli.common.json)),
         Command::Probe(args) => runtime().block_on(probe::run(&sources, cli.common.json, args)),

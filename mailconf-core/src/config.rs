@@ -1,4 +1,4 @@
-use crate::{Errors, Loader, Schema, Sources};
+use crate::{Errors, Loaded, Loader, Schema, Sources};
 
 /// A settings struct that loads from environment variables, `.env` files, JSON or maps.
 ///
@@ -13,8 +13,18 @@ pub trait MailConfig: Sized {
     /// field failed (the problem is already recorded in the loader).
     fn load_from(loader: &mut Loader<'_>) -> Option<Self>;
 
-    /// Loads from layered sources, reporting every problem at once.
+    /// Loads from layered sources, reporting every problem at once. What loads but deserves
+    /// attention (an unknown key that is ignored) is logged through `tracing` at `WARN`.
     fn load(sources: &Sources) -> Result<Self, Errors> {
+        let loaded = Self::load_with_warnings(sources)?;
+        loaded.warnings.iter().for_each(crate::Warning::log);
+        Ok(loaded.value)
+    }
+
+    /// Loads like [`MailConfig::load`], and returns the warnings with the value instead of
+    /// logging them (on failure, [`Errors::warnings`] has them): for a `check` command or a
+    /// settings page that shows them.
+    fn load_with_warnings(sources: &Sources) -> Result<Loaded<Self>, Errors> {
         Loader::run(sources)
     }
 

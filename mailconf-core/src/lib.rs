@@ -38,6 +38,7 @@ mod origin;
 mod schema;
 mod sources;
 mod suggest;
+mod warning;
 
 pub use config::MailConfig;
 pub use error::{Error, ErrorKind, Errors, Input};
@@ -47,8 +48,9 @@ pub use mailconf_values::{
     EmailAddress, FromValue, Host, Invalid, Mailbox, Port, REDACTED, Secret, SecretValue,
 };
 pub use origin::Origin;
-pub use schema::{DefaultValue, FieldKind, FieldSchema, Schema, SchemaEntry};
+pub use schema::{DefaultValue, FieldKind, FieldSchema, ForeignKey, Schema, SchemaEntry};
 pub use sources::{Entry, Sources};
+pub use warning::{Loaded, Warning};
 
 /// `#[derive(MailConfig)]`: see the `mailconf-derive` crate for its attributes.
 pub use mailconf_derive::MailConfig;

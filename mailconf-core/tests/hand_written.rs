@@ -48,6 +48,9 @@ static SCHEMA: Schema = Schema {
     doc: "Outgoing mail.",
     prefix: "MAIL_",
     allow_unknown: false,
+    deny_unknown: false,
+    foreign_keys: &[],
+    case_insensitive: false,
     fields: &[
         FieldSchema {
             doc: "SMTP login.",
@@ -283,6 +286,9 @@ fn a_secret_input_is_redacted_in_errors() {
         doc: "",
         prefix: "",
         allow_unknown: false,
+        deny_unknown: false,
+        foreign_keys: &[],
+        case_insensitive: false,
         fields: &[FieldSchema {
             secret: true,
             ..value_field("pin", "PIN", "integer")
@@ -325,7 +331,8 @@ fn loads_from_the_process_environment() {
         .env("MAIL_PASSWORD", "pw")
         .env("MAIL_STARTTLS", "true")
         .env("MAIL_PORT", "0")
-        .env("MAIL_SERVR", "typo")
+        .env("MAIL_PASWORD", "typo")
+        .env("MAIL_TO", "another program's")
         .env("PATH_UNRELATED", "x")
         .output()
         .unwrap();
@@ -336,7 +343,7 @@ fn loads_from_the_process_environment() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("MAIL_SERVR: not a known setting"),
+        stdout.contains("MAIL_PASWORD: not a known setting"),
         "{stdout}"
     );
     assert!(

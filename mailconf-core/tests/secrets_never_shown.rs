@@ -40,6 +40,9 @@ static SCHEMA: Schema = Schema {
     doc: "",
     prefix: "MAIL_",
     allow_unknown: false,
+    deny_unknown: false,
+    foreign_keys: &[],
+    case_insensitive: false,
     fields: &[
         FieldSchema {
             aliases: &["SMTP_PASSWORD"],
@@ -151,6 +154,9 @@ fn a_secret_default_is_not_shown_in_any_template() {
         doc: "",
         prefix: "",
         allow_unknown: false,
+        deny_unknown: false,
+        foreign_keys: &[],
+        case_insensitive: false,
         fields: &[FieldSchema {
             default: DefaultValue::Text("Zq-default-secret"),
             ..field("token", "TOKEN", true)

@@ -13,7 +13,15 @@ use crate::error::Errors;
 use crate::name::{self, RenameAll};
 
 /// The keys a struct takes, for suggestions.
-const CONTAINER_KEYS: &[&str] = &["prefix", "rename_all", "allow_unknown", "validate"];
+const CONTAINER_KEYS: &[&str] = &[
+    "prefix",
+    "rename_all",
+    "allow_unknown",
+    "deny_unknown",
+    "foreign_keys",
+    "case_insensitive",
+    "validate",
+];
 
 /// The keys a field takes, for suggestions.
 const FIELD_KEYS: &[&str] = &[
@@ -43,6 +51,9 @@ pub(crate) struct Container {
     pub prefix: Option<Keyed<LitStr>>,
     pub rename_all: Option<Keyed<RenameAll>>,
     pub allow_unknown: Option<Keyed<()>>,
+    pub deny_unknown: Option<Keyed<()>>,
+    pub foreign_keys: Option<Keyed<Expr>>,
+    pub case_insensitive: Option<Keyed<()>>,
     pub validate: Option<Keyed<Expr>>,
 }
 
@@ -91,6 +102,19 @@ impl Container {
                 "allow_unknown" => {
                     flag(&meta, key, errors)?;
                     set_once(&mut out.allow_unknown, span, (), key, errors);
+                }
+                "deny_unknown" => {
+                    flag(&meta, key, errors)?;
+                    set_once(&mut out.deny_unknown, span, (), key, errors);
+                }
+                "case_insensitive" => {
+                    flag(&meta, key, errors)?;
+                    set_once(&mut out.case_insensitive, span, (), key, errors);
+                }
+                "foreign_keys" => {
+                    if let Some(path) = function(&meta, key, "dialects::FOREIGN_KEYS", errors)? {
+                        set_once(&mut out.foreign_keys, span, path, key, errors);
+                    }
                 }
                 "validate" => {
                     if let Some(path) = function(&meta, key, "check_settings", errors)? {

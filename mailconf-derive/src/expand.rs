@@ -56,6 +56,17 @@ fn impl_mail_config(input: &Input<'_>) -> TokenStream {
         .map(|p| p.value.value())
         .unwrap_or_default();
     let allow_unknown = input.attrs.allow_unknown.is_some();
+    let deny_unknown = input.attrs.deny_unknown.is_some();
+    let case_insensitive = input.attrs.case_insensitive.is_some();
+    // A typed `const` makes a table of the wrong type fail at the attribute.
+    let foreign_keys = match &input.attrs.foreign_keys {
+        Some(keyed) => {
+            let path = &keyed.value;
+            let ty = quote_spanned!(keyed.key=> &'static [::mailconf_core::ForeignKey]);
+            quote!({ const TABLE: #ty = #path; TABLE })
+        }
+        None => quote!(&[]),
+    };
     let loaded: Vec<&Field<'_>> = input.fields.iter().filter(|f| f.is_loaded()).collect();
     let schemas = loaded.iter().map(|f| field_schema(f, input));
     let load_from = load_from(input, &loaded);
@@ -68,6 +79,9 @@ fn impl_mail_config(input: &Input<'_>) -> TokenStream {
                     doc: #doc,
                     prefix: #prefix,
                     allow_unknown: #allow_unknown,
+                    deny_unknown: #deny_unknown,
+                    foreign_keys: #foreign_keys,
+                    case_insensitive: #case_insensitive,
                     fields: &[#(#schemas),*],
                 };
                 &SCHEMA

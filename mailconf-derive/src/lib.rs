@@ -15,6 +15,9 @@
 //! | `prefix = "MAIL_"` | put before every variable name, except `env` names |
 //! | `rename_all = "..."` | how field names become variable names: `"SCREAMING_SNAKE_CASE"` (the default: `from_name` → `FROM_NAME`) or `"UPPERCASE"` (`from_name` → `FROMNAME`) |
 //! | `allow_unknown` | do not report keys that match no setting; on a struct flattened into another, only those under its prefix |
+//! | `deny_unknown` | every unknown key is an error; otherwise only a near miss of a known key (`MAIL_PASWORD`, `MAIL_TIMEOUT` for `TIMEOUT`) or a key of the `foreign_keys` table is, and any other is a warning (logged by a load, shown by `load_with_warnings`) |
+//! | `case_insensitive` | variable names match whatever their case, as pydantic-settings matches them (`mail_server` sets `MAIL_SERVER`), each with a warning; on the struct that is loaded, for its flattened structs too |
+//! | `foreign_keys = path` | a `&'static [mailconf_core::ForeignKey]`: keys other libraries read for these settings (Flask-Mail's `MAIL_USE_TLS`); each one set is an error naming what to set instead |
 //! | `validate = path` | `fn(&Self) -> Result<(), mailconf_core::Errors>`, run once every field parsed; name fields with `Error::invalid_field` and `Error::conflict_fields` |
 //!
 //! # Field attributes

@@ -95,7 +95,12 @@ use crate::{
 ///
 /// [`SmtpConfig::warnings`] name the variables as `SmtpConfig` alone reads them.
 #[derive(MailConfig, Debug, Clone)]
-#[mailconf(prefix = "MAIL_", validate = rules::check_config)]
+#[mailconf(
+    prefix = "MAIL_",
+    case_insensitive,
+    foreign_keys = crate::dialects::FOREIGN_KEYS,
+    validate = rules::check_config
+)]
 pub struct SmtpConfig {
     /// Server, port, TLS mode and login: checked together by their own rules, so that a bad
     /// value elsewhere (a pool size, a timeout) does not hide a TLS/port mix-up.

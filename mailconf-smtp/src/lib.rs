@@ -6,6 +6,7 @@ mod ca_file;
 mod config;
 mod connection;
 pub mod diagnose;
+mod dialects;
 mod mailer;
 pub mod metrics;
 mod rate;

@@ -185,12 +185,7 @@ fn known_security(config: &Connection) -> Option<Security> {
 pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
     let mut out = Vec::new();
     let mut warn = |key: &str, code, message: String, hint: &str| {
-        out.push(Warning {
-            key: key.to_owned(),
-            code,
-            message,
-            hint: Some(hint.to_owned()),
-        });
+        out.push(Warning::new(key, code, message).with_hint(hint));
     };
     if !config.validate_certs {
         warn("VALIDATE_CERTS", "certificates_not_checked",

@@ -128,10 +128,12 @@ fn an_unknown_key_suggests_the_setting_it_misspells() {
 
 #[test]
 fn a_renamed_key_is_reported_with_its_new_name() {
-    let pairs = VALID_MAIL.into_iter().chain([("MAIL_TLS", "true")]);
+    let pairs = VALID_MAIL
+        .into_iter()
+        .filter(|(k, _)| *k != "MAIL_STARTTLS")
+        .chain([("MAIL_TLS", "true")]);
     let errors = MailSettings::from_map(pairs).unwrap_err();
-    assert_eq!(codes(&errors), [("MAIL_TLS".to_owned(), "renamed_key")]);
-    let error = errors.iter().next().unwrap();
+    let error = errors.get("MAIL_TLS").unwrap();
     assert_eq!(
         error.kind(),
         &ErrorKind::RenamedKey {
@@ -139,10 +141,21 @@ fn a_renamed_key_is_reported_with_its_new_name() {
         }
     );
     assert_eq!(error.message(), "MAIL_TLS was renamed to MAIL_STARTTLS");
+    assert_eq!(error.hint(), Some("rename MAIL_TLS to MAIL_STARTTLS"));
+}
+
+#[test]
+fn a_renamed_key_next_to_its_new_name_is_ignored_with_a_warning() {
+    let pairs = VALID_MAIL.into_iter().chain([("MAIL_TLS", "false")]);
+    let loaded = MailSettings::load_with_warnings(&Sources::new().map(pairs)).unwrap();
+    let [warning] = loaded.warnings.as_slice() else {
+        panic!("one warning: {:?}", loaded.warnings);
+    };
     assert_eq!(
-        error.hint(),
-        Some("remove MAIL_TLS: MAIL_STARTTLS is already set")
+        (warning.key.as_str(), warning.code),
+        ("MAIL_TLS", "renamed_key")
     );
+    assert_eq!(warning.hint.as_deref(), Some("remove MAIL_TLS"));
 }
 
 const APP_VALID: [(&str, &str); 3] = [

@@ -39,6 +39,12 @@ pub enum ErrorKind {
     /// A whole source is malformed: JSON that does not parse, a `.env` line that does not.
     /// Code `invalid_source`.
     InvalidSource,
+    /// A key another library reads for a setting, such as Flask-Mail's `MAIL_USE_TLS`: it would
+    /// be ignored, so the setting it was meant for would silently not apply. Code `foreign_key`.
+    ForeignKey {
+        /// The library that reads it.
+        dialect: &'static str,
+    },
 }
 
 impl ErrorKind {
@@ -52,6 +58,7 @@ impl ErrorKind {
             ErrorKind::Conflict { .. } => "conflict",
             ErrorKind::FileUnreadable { .. } => "file_unreadable",
             ErrorKind::InvalidSource => "invalid_source",
+            ErrorKind::ForeignKey { .. } => "foreign_key",
         }
     }
 }
@@ -201,7 +208,7 @@ impl Error {
     }
 
     /// The stable machine code: `missing`, `unknown_key`, `renamed_key`, `invalid_value`,
-    /// `conflict`, `file_unreadable` or `invalid_source`.
+    /// `conflict`, `file_unreadable`, `invalid_source` or `foreign_key`.
     pub fn code(&self) -> &'static str {
         self.kind.code()
     }
@@ -262,6 +269,7 @@ impl std::error::Error for Error {}
 pub struct Errors {
     config: &'static str,
     list: Vec<Error>,
+    warnings: Vec<crate::Warning>,
 }
 
 impl Errors {
@@ -270,12 +278,17 @@ impl Errors {
         Errors {
             config: "",
             list: vec![first],
+            warnings: Vec::new(),
         }
     }
 
     /// Builds the list from errors, or `None` when there are none.
     pub fn from_vec(list: Vec<Error>) -> Option<Self> {
-        (!list.is_empty()).then_some(Errors { config: "", list })
+        (!list.is_empty()).then_some(Errors {
+            config: "",
+            list,
+            warnings: Vec::new(),
+        })
     }
 
     /// Adds a problem.
@@ -315,6 +328,16 @@ impl Errors {
 
     pub(crate) fn set_config_name(&mut self, name: &'static str) {
         self.config = name;
+    }
+
+    /// What the same load found that is not an error (unknown keys it ignores, an old name
+    /// left next to the new one), to show with the errors.
+    pub fn warnings(&self) -> &[crate::Warning] {
+        &self.warnings
+    }
+
+    pub(crate) fn set_warnings(&mut self, warnings: Vec<crate::Warning>) {
+        self.warnings = warnings;
     }
 }
 

@@ -26,16 +26,30 @@ impl<'s> Loader<'s> {
             .chain(field.aliases.iter().map(|a| under(outer, a)))
             .chain(file_key.map(Cow::Borrowed));
         let (mut first, mut others) = (None, Vec::new());
-        for position in names.filter_map(|name| sources.position(&name)) {
+        let folded = self.folded.as_ref();
+        let (mut read_as_file, mut other_case) = (false, None);
+        for name in names {
+            let Some(position) = super::case::find(sources, folded, &name) else {
+                continue;
+            };
             read[position] = true;
+            let entry = sources.at(position);
             match first {
-                None => first = Some(sources.at(position)),
-                Some(_) => others.push(sources.at(position).key().to_owned()),
+                None => {
+                    first = Some(entry);
+                    read_as_file = file_key == Some(&*name);
+                    // Owned only in the rare case of another spelling: `name` borrows the prefix.
+                    other_case = (entry.key() != name).then(|| name.into_owned());
+                }
+                Some(_) => others.push(entry.key().to_owned()),
             }
         }
         let Some(entry) = first else {
             return Ok(None);
         };
+        if let Some(name) = other_case {
+            self.note_case(entry, &name);
+        }
         if !others.is_empty() {
             return Err(Error::new(
                 ErrorKind::Conflict {
@@ -68,7 +82,7 @@ impl<'s> Loader<'s> {
                 .with_optional_hint(invalid.hint.clone()));
             }
         };
-        if Some(entry.key()) == file_key {
+        if read_as_file {
             let (text, origin) = read_secret_file(entry.key(), raw, &self.field_path(field))?;
             return Ok(Some((Cow::Owned(text), Cow::Owned(origin))));
         }

@@ -1,16 +1,19 @@
 //! The runtime half of `#[derive(MailConfig)]`: resolves each field's variable, reads and parses
 //! it, and collects every problem instead of stopping at the first.
 
+mod case;
 mod hook;
 mod lookup;
 mod unknown;
+
+use std::collections::HashMap;
 
 use mailconf_values::{FromValue, Invalid};
 
 use crate::schema::{FILE_SUFFIX, Scope, under};
 use crate::{
-    DefaultValue, Error, ErrorKind, Errors, FieldKind, FieldSchema, MailConfig, Origin, Schema,
-    Sources,
+    DefaultValue, Error, ErrorKind, Errors, FieldKind, FieldSchema, Loaded, MailConfig, Origin,
+    Schema, Sources, Warning,
 };
 
 /// Loads the fields of a settings struct from [`Sources`], collecting every problem.
@@ -32,6 +35,8 @@ pub struct Loader<'s> {
     /// The variable name of the field being loaded, followed for a secret by [`FILE_SUFFIX`].
     key: String,
     errors: Vec<Error>,
+    /// What loads but deserves attention: unknown keys that are ignored, old names next to new.
+    warnings: Vec<Warning>,
     /// Which entries of `sources` (by [`Sources::position`]) some field read, for the
     /// unknown-key check.
     read: Vec<bool>,
@@ -42,6 +47,8 @@ pub struct Loader<'s> {
     lenient: Vec<String>,
     /// The struct being loaded: where `required_unless` finds a field's siblings.
     current: Option<&'static Schema>,
+    /// For a case-insensitive struct, every key upper-cased to its position (see [`case::fold`]).
+    folded: Option<HashMap<String, usize>>,
 }
 
 /// A per-field check, `#[mailconf(validate = path)]`.
@@ -51,8 +58,9 @@ pub type FieldCheck<T> = fn(&T) -> Result<(), Invalid>;
 pub type StructCheck<T> = fn(&T) -> Result<(), Errors>;
 
 impl<'s> Loader<'s> {
-    /// Loads `T` from `sources`: what [`MailConfig::load`] does.
-    pub fn run<T: MailConfig>(sources: &'s Sources) -> Result<T, Errors> {
+    /// Loads `T` from `sources` with the warnings found: what
+    /// [`MailConfig::load_with_warnings`] does.
+    pub fn run<T: MailConfig>(sources: &'s Sources) -> Result<Loaded<T>, Errors> {
         let schema = T::schema();
         let mut loader = Loader {
             sources,
@@ -62,22 +70,26 @@ impl<'s> Loader<'s> {
             // Room for any usual variable name, so the buffer is allocated once.
             key: String::with_capacity(64),
             errors: sources.problems().cloned().collect(),
+            warnings: Vec::new(),
             read: vec![false; sources.len()],
             prefixes: Vec::new(),
             lenient: Vec::new(),
             current: None,
+            folded: schema.case_insensitive.then(|| case::fold(sources)),
         };
         let value = loader.enter::<T>("", &[]);
         if !schema.allow_unknown {
             loader.report_unknown_keys(schema);
         }
-        loader.suggest_for_missing();
+        loader.suggest_for_missing(schema);
+        let warnings = loader.warnings;
         match (value, Errors::from_vec(loader.errors)) {
             (_, Some(mut errors)) => {
                 errors.set_config_name(schema.name);
+                errors.set_warnings(warnings);
                 Err(errors)
             }
-            (Some(value), None) => Ok(value),
+            (Some(value), None) => Ok(Loaded { value, warnings }),
             (None, None) => {
                 let mut errors = Errors::new(Error::new(
                     ErrorKind::InvalidSource,
@@ -253,7 +265,7 @@ impl<'s> Loader<'s> {
     fn missing_message(&self, field: &'static FieldSchema, key: &str) -> &'static str {
         let empty = self
             .names(field, key)
-            .filter_map(|name| self.sources.get(&name))
+            .filter_map(|name| self.entry(&name))
             .any(|entry| entry.value() == Ok(""));
         if empty {
             "set but empty"
@@ -277,7 +289,7 @@ impl<'s> Loader<'s> {
     fn any_set(&self, names: &[&str]) -> bool {
         self.siblings(names).any(|f| {
             self.names(f, &self.key_of(f))
-                .any(|name| self.sources.get(&name).is_some())
+                .any(|name| self.find(&name).is_some())
         })
     }
 
@@ -326,9 +338,7 @@ impl<'s> Loader<'s> {
 
     /// "MAIL_TLS was renamed to MAIL_STARTTLS", when an old name of the field is set.
     fn renamed_hint(&self, field: &'static FieldSchema, key: &str) -> Option<String> {
-        let old = self
-            .old_names(field)
-            .find(|old| self.sources.get(old).is_some())?;
+        let old = self.old_names(field).find(|old| self.find(old).is_some())?;
         Some(format!("{old} was renamed to {key}: rename {old} to {key}"))
     }
 }

@@ -3,14 +3,20 @@
 use crate::schema::{FILE_SUFFIX, Scope, under};
 use crate::sources::Entry;
 use crate::suggest::closest;
-use crate::{Error, ErrorKind, Loader, Schema};
+use crate::{Error, ErrorKind, Loader, Schema, Warning};
 
 impl Loader<'_> {
     /// Keys of a JSON object or map that no field reads, and environment-like keys under one of
     /// the struct's prefixes that no field reads; except keys under the prefix of a flattened
     /// struct marked `allow_unknown` (all keys, when that prefix is empty).
     pub(super) fn report_unknown_keys(&mut self, schema: &Schema) {
-        let under = |prefixes: &[String], key: &str| prefixes.iter().any(|p| key.starts_with(p));
+        let fold = self.folded.is_some();
+        let under = |prefixes: &[String], key: &str| {
+            prefixes.iter().any(|p| {
+                key.get(..p.len())
+                    .is_some_and(|head| head == p || (fold && head.eq_ignore_ascii_case(p)))
+            })
+        };
         let unknown: Vec<&Entry> = self
             .sources
             .effective()
@@ -34,6 +40,7 @@ impl Loader<'_> {
             })
             .collect();
         let scopes = schema.scopes();
+        let foreign = schema.all_foreign_keys();
         for entry in unknown {
             let key = entry.key();
             let origin = entry.origin().clone();
@@ -47,26 +54,73 @@ impl Loader<'_> {
                 );
                 continue;
             }
-            let mut error =
-                Error::new(ErrorKind::UnknownKey, key, "not a known setting").with_origin(origin);
-            if let Some(similar) = moved_prefix(key, &scopes, &known)
-                .or_else(|| closest(key, known.iter().map(String::as_str)))
-            {
-                error.set_hint(format!("did you mean {similar}?"));
-            } else if let Some(base) = key
-                .strip_suffix(FILE_SUFFIX)
-                .filter(|b| known.iter().any(|k| k == b))
-            {
-                error.set_hint(format!(
-                    "only secret settings can be read from a file: set {base} itself"
-                ));
+            if let Some(read) = self.shadowed_spelling(key) {
+                self.warnings.push(
+                    Warning::new(
+                        key,
+                        "key_case",
+                        format!(
+                            "{} is set too, and read instead: {key} is ignored",
+                            read.key()
+                        ),
+                    )
+                    .with_origin(origin)
+                    .with_hint(format!("keep only one of {key} and {}", read.key())),
+                );
+                continue;
             }
-            self.errors.push(error);
+            // Another library's key is explained by the table, never "did you mean"-ed.
+            let same =
+                |row_key: &str| row_key == key || (fold && row_key.eq_ignore_ascii_case(key));
+            if let Some(row) = foreign.iter().find(|row| same(row.key)) {
+                self.errors.push(
+                    Error::new(
+                        ErrorKind::ForeignKey {
+                            dialect: row.dialect,
+                        },
+                        key,
+                        format!(
+                            "{key} is a setting of {}, not read here: it would be ignored",
+                            row.dialect
+                        ),
+                    )
+                    .with_origin(origin)
+                    .with_hint(format!("set {} instead", row.instead)),
+                );
+                continue;
+            }
+            let hint = near_miss(key, &known, &scopes);
+            match hint {
+                Some(hint) => self.errors.push(
+                    Error::new(ErrorKind::UnknownKey, key, "not a known setting")
+                        .with_origin(origin)
+                        .with_hint(hint),
+                ),
+                None if schema.deny_unknown || self.sources.denies_unknown() => self.errors.push(
+                    Error::new(ErrorKind::UnknownKey, key, "not a known setting")
+                        .with_origin(origin)
+                        .with_hint(format!(
+                            "remove {key}: {} reads no such setting",
+                            schema.name
+                        )),
+                ),
+                // Another program's variable in a shared `.env` (`MAIL_TO`): noted, not fatal.
+                None => self.warnings.push(
+                    Warning::new(key, "unknown_key", "not a known setting: ignored")
+                        .with_origin(origin)
+                        .with_hint(format!(
+                            "remove {key} if it is a leftover; {} does not read it",
+                            schema.name
+                        )),
+                ),
+            }
         }
     }
 
     /// A missing key whose near-twin is set gets a hint naming that variable.
-    pub(super) fn suggest_for_missing(&mut self) {
+    pub(super) fn suggest_for_missing(&mut self, schema: &Schema) {
+        let mut foreign = schema.all_foreign_keys();
+        foreign.retain(|row| !row.setting.is_empty() && self.find(row.key).is_some());
         let unknown: Vec<String> = self
             .errors
             .iter()
@@ -80,6 +134,13 @@ impl Loader<'_> {
             if let Some(typo) = closest(error.key(), unknown.iter().map(String::as_str)) {
                 let hint = format!("{typo} is set: did you mean {}?", error.key());
                 error.set_hint(hint);
+            } else if let Some(row) = foreign.iter().find(|row| row.setting == error.key()) {
+                // Django's `EMAIL_HOST`, outside the prefix so never an unknown key itself.
+                let hint = format!(
+                    "{} is set, but that is {}'s name: set {} instead",
+                    row.key, row.dialect, row.instead
+                );
+                error.set_hint(hint);
             }
         }
     }
@@ -90,16 +151,25 @@ impl Loader<'_> {
     pub(super) fn report_renamed(&mut self, field: &'static crate::FieldSchema, key: &str) {
         for old in field.renamed_from {
             let old = &*under(self.outer(), old);
-            let Some(position) = self.sources.position(old) else {
+            let Some(position) = self.find(old) else {
                 continue;
             };
             self.read[position] = true;
             let entry = self.sources.at(position);
-            let hint = if self.sources.get(key).is_some() {
-                format!("remove {old}: {key} is already set")
-            } else {
-                format!("rename {old} to {key}")
-            };
+            if self.find(key).is_some() {
+                // fastapi-mail ignores the old key then; so does this load, but says so.
+                self.warnings.push(
+                    Warning::new(
+                        old,
+                        "renamed_key",
+                        format!("{old} was renamed to {key}, which is set: {old} is ignored"),
+                    )
+                    .with_origin(entry.origin().clone())
+                    .with_hint(format!("remove {old}")),
+                );
+                continue;
+            }
+            let hint = format!("rename {old} to {key}");
             let mut error = Error::new(
                 ErrorKind::RenamedKey {
                     new_key: key.to_owned(),
@@ -116,6 +186,22 @@ impl Loader<'_> {
             self.errors.push(error);
         }
     }
+}
+
+/// "did you mean" for a key that is a near miss of a known one: the prefix moved, a typo, or
+/// `_FILE` on a setting that is not secret. Only such a key is an error by default.
+fn near_miss(key: &str, known: &[String], scopes: &[(String, Scope)]) -> Option<String> {
+    if let Some(similar) =
+        moved_prefix(key, scopes, known).or_else(|| closest(key, known.iter().map(String::as_str)))
+    {
+        return Some(format!("did you mean {similar}?"));
+    }
+    let base = key
+        .strip_suffix(FILE_SUFFIX)
+        .filter(|b| known.iter().any(|k| k == b))?;
+    Some(format!(
+        "only secret settings can be read from a file: set {base} itself"
+    ))
 }
 
 /// The known key that `key` names with its struct's prefix moved: `MAIL_TIMEOUT` for `TIMEOUT`

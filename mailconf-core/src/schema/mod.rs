@@ -20,6 +20,16 @@ pub struct Schema {
     /// that is loaded, and those under its composed prefix when the struct is flattened into
     /// another.
     pub allow_unknown: bool,
+    /// Every unknown key is an error (`#[mailconf(deny_unknown)]`), not only near misses of a
+    /// known key and keys of another library's settings: for the struct that is loaded.
+    pub deny_unknown: bool,
+    /// Keys other libraries use for a setting this struct has (`#[mailconf(foreign_keys = path)]`):
+    /// set, each is an error that names the key to use instead, and never a "did you mean".
+    pub foreign_keys: &'static [ForeignKey],
+    /// Variable names match whatever their case (`#[mailconf(case_insensitive)]`), as
+    /// pydantic-settings matches them: `mail_server` sets `MAIL_SERVER`, with a warning. For the
+    /// struct that is loaded, and every struct flattened into it.
+    pub case_insensitive: bool,
     /// The fields, in declaration order (skipped fields are left out).
     pub fields: &'static [FieldSchema],
 }
@@ -57,6 +67,21 @@ pub struct FieldSchema {
     pub doc: &'static str,
     /// A value, or a nested settings struct.
     pub kind: FieldKind,
+}
+
+/// A key another library reads for a setting, such as Flask-Mail's `MAIL_USE_TLS`: one row of
+/// a struct's table of foreign keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// The full variable name, such as `MAIL_USE_TLS`.
+    pub key: &'static str,
+    /// The library (or framework) that reads it, such as `Flask-Mail`.
+    pub dialect: &'static str,
+    /// What to set instead, such as `MAIL_STARTTLS=true (port 587)`.
+    pub instead: &'static str,
+    /// The variable of this struct that takes its place, such as `MAIL_STARTTLS` (empty when
+    /// none does): when that one is missing, its hint names the foreign key that is set.
+    pub setting: &'static str,
 }
 
 /// A field's default.
@@ -218,6 +243,17 @@ impl Schema {
                 renamed_from: under_outer(field.renamed_from),
             });
         }
+    }
+
+    /// The foreign keys of this struct and of every struct flattened into it.
+    pub(crate) fn all_foreign_keys(&self) -> Vec<&'static ForeignKey> {
+        let mut out: Vec<&'static ForeignKey> = self.foreign_keys.iter().collect();
+        for field in self.fields {
+            if let FieldKind::Flatten { schema, .. } = field.kind {
+                out.extend(schema().all_foreign_keys());
+            }
+        }
+        out
     }
 
     /// The composed prefixes of flattened structs marked `allow_unknown`, under which unknown

@@ -35,6 +35,8 @@ pub struct Sources {
     index: HashTable<usize>,
     hasher: DefaultHashBuilder,
     problems: Vec<Error>,
+    /// Every unknown key is an error ([`Sources::deny_unknown`]).
+    deny_unknown: bool,
 }
 
 #[derive(Clone)]
@@ -166,6 +168,27 @@ impl Sources {
         self.push(false, entries, problems)
     }
 
+    /// Loads from these sources refuse every unknown key under the prefix, as
+    /// `#[mailconf(deny_unknown)]` does: by default only a near miss of a known key (`MAIL_SERVR`)
+    /// or another library's key (`MAIL_USE_TLS`) is an error, and any other is a warning.
+    ///
+    /// ```
+    /// use mailconf_core::Sources;
+    ///
+    /// let strict = Sources::new().map([("MAIL_TO", "ops@example.com")]).deny_unknown();
+    /// assert!(strict.denies_unknown());
+    /// ```
+    #[must_use]
+    pub fn deny_unknown(mut self) -> Self {
+        self.deny_unknown = true;
+        self
+    }
+
+    /// Whether [`Sources::deny_unknown`] was asked for.
+    pub fn denies_unknown(&self) -> bool {
+        self.deny_unknown
+    }
+
     fn push(
         mut self,
         prefix_scoped: bool,
@@ -177,6 +200,7 @@ impl Sources {
             index,
             hasher,
             problems,
+            ..
         } = &mut self;
         problems.extend(layer_problems);
         let entries = entries.into_iter();

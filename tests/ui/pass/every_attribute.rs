@@ -3,7 +3,14 @@
 
 use std::time::Duration;
 
-use mailconf_core::{Error, Errors, Invalid, MailConfig, Port, Secret};
+use mailconf_core::{Error, Errors, ForeignKey, Invalid, MailConfig, Port, Secret};
+
+const FOREIGN: &[ForeignKey] = &[ForeignKey {
+    key: "ALL_WAIT_SECONDS",
+    dialect: "Other",
+    instead: "ALL_TIME_OUT",
+    setting: "ALL_TIME_OUT",
+}];
 
 #[derive(MailConfig)]
 #[mailconf(prefix = "NET_")]
@@ -14,7 +21,14 @@ struct Limits {
 
 /// Every attribute.
 #[derive(MailConfig)]
-#[mailconf(prefix = "ALL_", rename_all = "UPPERCASE", allow_unknown, validate = check_all)]
+#[mailconf(
+    prefix = "ALL_",
+    rename_all = "UPPERCASE",
+    allow_unknown,
+    case_insensitive,
+    foreign_keys = FOREIGN,
+    validate = check_all
+)]
 struct All {
     #[mailconf(env = "FULL_NAME_PORT", alias = "PORT", alias = "LEGACY_PORT", validate = not_25)]
     port: Port,
