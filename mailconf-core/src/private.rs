@@ -31,7 +31,7 @@ type LoadValue<T> = fn(
 /// A field's `#[mailconf(validate = path)]` hook.
 pub type FieldCheck<T> = fn(&T) -> Result<(), Invalid>;
 
-/// A struct's `#[mailconf(validate = path)]` hook.
+/// A struct's `#[mailconf(validate = path)]` hook, `T` being the struct's `…Partial`.
 pub type StructCheck<T> = fn(&T) -> Result<(), Errors>;
 
 /// The facts and loader of a value field of type `T`.

@@ -2,7 +2,10 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
-use syn::{Attribute, Data, DeriveInput, Expr, ExprLit, Fields, Generics, Ident, Lit, Meta, Type};
+use syn::{
+    Attribute, Data, DeriveInput, Expr, ExprLit, Fields, Generics, Ident, Lit, Meta, Type,
+    Visibility,
+};
 
 use crate::attr::{Container, FieldAttrs};
 use crate::error::Errors;
@@ -10,6 +13,7 @@ use crate::error::Errors;
 /// A struct deriving `MailConfig`.
 pub(crate) struct Input<'a> {
     pub ident: &'a Ident,
+    pub vis: &'a Visibility,
     pub generics: &'a Generics,
     pub attrs: Container,
     pub doc: String,
@@ -20,6 +24,7 @@ pub(crate) struct Input<'a> {
 /// One named field.
 pub(crate) struct Field<'a> {
     pub ident: &'a Ident,
+    pub vis: &'a Visibility,
     pub ty: &'a Type,
     pub attrs: FieldAttrs,
     pub doc: String,
@@ -88,6 +93,7 @@ impl<'a> Input<'a> {
         };
         Input {
             ident: &node.ident,
+            vis: &node.vis,
             generics: &node.generics,
             attrs,
             doc: doc(&node.attrs),
@@ -105,6 +111,7 @@ impl<'a> Field<'a> {
     fn from_syn(node: &'a syn::Field, errors: &mut Errors) -> Self {
         Field {
             ident: node.ident.as_ref().expect("named fields have names"),
+            vis: &node.vis,
             ty: &node.ty,
             attrs: FieldAttrs::parse(&node.attrs, errors),
             doc: doc(&node.attrs),

@@ -2,7 +2,7 @@
 //! before giving up on any, so every problem is reported.
 
 use proc_macro2::{Literal, Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, LitStr};
 
@@ -21,6 +21,12 @@ pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
         Err(error) => {
             let mut out = error.to_compile_error();
             out.extend(fallback(node));
+            // The hook names the partial struct: without it, one more error per mention.
+            if input.attrs.validate.is_some() {
+                let loaded: Vec<&Field<'_>> =
+                    input.fields.iter().filter(|f| f.is_loaded()).collect();
+                out.extend(partial_struct(&input, &loaded));
+            }
             out
         }
     }
@@ -70,7 +76,14 @@ fn impl_mail_config(input: &Input<'_>) -> TokenStream {
     let loaded: Vec<&Field<'_>> = input.fields.iter().filter(|f| f.is_loaded()).collect();
     let schemas = loaded.iter().map(|f| field_schema(f, input));
     let load_from = load_from(input, &loaded);
+    let partial = input
+        .attrs
+        .validate
+        .as_ref()
+        .map(|_| partial_struct(input, &loaded));
     quote! {
+        #partial
+
         #[automatically_derived]
         impl ::mailconf_core::MailConfig for #ident {
             fn schema() -> &'static ::mailconf_core::Schema {
@@ -251,26 +264,57 @@ fn load_from(input: &Input<'_>, loaded: &[&Field<'_>]) -> TokenStream {
     };
     let bind_fields = (!loaded.is_empty())
         .then(|| quote!(let #fields = <Self as ::mailconf_core::MailConfig>::schema().fields;));
-    let finish = match &input.attrs.validate {
-        Some(validate) => {
-            let path = &validate.value;
-            let check_type =
-                quote_spanned!(validate.key=> ::mailconf_core::__private::StructCheck<Self>);
-            quote! {
-                let #check: #check_type = #path;
-                #loader.finish(#value, ::core::option::Option::Some(#check))
+    // The hook runs on the fields that loaded, so that one bad value hides no rule between
+    // the others; the struct is built only if it reported nothing.
+    let check_partial = input.attrs.validate.as_ref().map(|validate| {
+        let path = &validate.value;
+        let partial = partial_ident(input);
+        let check_type =
+            quote_spanned!(validate.key=> ::mailconf_core::__private::StructCheck<#partial>);
+        let members: Vec<&Ident> = loaded.iter().map(|f| f.ident).collect();
+        let value = Ident::new("partial", Span::mixed_site());
+        quote! {
+            let #value = #partial { #(#members: #locals),* };
+            let #check: #check_type = #path;
+            if !#loader.check::<Self, _>(&#value, #check) {
+                return ::core::option::Option::None;
             }
+            let #partial { #(#members: #locals),* } = #value;
         }
-        None => quote!(#loader.finish(#value, ::core::option::Option::None)),
-    };
+    });
     quote! {
         fn load_from(#loader: &mut ::mailconf_core::Loader<'_>) -> ::core::option::Option<Self> {
             #bind_fields
             // Every field is loaded before any is given up on, so every problem is recorded.
             #(#loads)*
+            #check_partial
             let #value = #build;
-            #finish
+            #loader.finish(#value, ::core::option::Option::None)
         }
+    }
+}
+
+/// `SmtpConfigPartial` for `SmtpConfig`: what a struct's validate hook gets.
+fn partial_ident(input: &Input<'_>) -> Ident {
+    format_ident!("{}Partial", input.ident)
+}
+
+/// The struct a struct's validate hook gets: each loaded field as an `Option`, `None` when the
+/// field did not load.
+fn partial_struct(input: &Input<'_>, loaded: &[&Field<'_>]) -> TokenStream {
+    let (ident, vis) = (partial_ident(input), input.vis);
+    let doc = format!(
+        "The settings of [`{}`] that loaded, given to its `validate` hook: a field is `None` when it did not load (its problem is reported already), and a rule that needs it is skipped.",
+        input.ident
+    );
+    let fields = loaded.iter().map(|f| {
+        let (vis, member, ty) = (f.vis, f.ident, f.ty);
+        let doc = format!("`{}`, or `None` when it did not load.", f.name());
+        quote!(#[doc = #doc] #vis #member: ::core::option::Option<#ty>)
+    });
+    quote! {
+        #[doc = #doc]
+        #vis struct #ident { #(#fields),* }
     }
 }
 

@@ -18,7 +18,7 @@
 //! | `deny_unknown` | every unknown key is an error; otherwise only a near miss of a known key (`MAIL_PASWORD`, `MAIL_TIMEOUT` for `TIMEOUT`) or a key of the `foreign_keys` table is, and any other is a warning (logged by a load, shown by `load_with_warnings`) |
 //! | `case_insensitive` | variable names match whatever their case, as pydantic-settings matches them (`mail_server` sets `MAIL_SERVER`), each with a warning; on the struct that is loaded, for its flattened structs too |
 //! | `foreign_keys = path` | a `&'static [mailconf_core::ForeignKey]`: keys other libraries read for these settings (Flask-Mail's `MAIL_USE_TLS`); each one set is an error naming what to set instead |
-//! | `validate = path` | `fn(&Self) -> Result<(), mailconf_core::Errors>`, run once every field parsed; name fields with `Error::invalid_field` and `Error::conflict_fields` |
+//! | `validate = path` | `fn(&NamePartial) -> Result<(), mailconf_core::Errors>`, run on the fields that loaded (see below); name fields with `Error::invalid_field`, `Error::missing_field` and `Error::conflict_fields`, and in messages and hints as `{field}` |
 //!
 //! # Field attributes
 //!
@@ -55,6 +55,38 @@
 //!     from_name: Option<String>,                   // MAIL_FROM_NAME, optional
 //! }
 //! ```
+//!
+//! # Rules between fields
+//!
+//! A struct's `validate` hook gets `NamePartial` (for `struct Name`), generated next to the
+//! struct with the same visibility: every loaded field, with its visibility, as an `Option`,
+//! `None` when the field did not load (its problem is reported already). The hook runs
+//! whatever failed, so an invalid `MAIL_SERVER` does not hide the STARTTLS-on-465 conflict:
+//! each rule uses the fields it needs and is skipped when one of them is `None`. The struct is
+//! built only when the hook reports nothing; a flattened struct that failed is `None` in its
+//! outer struct's partial.
+//!
+//! ```text
+//! #[derive(MailConfig)]
+//! #[mailconf(prefix = "MAIL_", validate = check)]
+//! struct Mail {
+//!     port: Port,
+//!     starttls: bool,
+//! }
+//!
+//! fn check(mail: &MailPartial) -> Result<(), Errors> {
+//!     if let (Some(port), Some(true)) = (mail.port, mail.starttls)
+//!         && port.get() == 465
+//!     {
+//!         return Err(Error::conflict_fields(&["port", "starttls"], "{port}=465 is implicit TLS")
+//!             .with_hint("set {starttls}=false")
+//!             .into());
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Flattened structs
 //!
 //! A flattened struct is embedded at a place: the outer struct's composed prefix followed by
 //! the `flatten(prefix)`. Every name the struct reads goes under that place: its prefixed names

@@ -179,6 +179,24 @@ fn readable_pem(path: &Option<PathBuf>) -> Result<(), Invalid> {
 }
 
 impl SmtpConfig {
+    /// The config, when every setting loaded (for the warnings of the validate hook).
+    pub(crate) fn from_partial(partial: &SmtpConfigPartial) -> Option<SmtpConfig> {
+        Some(SmtpConfig {
+            connection: partial.connection.clone()?,
+            from: partial.from.clone()?,
+            from_name: partial.from_name.clone()?,
+            validate_certs: partial.validate_certs?,
+            timeout: partial.timeout?,
+            suppress_send: partial.suppress_send?,
+            local_hostname: partial.local_hostname.clone()?,
+            ca_file: partial.ca_file.clone()?,
+            debug: partial.debug?,
+            template_folder: partial.template_folder.clone()?,
+            rate: partial.rate.clone()?,
+            pool_size: partial.pool_size?,
+        })
+    }
+
     /// The TLS mode, from MAIL_URL or from MAIL_STARTTLS / MAIL_SSL_TLS.
     pub fn security(&self) -> Security {
         self.connection.security()

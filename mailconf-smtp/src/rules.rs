@@ -3,16 +3,27 @@
 
 use mailconf_core::{Error, Errors};
 
-use crate::connection::Connection;
-use crate::{Security, SmtpConfig, SmtpSettings, Warning};
+use crate::config::SmtpConfigPartial;
+use crate::connection::ConnectionPartial;
+use crate::{Security, SmtpConfig, SmtpSettings, SmtpUrl, Warning};
 
-/// The rules of the connection settings, run once they all parsed.
-pub(crate) fn check(config: &Connection) -> Result<(), Errors> {
+// The hooks get the settings that loaded: `None` for one that did not (its problem is reported
+// already), `Some(None)` for an optional one that is not set. Each rule uses what it needs and
+// is skipped when that did not load, so one bad value hides no other mistake.
+
+/// Set, whether or not its value loaded: a setting that did not load was set to something.
+fn is_set<T>(setting: &Option<Option<T>>) -> bool {
+    !matches!(setting, Some(None))
+}
+
+/// The rules of the connection settings.
+pub(crate) fn check(config: &ConnectionPartial) -> Result<(), Errors> {
     let mut errors = Vec::new();
-    if config.url.is_some() {
-        url_conflicts(config, &mut errors);
-    } else {
-        separate_settings(config, &mut errors);
+    // Which settings are in force depends on MAIL_URL: unknown when it did not load.
+    match &config.url {
+        Some(Some(url)) => url_conflicts(url, config, &mut errors),
+        Some(None) => separate_settings(config, &mut errors),
+        None => {}
     }
     port_matches_security(config, &mut errors);
     credentials(config, &mut errors);
@@ -21,8 +32,9 @@ pub(crate) fn check(config: &Connection) -> Result<(), Errors> {
 
 /// The struct-level hook of [`SmtpConfig`]: the sender's two names agree, and a config that
 /// loads logs its warnings.
-pub(crate) fn check_config(config: &SmtpConfig) -> Result<(), Errors> {
-    if let (Some(in_from), Some(from_name)) = (&config.from.name, &config.from_name)
+pub(crate) fn check_config(config: &SmtpConfigPartial) -> Result<(), Errors> {
+    if let (Some(from), Some(Some(from_name))) = (&config.from, &config.from_name)
+        && let Some(in_from) = &from.name
         && in_from != from_name
     {
         return Err(Errors::new(
@@ -33,30 +45,24 @@ pub(crate) fn check_config(config: &SmtpConfig) -> Result<(), Errors> {
             .with_hint("keep only the address in {from}, or remove {from_name}"),
         ));
     }
-    log_warnings(config)
-}
-
-/// Logs the warnings of a config that loads.
-// The signature is the derive's: a hook returns `Result`.
-#[allow(clippy::unnecessary_wraps)]
-fn log_warnings(config: &SmtpConfig) -> Result<(), Errors> {
     // Building the warnings costs more than the rest of a load: only when someone listens.
-    if !tracing::enabled!(tracing::Level::WARN) {
-        return Ok(());
-    }
-    for w in warnings(config) {
-        tracing::warn!(key = %w.key, code = w.code, "{}", w.message);
+    if tracing::enabled!(tracing::Level::WARN)
+        && let Some(config) = SmtpConfig::from_partial(config)
+    {
+        for w in warnings(&config) {
+            tracing::warn!(key = %w.key, code = w.code, "{}", w.message);
+        }
     }
     Ok(())
 }
 
-fn url_conflicts(config: &Connection, errors: &mut Vec<Error>) {
+fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Error>) {
     let mut also_set = vec!["url"];
     let separate = [
-        ("server", config.server.is_some()),
-        ("port", config.port.is_some()),
-        ("starttls", config.starttls.is_some()),
-        ("ssl_tls", config.ssl_tls.is_some()),
+        ("server", is_set(&config.server)),
+        ("port", is_set(&config.port)),
+        ("starttls", is_set(&config.starttls)),
+        ("ssl_tls", is_set(&config.ssl_tls)),
     ];
     also_set.extend(separate.iter().filter(|(_, set)| *set).map(|(f, _)| *f));
     if also_set.len() > 1 {
@@ -68,14 +74,13 @@ fn url_conflicts(config: &Connection, errors: &mut Vec<Error>) {
             .with_hint("use either {url} or {server}, {port}, {starttls} and {ssl_tls}, not both"),
         );
     }
-    let url = config.url.as_ref();
-    if url.is_some_and(|u| u.username.is_some()) && config.username.is_some() {
+    if url.username.is_some() && is_set(&config.username) {
         errors.push(
             Error::conflict_fields(&["url", "username"], "{url} already gives the login name")
                 .with_hint("remove {username} or the user from {url}"),
         );
     }
-    if url.is_some_and(|u| u.password.is_some()) && config.password.is_some() {
+    if url.password.is_some() && is_set(&config.password) {
         errors.push(
             Error::conflict_fields(&["url", "password"], "{url} already gives the password")
                 .with_hint("remove {password} or the password from {url}"),
@@ -85,8 +90,8 @@ fn url_conflicts(config: &Connection, errors: &mut Vec<Error>) {
 
 /// Presence is checked by the loader (`required_unless = "url"`), so it is reported even when
 /// another field fails to parse; what remains is the pair that cannot go together.
-fn separate_settings(config: &Connection, errors: &mut Vec<Error>) {
-    if config.starttls == Some(true) && config.ssl_tls == Some(true) {
+fn separate_settings(config: &ConnectionPartial, errors: &mut Vec<Error>) {
+    if config.starttls == Some(Some(true)) && config.ssl_tls == Some(Some(true)) {
         errors.push(
             Error::conflict_fields(
                 &["starttls", "ssl_tls"],
@@ -102,21 +107,19 @@ fn separate_settings(config: &Connection, errors: &mut Vec<Error>) {
 }
 
 /// The two classic mix-ups, named by the symptom a user would otherwise see.
-fn port_matches_security(config: &Connection, errors: &mut Vec<Error>) {
+fn port_matches_security(config: &ConnectionPartial, errors: &mut Vec<Error>) {
     let Some(security) = known_security(config) else {
         return;
     };
-    let port = match &config.url {
-        Some(url) => url.port,
-        None => config.port,
+    let (port, fields): (_, &[&str]) = match &config.url {
+        Some(Some(url)) => (url.port, &["url"]),
+        _ => (
+            config.port.as_ref().and_then(Option::as_ref).copied(),
+            &["port", "starttls", "ssl_tls"],
+        ),
     };
     let Some(port) = port.map(|p| p.get()) else {
         return;
-    };
-    let fields: &[&str] = if config.url.is_some() {
-        &["url"]
-    } else {
-        &["port", "starttls", "ssl_tls"]
     };
     match (security, port) {
         (Security::StartTls, 465) => errors.push(
@@ -131,35 +134,41 @@ fn port_matches_security(config: &Connection, errors: &mut Vec<Error>) {
     }
 }
 
-fn credentials(config: &Connection, errors: &mut Vec<Error>) {
-    if !config.use_credentials {
+fn credentials(config: &ConnectionPartial, errors: &mut Vec<Error>) {
+    // Whether to log in, and whether MAIL_URL gives the login, must be known.
+    let (Some(true), Some(url)) = (config.use_credentials, &config.url) else {
         return;
-    }
-    let mut complete = true;
-    if config.username().is_none() {
-        complete = false;
+    };
+    let in_url = |part: fn(&SmtpUrl) -> bool| url.as_ref().is_some_and(part);
+    let username = in_url(|u| u.username.is_some()) || matches!(config.username, Some(Some(_)));
+    let password = in_url(|u| u.password.is_some()) || matches!(config.password, Some(Some(_)));
+    if !username && !is_set(&config.username) {
         errors.push(Error::missing_field(
             "username",
             "set {username}, or {use_credentials}=false if the server needs no login",
         ));
     }
-    if config.password().is_none() {
-        complete = false;
+    if !password && !is_set(&config.password) {
         errors.push(Error::missing_field("password", "set {password} (or {password}_FILE), or {use_credentials}=false if the server needs no login"));
     }
-    let endpoint = config.endpoint();
-    if complete
+    let host = match url {
+        Some(url) => Some(&url.host),
+        None => config.server.as_ref().and_then(Option::as_ref),
+    };
+    if username
+        && password
         && known_security(config) == Some(Security::Plain)
-        && !endpoint.host.is_loopback()
-        && !config.allow_insecure_auth
+        && let Some(host) = host
+        && !host.is_loopback()
+        && config.allow_insecure_auth == Some(false)
     {
-        let fields: &[&str] = if config.url.is_some() {
+        let fields: &[&str] = if url.is_some() {
             &["url", "use_credentials"]
         } else {
             &["starttls", "ssl_tls", "use_credentials"]
         };
         errors.push(
-            Error::conflict_fields(fields, format!("the password would be sent unencrypted to {}: no TLS is configured", endpoint.host))
+            Error::conflict_fields(fields, format!("the password would be sent unencrypted to {host}: no TLS is configured"))
                 .with_hint("set {starttls}=true (port 587) or {ssl_tls}=true (port 465); on a trusted network {allow_insecure_auth}=true allows it"),
         );
     }
@@ -173,10 +182,12 @@ fn flags(security: Security) -> String {
 }
 
 /// The TLS mode, unless the flags that give it are missing or conflicting (reported elsewhere).
-fn known_security(config: &Connection) -> Option<Security> {
+fn known_security(config: &ConnectionPartial) -> Option<Security> {
     match (&config.url, config.starttls, config.ssl_tls) {
-        (Some(url), _, _) => Some(url.security),
-        (None, Some(starttls), Some(ssl_tls)) => Security::from_flags(starttls, ssl_tls),
+        (Some(Some(url)), _, _) => Some(url.security),
+        (Some(None), Some(Some(starttls)), Some(Some(ssl_tls))) => {
+            Security::from_flags(starttls, ssl_tls)
+        }
         _ => None,
     }
 }

@@ -271,6 +271,48 @@ fn a_bad_value_elsewhere_does_not_hide_a_tls_port_mix_up() {
 }
 
 #[test]
+fn an_invalid_server_does_not_hide_starttls_on_465() {
+    // The TLS/port rule needs neither the server nor anything else that failed.
+    let e = errors(&[
+        ("MAIL_SERVER", Some("smtp://smtp.example.com")),
+        ("MAIL_PORT", Some("465")),
+    ]);
+    assert_eq!(
+        keys_and_codes(&e),
+        [
+            ("MAIL_SERVER".into(), "invalid_host"),
+            ("MAIL_PORT".into(), "conflict"),
+        ]
+    );
+    // A rule that needs a field that failed is skipped, not reported wrongly.
+    let e = errors(&[("MAIL_PORT", Some("none")), ("MAIL_SSL_TLS", Some("true"))]);
+    assert_eq!(
+        keys_and_codes(&e),
+        [
+            ("MAIL_PORT".into(), "invalid_port"),
+            ("MAIL_STARTTLS".into(), "conflict"),
+        ]
+    );
+}
+
+#[test]
+fn a_bad_value_elsewhere_does_not_hide_the_sender_names_conflict() {
+    let e = errors(&[
+        ("MAIL_FROM", Some("Other <app@example.com>")),
+        ("MAIL_POOL_SIZE", Some("0")),
+        ("MAIL_PASSWORD", None),
+    ]);
+    assert_eq!(
+        keys_and_codes(&e),
+        [
+            ("MAIL_PASSWORD".into(), "missing"),
+            ("MAIL_POOL_SIZE".into(), "invalid_pool_size"),
+            ("MAIL_FROM".into(), "conflict"),
+        ]
+    );
+}
+
+#[test]
 fn mail_url_replaces_the_separate_settings() {
     let base: Vec<_> = with(&[
         ("MAIL_SERVER", None),

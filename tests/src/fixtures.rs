@@ -59,22 +59,28 @@ pub struct Server {
 }
 
 impl Server {
-    fn check(&self) -> Result<(), Errors> {
-        if self.tls && self.port.get() == 25 {
-            return Err(Error::conflict_fields(
+    /// Each rule runs when the fields it needs loaded.
+    fn check(server: &ServerPartial) -> Result<(), Errors> {
+        let mut errors = Vec::new();
+        if let (Some(true), Some(port)) = (server.tls, server.port)
+            && port.get() == 25
+        {
+            errors.push(Error::conflict_fields(
                 &["tls", "port"],
                 "implicit TLS is never on port 25",
-            )
-            .into());
+            ));
         }
-        if self.host.to_string() == "forbidden.test" {
-            return Err(Error::invalid_field(
+        if server
+            .host
+            .as_ref()
+            .is_some_and(|host| host.to_string() == "forbidden.test")
+        {
+            errors.push(Error::invalid_field(
                 "host",
                 Invalid::new("forbidden_host", "this host is not allowed"),
-            )
-            .into());
+            ));
         }
-        Ok(())
+        Errors::from_vec(errors).map_or(Ok(()), Err)
     }
 }
 

@@ -68,8 +68,10 @@ fn default_batch() -> u16 {
     50
 }
 
-fn check(settings: &Outgoing) -> Result<(), Errors> {
-    if settings.use_credentials && settings.password.expose_secret().is_empty() {
+fn check(settings: &OutgoingPartial) -> Result<(), Errors> {
+    if let (Some(true), Some(password)) = (settings.use_credentials, &settings.password)
+        && password.expose_secret().is_empty()
+    {
         return Err(Error::conflict_fields(
             &["password", "use_credentials"],
             "an empty password with credentials on",

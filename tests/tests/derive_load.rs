@@ -263,15 +263,35 @@ fn a_struct_hook_names_fields_and_the_loader_finds_their_variables() {
 }
 
 #[test]
-fn a_struct_hook_runs_only_once_every_field_parsed() {
-    // The port is invalid, so the TLS/port conflict check of `Server` cannot run.
-    let pairs = APP_VALID
-        .into_iter()
-        .chain([("APP_SERVER_TLS", "true"), ("APP_SERVER_PORT", "x")]);
-    let errors = App::from_map(pairs).unwrap_err();
+fn a_struct_hook_runs_on_the_fields_that_loaded() {
+    let backup = |changes: [(&'static str, &'static str); 2]| {
+        let pairs = APP_VALID
+            .into_iter()
+            .filter(|(key, _)| *key != "APP_SERVER_HOST")
+            .chain(changes);
+        App::from_map(pairs).unwrap_err()
+    };
+    // An invalid host does not hide the TLS/port conflict, a rule that does not need the host.
+    let errors = backup([("APP_SERVER_HOST", "bad host!"), ("APP_SERVER_TLS", "true")]);
     assert_eq!(
         codes(&errors),
-        [("APP_SERVER_PORT".to_owned(), "invalid_value")],
+        [
+            ("APP_SERVER_HOST".to_owned(), "invalid_value"),
+            ("APP_SERVER_TLS".to_owned(), "conflict")
+        ],
+        "{errors}"
+    );
+    // The port is invalid: the TLS/port rule is skipped, the host rule still runs.
+    let errors = backup([
+        ("APP_SERVER_HOST", "forbidden.test"),
+        ("APP_SERVER_PORT", "x"),
+    ]);
+    assert_eq!(
+        codes(&errors),
+        [
+            ("APP_SERVER_PORT".to_owned(), "invalid_value"),
+            ("APP_SERVER_HOST".to_owned(), "invalid_value")
+        ],
         "{errors}"
     );
 }

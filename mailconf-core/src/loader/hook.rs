@@ -6,7 +6,61 @@ use crate::{Error, ErrorKind, FieldKind, Loader, MailConfig, Schema};
 use super::StructCheck;
 
 impl Loader<'_> {
-    /// Ends a struct: runs its validate hook once every field parsed. The hook's errors name Rust
+    /// Runs the validate hook of the struct `T` on the fields that loaded (`partial`, for
+    /// generated code `TPartial`), and records its errors with their variable names, prefixes
+    /// applied. Whether the hook reported nothing: only then is `T` built.
+    ///
+    /// The hook runs even when some fields did not load, so a bad value of one setting hides no
+    /// rule between the others; a rule that needs a field that did not load is skipped by the
+    /// hook (the field's own problem is reported already).
+    ///
+    /// ```
+    /// use mailconf_core::{Error, Errors, Host, MailConfig, Port};
+    ///
+    /// #[derive(MailConfig, Debug)]
+    /// #[mailconf(prefix = "MAIL_", validate = check)]
+    /// struct Mail {
+    ///     server: Host,
+    ///     port: Port,
+    ///     starttls: bool,
+    /// }
+    ///
+    /// // `MailPartial` is generated next to `Mail`: each field an `Option`.
+    /// fn check(mail: &MailPartial) -> Result<(), Errors> {
+    ///     if let (Some(port), Some(true)) = (mail.port, mail.starttls)
+    ///         && port.get() == 465
+    ///     {
+    ///         let error = Error::conflict_fields(&["starttls", "port"], "port 465 is implicit TLS")
+    ///             .with_hint("set {starttls}=false, or {port}=587");
+    ///         return Err(error.into());
+    ///     }
+    ///     Ok(())
+    /// }
+    ///
+    /// let errors = Mail::from_map([
+    ///     ("MAIL_SERVER", "smtp://smtp.example.com"),
+    ///     ("MAIL_PORT", "465"),
+    ///     ("MAIL_STARTTLS", "true"),
+    /// ])
+    /// .unwrap_err();
+    /// // The bad server hides nothing: both problems are reported.
+    /// assert_eq!(errors.get("MAIL_SERVER").unwrap().code(), "invalid_value");
+    /// let conflict = errors.get("MAIL_STARTTLS").unwrap();
+    /// assert_eq!(conflict.hint(), Some("set MAIL_STARTTLS=false, or MAIL_PORT=587"));
+    /// ```
+    pub fn check<T: MailConfig, P>(&mut self, partial: &P, check: StructCheck<P>) -> bool {
+        let Err(errors) = check(partial) else {
+            return true;
+        };
+        for error in errors {
+            let error = self.resolve_fields(T::schema(), error);
+            self.errors.push(error);
+        }
+        false
+    }
+
+    /// Ends a struct: runs a whole-value check once every field parsed (hand-written impls;
+    /// the derive runs a struct's hook through [`Loader::check`]). The hook's errors name Rust
     /// fields ([`Error::invalid_field`], [`Error::conflict_fields`]); their variable names are
     /// filled in here, prefixes applied.
     pub fn finish<T: MailConfig>(

@@ -54,7 +54,9 @@ pub struct Loader<'s> {
 /// A per-field check, `#[mailconf(validate = path)]`.
 pub type FieldCheck<T> = fn(&T) -> Result<(), Invalid>;
 
-/// A whole-struct check, `#[mailconf(validate = path)]` on the struct.
+/// A whole-struct check: `#[mailconf(validate = path)]` on the struct, given the fields that
+/// loaded ([`Loader::check`]), or a hand-written impl's check of the whole value
+/// ([`Loader::finish`]).
 pub type StructCheck<T> = fn(&T) -> Result<(), Errors>;
 
 impl<'s> Loader<'s> {

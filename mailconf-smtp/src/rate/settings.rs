@@ -125,23 +125,25 @@ impl RateSettings {
     }
 }
 
-/// A setting that could do nothing is an error, not silently ignored.
-fn check(settings: &RateSettings) -> Result<(), Errors> {
+/// A setting that could do nothing is an error, not silently ignored. A setting that did not
+/// load (`None`) was set: only `Some(None)` is unset.
+fn check(settings: &RateSettingsPartial) -> Result<(), Errors> {
     let mut errors = Vec::new();
-    if settings.redis_url.is_some() && settings.rate_limit.is_none() {
+    let redis_url_unset = matches!(settings.redis_url, Some(None));
+    if !redis_url_unset && matches!(settings.rate_limit, Some(None)) {
         errors.push(
             Error::conflict_fields(&["redis_url", "rate_limit"], "a shared limit needs {rate_limit}, which is not set")
                 .with_hint("set {rate_limit} (such as 14/s) to the limit every process shares, or remove {redis_url}"),
         );
     }
     let needs_url = [
-        ("key", settings.key.is_some()),
-        ("on_failure", settings.on_failure.is_some()),
+        ("key", !matches!(settings.key, Some(None))),
+        ("on_failure", !matches!(settings.on_failure, Some(None))),
         // `false` states the default (one node) and so asks for nothing; a settings form's
         // unticked checkbox sends exactly that.
-        ("cluster", settings.cluster == Some(true)),
+        ("cluster", settings.cluster == Some(Some(true))),
     ];
-    if settings.redis_url.is_none() {
+    if redis_url_unset {
         for (field, _) in needs_url.iter().filter(|(_, set)| *set) {
             errors.push(
                 Error::conflict_fields(&[field, "redis_url"], "only a limit shared through Redis uses this, and {redis_url} is not set")

@@ -11,7 +11,7 @@ fn check_port(port: Port) -> bool {
     port.get() != 25
 }
 
-fn check_settings(_: &MailSettings) -> Result<(), String> {
+fn check_settings(_: &MailSettingsPartial) -> Result<(), String> {
     Ok(())
 }
 
