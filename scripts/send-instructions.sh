@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
-bench=$(cargo bench -p mailconf-smtp --bench send --no-run --message-format=json 2>/dev/null \
+bench=$(cargo bench -p benches --bench send --no-run --message-format=json 2>/dev/null \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
 [ -x "$bench" ] || { echo "could not build the send benchmark" >&2; exit 1; }
 work=$(mktemp -d)

@@ -1,6 +1,5 @@
 //! `mailconf`: check SMTP settings, probe the server, send a test message, print templates, and
 //! run a local mail catcher.
-#![forbid(unsafe_code)]
 
 mod check;
 mod cli;

@@ -4,7 +4,6 @@
 //! fault injection ([`scripted`]), and a struct that uses every attribute, all under the
 //! strictest lints CI runs: `cargo clippy --workspace --all-targets -- -D warnings` then proves
 //! that the code `#[derive(MailConfig)]` generates is clean under `clippy::pedantic` too.
-#![forbid(unsafe_code)]
 #![deny(warnings, missing_docs, clippy::pedantic)]
 
 pub mod aiosmtpd;

@@ -1,5 +1,4 @@
 //! `settings-page`: serves the SMTP settings page. See the library for what it does.
-#![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

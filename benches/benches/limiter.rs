@@ -2,7 +2,7 @@
 //! second window) next to the Redis one (one `EVALSHA` round trip to a private redis-server
 //! on loopback), with limits so high that no message ever waits.
 //!
-//! Run: `cargo bench -p mailconf-smtp --bench limiter`. Results: `docs/BENCHMARKS.md`. The
+//! Run: `cargo bench -p benches --bench limiter`. Results: `docs/BENCHMARKS.md`. The
 //! Redis variants need `redis-server` (scripts/setup/40-redis.sh installs it; the bench says so
 //! and skips them without it).
 

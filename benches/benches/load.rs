@@ -1,7 +1,7 @@
 //! Loading and validating `SmtpConfig`, next to the same settings through serde + `envy` with
 //! hand-written checks.
 //!
-//! Run: `cargo bench -p mailconf-smtp --bench load`. Results: `docs/BENCHMARKS.md`.
+//! Run: `cargo bench -p benches --bench load`. Results: `docs/BENCHMARKS.md`.
 //!
 //! The process-environment cases need the variables set in this process. Rather than calling
 //! `std::env::set_var` (unsafe in edition 2024), `main` runs this same binary again as a child
@@ -17,7 +17,7 @@ use mailconf_core::{MailConfig, Sources};
 use mailconf_smtp::{Security, SmtpConfig, SmtpSettings};
 use serde::{Deserialize, Deserializer};
 
-#[path = "../tests/support/fastapi_mail.rs"]
+#[path = "../../mailconf-smtp/tests/support/fastapi_mail.rs"]
 mod fastapi_mail;
 
 use fastapi_mail::{FASTAPI_MAIL, with};

@@ -1,7 +1,7 @@
 //! Messages per second over STARTTLS with AUTH to the loopback dev server: `Mailer` next to raw
 //! lettre with the same pool size, and one connection per message.
 //!
-//! Run: `cargo bench -p mailconf-smtp --bench send`. Results: `docs/BENCHMARKS.md`.
+//! Run: `cargo bench -p benches --bench send`. Results: `docs/BENCHMARKS.md`.
 //!
 //! One iteration is one round: 16 tokio tasks each send 8 messages (128 in all) through one
 //! shared client, and the round ends when every task is done. Every variant gets a fresh dev
