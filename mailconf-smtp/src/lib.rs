@@ -1,6 +1,111 @@
-//! SMTP settings, TLS/port rules and a `Mailer` on lettre.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
+//! SMTP settings that load the way fastapi-mail's do, checked as a whole (TLS flags against the
+//! port, credentials over plain text…), and a [`Mailer`] on [lettre] that sends with them.
+//!
+//! | type | what it is |
+//! |---|---|
+//! | [`SmtpConfig`] | the settings, from fastapi-mail's variables (table below) |
+//! | [`SmtpSettings`] | what a [`Mailer`] needs; implement it to send from settings of your own |
+//! | [`Mailer`], [`BlockingMailer`] | a pooled, rate-limited sender on lettre (async, blocking) |
+//! | [`Security`] | the TLS mode: [`Security::Plain`], [`Security::StartTls`], [`Security::ImplicitTls`] |
+//! | [`SmtpUrl`] | `MAIL_URL`: the whole connection in one value |
+//! | [`RateLimit`] | `MAIL_RATE_LIMIT`: at most so many messages per period |
+//! | [`diagnose`] | a probe that says what a server really speaks |
+//! | [`dev_server`] | a loopback mail catcher for tests (feature `dev-server`) |
+//!
+//! lettre is re-exported as [`lettre`], so messages can be built without a second dependency
+//! that must match this crate's version.
+//!
+//! # Loading settings: [`SmtpConfig`]
+//!
+//! Every problem is reported at once, named by the variable to set:
+//!
+//! ```
+//! use mailconf_core::MailConfig;
+//! use mailconf_smtp::{Security, SmtpConfig, SmtpSettings};
+//!
+//! let config = SmtpConfig::from_map([
+//!     ("MAIL_SERVER", "smtp.example.com"),
+//!     ("MAIL_PORT", "465"),
+//!     ("MAIL_STARTTLS", "false"),
+//!     ("MAIL_SSL_TLS", "true"),
+//!     ("MAIL_USERNAME", "app@example.com"),
+//!     ("MAIL_PASSWORD", "app-password"),
+//!     ("MAIL_FROM", "app@example.com"),
+//! ])?;
+//! assert_eq!(config.endpoint().security, Security::ImplicitTls);
+//!
+//! // STARTTLS on the implicit-TLS port, and a missing sender: both reported.
+//! let errors = SmtpConfig::from_map([
+//!     ("MAIL_SERVER", "smtp.example.com"),
+//!     ("MAIL_PORT", "465"),
+//!     ("MAIL_STARTTLS", "true"),
+//!     ("MAIL_SSL_TLS", "false"),
+//! ])
+//! .unwrap_err();
+//! assert!(errors.to_string().contains("MAIL_FROM"));
+//! assert!(errors.to_string().contains("465"));
+//! # Ok::<(), mailconf_core::Errors>(())
+//! ```
+//!
+//! # Sending: [`Mailer`]
+//!
+//! ```no_run
+//! use mailconf_core::MailConfig;
+//! use mailconf_smtp::lettre::message::header::ContentType;
+//! use mailconf_smtp::{Mailer, SmtpConfig};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let mailer = Mailer::new(&SmtpConfig::from_env()?)?;
+//! let message = mailer
+//!     .message()
+//!     .to("Jürgen Müller <juergen@example.org>".parse()?)
+//!     .subject("Your invoice")
+//!     .header(ContentType::TEXT_PLAIN)
+//!     .body(String::from("Thank you for your order."))?;
+//! let report = mailer.send(message).await?;
+//! println!("{} {}", report.code(), report.reply());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A failed send is a [`SendError`] that names its [`Stage`] (connect, TLS, login, sender,
+//! recipient, data) and carries a hint; [`SendError::is_permanent`] tells whether a retry can
+//! help.
+//!
+//! # The TLS mode: [`Security`]
+//!
+//! ```
+//! use mailconf_smtp::Security;
+//!
+//! assert_eq!(Security::from_flags(true, false), Some(Security::StartTls));
+//! assert_eq!(Security::from_flags(true, true), None); // both on: a conflict, reported
+//! assert_eq!(Security::ImplicitTls.default_port().get(), 465);
+//! ```
+//!
+//! # One value for the connection: [`SmtpUrl`]
+//!
+//! ```
+//! use mailconf_core::FromValue;
+//! use mailconf_smtp::{Security, SmtpUrl};
+//!
+//! let url = SmtpUrl::from_value("smtps://app%40example.com:p%40ss@smtp.example.com")?;
+//! assert_eq!(url.security, Security::ImplicitTls);
+//! assert_eq!(url.effective_port().get(), 465);
+//! assert_eq!(url.username.as_deref(), Some("app@example.com"));
+//! # Ok::<(), mailconf_core::Invalid>(())
+//! ```
+//!
+//! # A mail catcher for tests: [`dev_server`]
+//!
+//! With the `dev-server` feature, [`dev_server::DevServer`] accepts mail on 127.0.0.1 and keeps
+//! it for assertions; see its module docs.
+//!
+//! # Every variable
+//!
+//! Generated from [`SmtpConfig`]'s schema (`mailconf template markdown` prints the same table);
+//! the test `tests/variables_table.rs` fails when it drifts.
+//!
+#![doc = include_str!("variables.md")]
 
 mod ca_file;
 mod config;
@@ -18,6 +123,15 @@ mod warning;
 
 #[cfg(feature = "dev-server")]
 pub mod dev_server;
+
+/// The lettre version this crate sends with, for building messages ([`lettre::Message`],
+/// [`lettre::message::Mailbox`]) without a second, possibly mismatched, dependency.
+pub use lettre;
+
+/// The README's "Use it in your project" program, compiled as a doctest so that it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 
 pub use config::SmtpConfig;
 pub use mailer::{
