@@ -23,8 +23,6 @@
 //! assert!(report.contains("MAIL_PORT"));       // out of range
 //! assert!(!report.contains("hunter2"));        // never shown
 //! ```
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -45,7 +43,7 @@ pub use error::{Error, ErrorKind, Errors, Input};
 pub use file::{read_setting_bytes, read_setting_file};
 pub use loader::Loader;
 pub use mailconf_values::{
-    EmailAddress, FromValue, Host, Invalid, Mailbox, Port, REDACTED, Secret, SecretValue,
+    EmailAddress, FromValue, Host, Invalid, Mailbox, Parsed, Port, REDACTED, Secret, SecretValue,
 };
 pub use origin::Origin;
 pub use schema::{DefaultValue, FieldKind, FieldSchema, ForeignKey, Schema, SchemaEntry};
@@ -54,6 +52,9 @@ pub use warning::{Loaded, Warning};
 
 /// `#[derive(MailConfig)]`: see the `mailconf-derive` crate for its attributes.
 pub use mailconf_derive::MailConfig;
+
+/// `#[derive(FromValue)]` for an enum of unit variants: a setting that takes one of a few names.
+pub use mailconf_derive::FromValue;
 
 /// The literal-default checker, for `mailconf-derive`'s own tests. Not a stable API.
 #[doc(hidden)]

@@ -8,6 +8,9 @@
 
 use crate::{Errors, FieldSchema, FromValue, Invalid, Loader, MailConfig, Schema};
 
+/// `#[derive(FromValue)]` matches names, and checks literal defaults, with these.
+pub use mailconf_values::{choose, is_choice};
+
 /// A value field's static facts about its type, and the function that loads it.
 pub struct Value<T> {
     /// `T::TYPE_NAME`.
@@ -18,6 +21,8 @@ pub struct Value<T> {
     pub optional: bool,
     /// `T::SECRET`.
     pub secret: bool,
+    /// `T::CHOICES`.
+    pub choices: &'static [&'static str],
     load: LoadValue<T>,
 }
 
@@ -42,6 +47,7 @@ pub const fn value<T: FromValue>() -> Value<T> {
         json_type: T::JSON_TYPE,
         optional: T::OPTIONAL,
         secret: T::SECRET,
+        choices: T::CHOICES,
         load: load_value::<T>,
     }
 }

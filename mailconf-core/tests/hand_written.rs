@@ -34,6 +34,7 @@ const fn value_field(
         required_unless: &[],
         type_name,
         json_type: "string",
+        choices: &[],
         default: DefaultValue::None,
         optional: false,
         secret: false,

@@ -26,6 +26,7 @@ const fn field(field: &'static str, name: &'static str, secret: bool) -> FieldSc
         required_unless: &[],
         type_name: "string",
         json_type: "string",
+        choices: &[],
         default: DefaultValue::None,
         optional: false,
         secret,

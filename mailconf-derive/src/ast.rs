@@ -79,7 +79,7 @@ impl<'a> Input<'a> {
                 errors.spanning(
                     keyword_and_name(&data.enum_token, &node.ident),
                     "`MailConfig` can only be derived for a struct with named fields, not an enum; \
-                     to choose between values of one setting, implement `mailconf_core::FromValue` for the enum",
+                     for a setting that takes one of a few values, derive `mailconf_core::FromValue` on the enum",
                 );
                 Vec::new()
             }

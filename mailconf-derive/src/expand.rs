@@ -127,6 +127,7 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
                 required_unless: &[],
                 type_name: "settings",
                 json_type: "object",
+                choices: &[],
                 default: ::mailconf_core::DefaultValue::None,
                 optional: false,
                 secret: false,
@@ -142,6 +143,8 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
     let aliases = field.attrs.aliases.iter().map(|a| &a.value);
     let renamed_from = field.attrs.renamed_from.iter().map(|a| &a.value);
     let required_unless = field.attrs.required_unless.iter().map(|a| &a.value);
+    let value = Ident::new("VALUE", Span::mixed_site());
+    let mut choice_check = TokenStream::new();
     let default = match &field.attrs.default {
         None => quote!(::mailconf_core::DefaultValue::None),
         Some(keyed) => match &keyed.value {
@@ -149,6 +152,18 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
             Some(expr) => match literal::literal(expr) {
                 Some(lit) => {
                     let text = lit.text;
+                    // A type with `CHOICES` (an enum deriving `FromValue`) is unknown to the
+                    // derive; the check runs when rustc evaluates this constant.
+                    let message = format!(
+                        "this default can never load into `{name}`: \"{text}\" is not one of the values of `{}`",
+                        literal::code_text_of(ty)
+                    );
+                    choice_check = quote_spanned! {expr.span()=>
+                        const _: () = ::core::assert!(
+                            ::mailconf_core::__private::is_choice(#value.choices, #text),
+                            #message
+                        );
+                    };
                     quote!(::mailconf_core::DefaultValue::Text(#text))
                 }
                 None => {
@@ -158,7 +173,6 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
             },
         },
     };
-    let value = Ident::new("VALUE", Span::mixed_site());
     // `secret` on a type that prints itself would leak through the user's `#[derive(Debug)]`:
     // a bound at the field's type refuses it, naming `Secret<T>`.
     let (secret, secret_bound) = if field.attrs.secret.is_some() {
@@ -180,6 +194,7 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
         {
             #secret_bound
             const #value: ::mailconf_core::__private::Value<#ty> = #facts;
+            #choice_check
             ::mailconf_core::FieldSchema {
                 field: #name,
                 name: #variable_name,
@@ -189,6 +204,7 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
                 required_unless: &[#(#required_unless),*],
                 type_name: #value.type_name,
                 json_type: #value.json_type,
+                choices: #value.choices,
                 default: #default,
                 optional: #value.optional,
                 secret: #secret,

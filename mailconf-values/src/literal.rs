@@ -1,6 +1,7 @@
 //! The compile-time check of `#[mailconf(default = ...)]` literals, run by `mailconf-derive`
 //! with the very parsers used at run time.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::{EmailAddress, FromValue, Host, Invalid, Mailbox, Port};
@@ -34,7 +35,8 @@ pub fn check_literal(
         "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "Port" => &[Int],
         "f32" | "f64" => &[Int, Float],
         "Duration" => &[Int, Str],
-        "String" | "PathBuf" | "Host" | "EmailAddress" | "Mailbox" => &[Str],
+        "String" | "PathBuf" | "Host" | "EmailAddress" | "Mailbox" | "Url" | "IpAddr"
+        | "Ipv4Addr" | "Ipv6Addr" | "SocketAddr" => &[Str],
         _ => return None,
     };
     if !kinds.contains(&kind) {
@@ -69,6 +71,11 @@ pub fn check_literal(
         "Host" => Host::from_value(text).map(drop),
         "EmailAddress" => EmailAddress::from_value(text).map(drop),
         "Mailbox" => Mailbox::from_value(text).map(drop),
+        "Url" => url::Url::from_value(text).map(drop),
+        "IpAddr" => IpAddr::from_value(text).map(drop),
+        "Ipv4Addr" => Ipv4Addr::from_value(text).map(drop),
+        "Ipv6Addr" => Ipv6Addr::from_value(text).map(drop),
+        "SocketAddr" => SocketAddr::from_value(text).map(drop),
         _ => Ok(()),
     };
     Some(parsed)
@@ -110,6 +117,24 @@ mod tests {
             "invalid_email"
         );
         assert_eq!(check_literal("MyType", Str, "anything"), None);
+        assert_eq!(
+            check_literal("Url", Str, "https://example.com/"),
+            Some(Ok(()))
+        );
+        assert_eq!(
+            check_literal("Url", Str, "example.com")
+                .unwrap()
+                .unwrap_err()
+                .code,
+            "invalid_url"
+        );
+        assert!(check_literal("IpAddr", Str, "::1").unwrap().is_ok());
+        assert!(
+            check_literal("SocketAddr", Str, "127.0.0.1")
+                .unwrap()
+                .is_err()
+        );
+        assert!(check_literal("Ipv4Addr", Int, "1").unwrap().is_err());
     }
 
     #[test]

@@ -105,6 +105,7 @@ impl<T: FromValue> FromValue for Option<T> {
     const JSON_TYPE: &'static str = T::JSON_TYPE;
     const SECRET: bool = T::SECRET;
     const OPTIONAL: bool = true;
+    const CHOICES: &'static [&'static str] = T::CHOICES;
 
     /// An empty value means "not set", as container platforms often pass `NAME=` for unset.
     fn from_value(raw: &str) -> Result<Self, Invalid> {

@@ -70,6 +70,16 @@ fn property(f: &FieldSchema, renamed_from: &[String]) -> Value {
             json!(f.json_type)
         },
     );
+    if !f.choices.is_empty() {
+        // The names as listed; the loader also takes them in any case, and aliases.
+        let mut choices = json!(f.choices);
+        if f.optional
+            && let Some(list) = choices.as_array_mut()
+        {
+            list.push(Value::Null);
+        }
+        p.insert("enum".into(), choices);
+    }
     p.insert("description".into(), json!(f.doc));
     p.insert("x-mailconf-type".into(), json!(f.type_name));
     if let DefaultValue::Text(t) = f.default

@@ -54,6 +54,9 @@ pub struct FieldSchema {
     pub type_name: &'static str,
     /// The JSON Schema type of the value.
     pub json_type: &'static str,
+    /// The only values accepted, when the type is a choice (an enum deriving `FromValue`);
+    /// empty otherwise. JSON Schema lists them as `enum`.
+    pub choices: &'static [&'static str],
     /// The default, if any.
     pub default: DefaultValue,
     /// The setting may be left unset (an `Option`).
