@@ -55,7 +55,7 @@ const fn same_ignoring_case(a: &[u8], b: &[u8]) -> bool {
     }
     let mut i = 0;
     while i < a.len() {
-        if a[i].to_ascii_lowercase() != b[i].to_ascii_lowercase() {
+        if !a[i].eq_ignore_ascii_case(&b[i]) {
             return false;
         }
         i += 1;
@@ -95,9 +95,8 @@ mod tests {
 
     #[test]
     fn the_compile_time_check_agrees() {
-        const OK: bool = is_choice(CHOICES, "STARTTLS");
-        const BAD: bool = is_choice(CHOICES, "tls");
-        assert!(OK && !BAD);
+        const { assert!(is_choice(CHOICES, "STARTTLS")) };
+        const { assert!(!is_choice(CHOICES, "tls")) };
         assert!(is_choice(&[], "anything"));
     }
 }
