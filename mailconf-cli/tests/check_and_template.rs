@@ -233,7 +233,7 @@ fn templates_are_well_formed() {
         "{md}"
     );
     assert!(
-        md.contains("| `MAIL_FROM` | mailbox (Name <address>) | **required** |"),
+        md.contains("| `MAIL_FROM` | mailbox (Name &lt;address&gt;) | **required** |"),
         "{md}"
     );
 }

@@ -19,7 +19,7 @@ pub(super) fn render(schema: &Schema) -> String {
         } else {
             default_text(f).unwrap_or_else(|| "unset".into())
         };
-        let mut ty = f.type_name.to_owned();
+        let mut ty = escape_text(f.type_name);
         if f.secret {
             ty.push_str(" (secret)");
         }
@@ -48,6 +48,54 @@ pub(super) fn render(schema: &Schema) -> String {
     out
 }
 
+/// A description is Markdown from doc comments: code spans stay as written; outside them,
+/// what Markdown readers (rustdoc, GitHub) would take for HTML or a link is escaped. A `|`
+/// would end the table cell anywhere.
 fn escape(text: &str) -> String {
-    text.replace('|', "\\|")
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&part.replace('|', "\\|"));
+        } else {
+            out.push_str(&escape_text(part));
+        }
+    }
+    out
+}
+
+/// Plain text in a table cell: shown as written.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape, escape_text};
+
+    #[test]
+    fn html_and_links_are_escaped_outside_code_spans() {
+        assert_eq!(
+            escape_text("mailbox (Name <address>)"),
+            "mailbox (Name &lt;address&gt;)"
+        );
+        assert_eq!(
+            escape("redis://[:password@]host or `Name <a@b.c>` | x"),
+            "redis://\\[:password@\\]host or `Name <a@b.c>` \\| x"
+        );
+        assert_eq!(escape("`a|b`"), "`a\\|b`");
+    }
 }
