@@ -69,8 +69,9 @@
 //! ```
 //!
 //! A failed send is a [`SendError`] that names its [`Stage`] (connect, TLS, login, sender,
-//! recipient, data) and carries a hint; [`SendError::is_permanent`] tells whether a retry can
-//! help.
+//! recipient, data), its [`FailureKind`] (a reply code, DNS, network, TLS, the TLS-mode mix-up,
+//! a refusal on this side, the timeout) and a hint; [`SendError::is_transient`] and
+//! [`SendError::is_permanent`] follow from the kind and tell whether a later try can help.
 //!
 //! # The TLS mode: [`Security`]
 //!
@@ -135,7 +136,8 @@ struct ReadmeDoctests;
 
 pub use config::SmtpConfig;
 pub use mailer::{
-    BlockingMailer, ComposeError, Mailer, MailerError, Recipient, SendError, SendReport, Stage,
+    BlockingMailer, ComposeError, FailureKind, Mailer, MailerError, Recipient, SendError,
+    SendReport, Stage,
 };
 pub use rate::{
     LimitError, MAX_QUOTA_MESSAGES, RateLimit, RateLimits, RedisFailure, SendLimiter, SharedLimit,

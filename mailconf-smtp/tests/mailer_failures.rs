@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use mailconf_smtp::dev_server::DevTls;
-use mailconf_smtp::{Mailer, Security, Stage};
+use mailconf_smtp::{FailureKind, Mailer, Security, Stage};
 use support::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -24,7 +24,8 @@ async fn wrong_password_fails_at_auth_with_535_a_hint_and_no_retry() {
     let err = never_sent(&mailer).await;
     assert_eq!(err.stage(), Stage::Auth);
     assert_eq!(err.code(), Some(535));
-    assert!(err.is_permanent());
+    assert_eq!(err.kind(), FailureKind::Reply(535));
+    assert!(err.is_permanent() && !err.is_transient());
     assert!(!err.is_timeout());
     assert_eq!(err.attempts(), 1);
     assert!(err.hint().unwrap().contains("app password"), "{err}");
@@ -50,6 +51,8 @@ async fn starttls_settings_against_an_implicit_tls_port_fail_within_the_timeout(
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_millis(3500), "took {elapsed:?}");
     assert!(err.is_timeout(), "{err}");
+    assert_eq!(err.kind(), FailureKind::Timeout);
+    assert!(err.is_transient() && !err.is_permanent());
     assert_eq!(err.stage(), Stage::Connect);
     assert_eq!(err.attempts(), 1);
     let hint = err.hint().unwrap();
@@ -77,6 +80,7 @@ async fn implicit_tls_settings_against_a_starttls_port_fail_fast_naming_the_fix(
         started.elapsed()
     );
     assert_eq!(err.stage(), Stage::Tls, "{err}");
+    assert_eq!(err.kind(), FailureKind::Tls);
     assert!(err.is_permanent());
     assert_eq!(err.attempts(), 1);
     assert!(err.hint().unwrap().contains("MAIL_STARTTLS=true"), "{err}");
@@ -96,6 +100,7 @@ async fn starttls_is_required_never_plain_text_when_the_server_does_not_offer_it
 
     let err = never_sent(&mailer).await;
     assert_eq!(err.stage(), Stage::Tls, "{err}");
+    assert_eq!(err.kind(), FailureKind::Refused);
     assert!(err.is_permanent());
     assert_eq!(err.attempts(), 1);
     assert!(err.hint().unwrap().contains("STARTTLS"), "{err}");
@@ -112,6 +117,7 @@ async fn an_untrusted_certificate_fails_with_a_ca_hint_unless_validation_is_off(
     let err = never_sent(&mailer).await;
     assert_eq!(err.stage(), Stage::Tls, "{err}");
     assert!(err.message().contains("UnknownIssuer"), "{err}");
+    assert_eq!(err.kind(), FailureKind::Tls);
     assert!(err.hint().unwrap().contains("MAIL_CA_FILE"), "{err}");
     assert_eq!(err.attempts(), 1);
     assert!(server.messages().is_empty());
@@ -155,7 +161,8 @@ async fn connection_refused_names_server_and_port_after_retries() {
         3,
         "a refused connection may be a restart: retried"
     );
-    assert!(!err.is_permanent());
+    assert_eq!(err.kind(), FailureKind::Network);
+    assert!(err.is_transient() && !err.is_permanent());
     let hint = err.hint().unwrap();
     assert!(
         hint.contains("MAIL_SERVER") && hint.contains("MAIL_PORT"),

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use mailconf_smtp::Stage;
+use mailconf_smtp::{FailureKind, Stage};
 use mailconf_tests::scripted::catalogue::{DROP_BEFORE_DATA, GREETING_421, STALL_AFTER_GREETING};
 use mailconf_tests::scripted::faults::PLAIN;
 use mailconf_tests::scripted::{Act, Script, ScriptedPeer, Step, send, timed};
@@ -17,7 +17,8 @@ async fn a_421_greeting_is_retried_with_backoff_then_reported() {
     let err = result.unwrap_err();
     assert_eq!(err.stage(), Stage::Connect);
     assert_eq!(err.code(), Some(421));
-    assert!(!err.is_permanent());
+    assert_eq!(err.kind(), FailureKind::Reply(421));
+    assert!(err.is_transient() && !err.is_permanent());
     assert_eq!(err.attempts(), 3);
     assert!(
         err.to_string().contains("gave up after 3 attempts"),

@@ -7,7 +7,7 @@ use lettre::Message;
 use lettre::message::MessageBuilder;
 use tokio::runtime::{Builder, Handle, Runtime};
 
-use super::error::{ComposeError, MailerError, SendError, Stage};
+use super::error::{ComposeError, FailureKind, MailerError, SendError, Stage};
 use super::report::SendReport;
 use super::{Mailer, Recipient};
 use crate::SmtpSettings;
@@ -108,12 +108,10 @@ impl BlockingMailer {
     fn setup_error(&self, message: &str, hint: &str) -> SendError {
         SendError {
             stage: Stage::Setup,
+            kind: FailureKind::Refused,
             server: self.mailer.inner.context.server(),
-            code: None,
             message: message.to_owned(),
             attempts: 0,
-            permanent: true,
-            timed_out: false,
             hint: Some(hint.to_owned()),
         }
     }

@@ -13,7 +13,8 @@ use lettre::transport::smtp::authentication::Mechanism;
 use lettre::transport::smtp::response::Response;
 use mailconf_core::Secret;
 
-use super::failure::{Cause, Failure, redact};
+use super::error::FailureKind;
+use super::failure::{Failure, redact};
 
 /// The target of every dialogue event, to select them alone (`RUST_LOG=mailconf_smtp::dialogue=debug`).
 pub(super) const TARGET: &str = "mailconf_smtp::dialogue";
@@ -42,8 +43,8 @@ pub(super) fn note(text: impl Display) {
 /// A failed attempt: the server's negative reply, or what went wrong, the password redacted.
 pub(super) fn failed(failure: &Failure, password: Option<&Secret<String>>) {
     let detail = redact(failure.detail.clone(), password);
-    match (failure.code, failure.cause) {
-        (Some(code), Cause::Reply) => tracing::debug!(target: TARGET, "S: {code} {detail}"),
+    match failure.kind {
+        FailureKind::Reply(code) => tracing::debug!(target: TARGET, "S: {code} {detail}"),
         _ => tracing::debug!(target: TARGET, "-- {} failed: {detail}", failure.stage),
     }
 }

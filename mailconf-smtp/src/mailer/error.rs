@@ -107,19 +107,80 @@ impl fmt::Display for Stage {
     }
 }
 
-/// Why a send (or a connection test) failed: the stage, the server's reply, how many attempts
-/// were made and, where the cause is recognisable, a hint naming the setting to change.
+/// What kind of failure ended a send: the one fact from which [`is_transient`] and
+/// [`is_permanent`] follow (as lettre's own SMTP error kinds), so that retries, metrics, the CLI
+/// and applications agree on which failures a later try can fix.
+///
+/// [`is_transient`]: FailureKind::is_transient
+/// [`is_permanent`]: FailureKind::is_permanent
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// The server answered with this negative reply code: `4yz` is transient, `5yz` permanent
+    /// (RFC 5321 4.2.1).
+    Reply(u16),
+    /// The host name did not resolve. Transient: resolvers fail temporarily too, and a typo
+    /// costs only the short back-off.
+    Dns,
+    /// The connection could not be opened, was dropped, or carried no readable reply.
+    /// Transient.
+    Network,
+    /// The TLS handshake or the server's certificate was refused. Permanent: another try
+    /// repeats it until the settings or the certificate change.
+    Tls,
+    /// The port speaks the other TLS mode: it waits for TLS from the first byte while plain
+    /// text was configured. Permanent: the TLS settings must change.
+    TlsMode,
+    /// Stopped on this side: the server lacks what the send needs (STARTTLS, an AUTH
+    /// mechanism, SMTPUTF8, 8BITMIME), the message is malformed, or the mailer cannot run (its
+    /// pool is closed, the shared rate limit's Redis is down under the `fail` policy, a
+    /// [`BlockingMailer`](super::BlockingMailer) inside an async runtime). Permanent.
+    Refused,
+    /// The overall timeout (`TIMEOUT`) ran out. Transient: nothing says the server or the
+    /// network will be as slow next time.
+    Timeout,
+}
+
+impl FailureKind {
+    /// Whether the same send, tried later without any change, may succeed: `4yz` replies,
+    /// name lookup and network failures, timeouts. The opposite of
+    /// [`is_permanent`](Self::is_permanent).
+    pub fn is_transient(self) -> bool {
+        match self {
+            FailureKind::Reply(code) => code < 500,
+            FailureKind::Dns | FailureKind::Network | FailureKind::Timeout => true,
+            FailureKind::Tls | FailureKind::TlsMode | FailureKind::Refused => false,
+        }
+    }
+
+    /// Whether the send cannot succeed without a change to the settings, the message or the
+    /// server: `5yz` replies, TLS and certificate failures, the TLS-mode mix-up, refusals on
+    /// this side.
+    pub fn is_permanent(self) -> bool {
+        !self.is_transient()
+    }
+
+    /// The negative reply code, for [`FailureKind::Reply`].
+    pub fn reply_code(self) -> Option<u16> {
+        match self {
+            FailureKind::Reply(code) => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// Why a send (or a connection test) failed: the stage, the kind of failure, the server's
+/// reply, how many attempts were made and, where the cause is recognisable, a hint naming the
+/// setting to change.
 ///
 /// Neither `Display` nor `Debug` ever shows the password.
 #[derive(Debug, Clone)]
 pub struct SendError {
     pub(super) stage: Stage,
+    pub(super) kind: FailureKind,
     pub(super) server: String,
-    pub(super) code: Option<u16>,
     pub(super) message: String,
     pub(super) attempts: u32,
-    pub(super) permanent: bool,
-    pub(super) timed_out: bool,
     pub(super) hint: Option<String>,
 }
 
@@ -129,21 +190,33 @@ impl SendError {
         self.stage
     }
 
+    /// What kind of failure it was; [`is_permanent`](Self::is_permanent) and
+    /// [`is_transient`](Self::is_transient) follow from it.
+    pub fn kind(&self) -> FailureKind {
+        self.kind
+    }
+
     /// The server's reply code, when the failure was a negative reply such as `535`.
     pub fn code(&self) -> Option<u16> {
-        self.code
+        self.kind.reply_code()
     }
 
     /// Whether sending the same message again cannot succeed without a change: a `5xx` reply or
     /// a configuration problem (TLS mode, certificate, missing AUTH). `false` for `4xx`
-    /// replies, dropped connections and timeouts.
+    /// replies, dropped connections and timeouts. See [`FailureKind::is_permanent`].
     pub fn is_permanent(&self) -> bool {
-        self.permanent
+        self.kind.is_permanent()
+    }
+
+    /// Whether a later try of the same send may succeed: `4xx` replies, dropped connections,
+    /// name lookups, timeouts. See [`FailureKind::is_transient`].
+    pub fn is_transient(&self) -> bool {
+        self.kind.is_transient()
     }
 
     /// Whether the overall timeout ran out.
     pub fn is_timeout(&self) -> bool {
-        self.timed_out
+        self.kind == FailureKind::Timeout
     }
 
     /// How many attempts were made (0 when none could start).
@@ -172,9 +245,9 @@ impl SendError {
     pub fn verdict(&self) -> String {
         let n = self.attempts;
         let attempts = format!("{n} attempt{}", if n == 1 { "" } else { "s" });
-        if self.timed_out {
+        if self.is_timeout() {
             format!("timed out ({attempts})")
-        } else if self.permanent {
+        } else if self.is_permanent() {
             format!("permanent failure ({attempts})")
         } else if n > 1 {
             format!("temporary failure, gave up after {attempts}; a later try may succeed")
@@ -187,12 +260,12 @@ impl SendError {
 impl fmt::Display for SendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SMTP {} with {} ", self.stage, self.server)?;
-        if self.timed_out {
+        if self.is_timeout() {
             write!(f, "timed out")?;
         } else {
             write!(f, "failed")?;
         }
-        if let Some(code) = self.code {
+        if let Some(code) = self.code() {
             write!(f, " ({code})")?;
         }
         write!(f, ": {} [{}]", self.message, self.verdict())?;
@@ -204,3 +277,36 @@ impl fmt::Display for SendError {
 }
 
 impl std::error::Error for SendError {}
+
+#[cfg(test)]
+mod tests {
+    use super::FailureKind;
+
+    #[test]
+    fn transient_and_permanent_follow_from_the_kind() {
+        let transient = [
+            FailureKind::Reply(421),
+            FailureKind::Reply(450),
+            FailureKind::Reply(499),
+            FailureKind::Dns,
+            FailureKind::Network,
+            FailureKind::Timeout,
+        ];
+        let permanent = [
+            FailureKind::Reply(500),
+            FailureKind::Reply(535),
+            FailureKind::Reply(554),
+            FailureKind::Tls,
+            FailureKind::TlsMode,
+            FailureKind::Refused,
+        ];
+        for kind in transient {
+            assert!(kind.is_transient() && !kind.is_permanent(), "{kind:?}");
+        }
+        for kind in permanent {
+            assert!(kind.is_permanent() && !kind.is_transient(), "{kind:?}");
+        }
+        assert_eq!(FailureKind::Reply(535).reply_code(), Some(535));
+        assert_eq!(FailureKind::Network.reply_code(), None);
+    }
+}

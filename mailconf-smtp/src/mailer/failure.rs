@@ -7,7 +7,7 @@ use std::io;
 use lettre::transport::smtp::Error as SmtpError;
 use mailconf_core::Secret;
 
-use super::error::{SendError, Stage};
+use super::error::{FailureKind, SendError, Stage};
 use super::hint::{self, Context};
 
 /// How far one attempt got; read after a timeout, so it records progress as it is made.
@@ -33,55 +33,40 @@ impl Default for Progress {
     }
 }
 
-/// What kind of problem, as far as the hints care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Cause {
-    /// A negative SMTP reply (the code is in `Failure::code`).
-    Reply,
-    /// The host name did not resolve.
-    Dns,
-    /// An I/O error of this kind (TCP, TLS handshake, a dropped connection).
-    Io(io::ErrorKind),
-    /// lettre refused to go on (no STARTTLS, no AUTH mechanism, no SMTPUTF8...).
-    Client,
-    /// Anything else: an unparsable or missing reply.
-    Other,
-    /// The overall timeout ran out.
-    Timeout,
-    /// The server sent no greeting but answered a TLS handshake on a second connection: the
-    /// port expects implicit TLS.
-    ExpectsTls,
-}
-
 #[derive(Debug)]
 pub(crate) struct Failure {
     pub(super) stage: Stage,
-    pub(super) cause: Cause,
-    pub(super) code: Option<u16>,
+    /// Whether a retry can help follows from it.
+    pub(super) kind: FailureKind,
+    /// The I/O error behind a network or TLS failure, for the hints.
+    pub(super) io: Option<io::ErrorKind>,
     /// The reply text or error; may still contain the password if a server echoed it.
     pub(super) detail: String,
-    pub(super) retryable: bool,
-    pub(super) permanent: bool,
     pub(super) progress: Progress,
 }
 
 impl Failure {
+    fn new(stage: Stage, kind: FailureKind, detail: String) -> Failure {
+        Failure {
+            stage,
+            kind,
+            io: None,
+            detail,
+            progress: Progress::default(),
+        }
+    }
+
     /// An error returned by lettre at `stage`.
     pub(crate) fn smtp(stage: Stage, err: &SmtpError) -> Failure {
         let code = err.status().map(u16::from);
-        let io_kind = io_kind(err);
-        let (cause, retryable, permanent) = if let Some(code) = code {
-            // RFC 5321 4.2.1: 4yz may succeed later, 5yz will not.
-            (Cause::Reply, code < 500, code >= 500)
-        } else if err.is_client() {
-            (Cause::Client, false, true)
-        } else if stage == Stage::Tls {
+        let kind = match code {
+            Some(code) => FailureKind::Reply(code),
+            None if err.is_client() => FailureKind::Refused,
             // Handshake and certificate failures are configuration problems; retrying
             // would only repeat them.
-            (io_kind.map_or(Cause::Other, Cause::Io), false, true)
-        } else {
+            None if stage == Stage::Tls => FailureKind::Tls,
             // A dropped connection, a reset or a garbled reply: worth another try.
-            (io_kind.map_or(Cause::Other, Cause::Io), true, false)
+            None => FailureKind::Network,
         };
         let detail = match (code, err.source()) {
             // The server's own words, without lettre's "permanent error (535): " prefix.
@@ -89,13 +74,8 @@ impl Failure {
             _ => plain_text(&err.to_string()),
         };
         Failure {
-            stage,
-            cause,
-            code,
-            detail,
-            retryable,
-            permanent,
-            progress: Progress::default(),
+            io: io_kind(err),
+            ..Failure::new(stage, kind, detail)
         }
     }
 
@@ -132,76 +112,51 @@ impl Failure {
     /// An I/O error of our own TCP connect.
     pub(crate) fn io(stage: Stage, err: &io::Error, detail: String) -> Failure {
         Failure {
-            stage,
-            cause: Cause::Io(err.kind()),
-            code: None,
-            detail,
-            retryable: true,
-            permanent: false,
-            progress: Progress::default(),
+            io: Some(err.kind()),
+            ..Failure::new(stage, FailureKind::Network, detail)
         }
     }
 
     /// The server at `addr` stayed silent after connect, and answered a TLS handshake on a
     /// second connection.
     pub(crate) fn waits_for_tls(addr: std::net::SocketAddr) -> Failure {
+        let detail = format!(
+            "{addr} sent no greeting within {:?}, and a second connection to it was answered with a TLS handshake",
+            super::sniff::QUIET
+        );
         Failure {
-            stage: Stage::Connect,
-            cause: Cause::ExpectsTls,
-            code: None,
-            detail: format!(
-                "{addr} sent no greeting within {:?}, and a second connection to it was answered with a TLS handshake",
-                super::sniff::QUIET
-            ),
-            retryable: false,
-            permanent: true,
             progress: Progress {
                 stage: Stage::Connect,
                 tcp_connected: true,
                 greeted: false,
                 starttls_offered: None,
             },
+            ..Failure::new(Stage::Connect, FailureKind::TlsMode, detail)
         }
     }
 
     /// The host name could not be resolved.
     pub(crate) fn dns(detail: String) -> Failure {
-        Failure {
-            stage: Stage::Connect,
-            cause: Cause::Dns,
-            code: None,
-            detail,
-            // Resolvers fail temporarily too; a typo costs only the short back-off.
-            retryable: true,
-            permanent: false,
-            progress: Progress::default(),
-        }
+        Failure::new(Stage::Connect, FailureKind::Dns, detail)
     }
 
     /// A refusal decided on our side, such as a server without SMTPUTF8 for a UTF-8 address.
     pub(super) fn client(stage: Stage, detail: impl Into<String>) -> Failure {
-        Failure {
-            stage,
-            cause: Cause::Client,
-            code: None,
-            detail: detail.into(),
-            retryable: false,
-            permanent: true,
-            progress: Progress::default(),
-        }
+        Failure::new(stage, FailureKind::Refused, detail.into())
     }
 
     /// The overall timeout ran out while `progress.stage` was under way.
     pub(super) fn timeout(progress: Progress, limit: std::time::Duration) -> Failure {
+        let detail = format!("no answer within the timeout of {limit:?} (TIMEOUT)");
         Failure {
-            stage: progress.stage,
-            cause: Cause::Timeout,
-            code: None,
-            detail: format!("no answer within the timeout of {limit:?} (TIMEOUT)"),
-            retryable: false,
-            permanent: false,
             progress,
+            ..Failure::new(progress.stage, FailureKind::Timeout, detail)
         }
+    }
+
+    /// The negative reply code, when the server sent one.
+    pub(super) fn code(&self) -> Option<u16> {
+        self.kind.reply_code()
     }
 
     /// Records whether the server's EHLO offered STARTTLS (for a failure the caller classifies
@@ -221,12 +176,10 @@ impl Failure {
         let hint = hint::for_failure(&self, context);
         SendError {
             stage: self.stage,
+            kind: self.kind,
             server: context.server(),
-            code: self.code,
             message: redact(self.detail, password),
             attempts,
-            permanent: self.permanent,
-            timed_out: self.cause == Cause::Timeout,
             hint,
         }
     }

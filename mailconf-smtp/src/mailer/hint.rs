@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use mailconf_core::Host;
 
-use super::error::Stage;
-use super::failure::{Cause, Failure};
+use super::error::{FailureKind, Stage};
+use super::failure::Failure;
 use crate::Security;
 
 /// What the hints need to know about the settings.
@@ -36,10 +36,10 @@ const IMPLICIT_FIX: &str = "MAIL_SSL_TLS=true and MAIL_STARTTLS=false";
 const STARTTLS_FIX: &str = "MAIL_STARTTLS=true and MAIL_SSL_TLS=false";
 
 pub(super) fn for_failure(failure: &Failure, cx: &Context) -> Option<String> {
-    if failure.cause == Cause::Timeout {
+    if failure.kind == FailureKind::Timeout {
         return Some(timeout(failure, cx));
     }
-    if failure.cause == Cause::ExpectsTls {
+    if failure.kind == FailureKind::TlsMode {
         return Some(format!(
             "port {} waits for TLS from the first byte (implicit TLS, usually port 465) instead of greeting in plain text: set {IMPLICIT_FIX}, or use the server's STARTTLS port (usually 587)",
             cx.port
@@ -83,21 +83,21 @@ fn timeout(failure: &Failure, cx: &Context) -> String {
 
 fn connect(failure: &Failure, cx: &Context) -> Option<String> {
     let (server, port) = (cx.server(), cx.port);
-    match failure.cause {
-        Cause::Dns => Some(format!(
+    match (failure.kind, failure.io) {
+        (FailureKind::Dns, _) => Some(format!(
             "the host name {} could not be resolved: check MAIL_SERVER",
             cx.host
         )),
-        Cause::Io(ErrorKind::ConnectionRefused) => Some(format!(
+        (FailureKind::Network, Some(ErrorKind::ConnectionRefused)) => Some(format!(
             "nothing accepts connections on {server}: check MAIL_SERVER and MAIL_PORT"
         )),
-        Cause::Io(ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable) => Some(format!(
+        (FailureKind::Network, Some(ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable)) => Some(format!(
             "{server} cannot be reached from here: check MAIL_SERVER, the network and any firewall"
         )),
-        Cause::Io(ErrorKind::TimedOut) => Some(format!(
+        (FailureKind::Network, Some(ErrorKind::TimedOut)) => Some(format!(
             "no answer from {server}: check MAIL_SERVER and MAIL_PORT and that no firewall blocks port {port}"
         )),
-        Cause::Reply if failure.code.is_some_and(|c| c == 421 || c == 554) => Some(
+        (FailureKind::Reply(421 | 554), _) => Some(
             "the server refused the session; it may be limiting connections or blocking this address".to_owned(),
         ),
         // The server hung up instead of greeting in plain text: the TLS-mode mix-up.
@@ -162,7 +162,7 @@ fn tls(failure: &Failure, cx: &Context) -> Option<String> {
 }
 
 fn auth(failure: &Failure, cx: &Context) -> Option<String> {
-    match failure.code {
+    match failure.code() {
         Some(535 | 534) => {
             return Some(
                 "the server rejected the login; check MAIL_USERNAME and MAIL_PASSWORD; with Gmail/Google Workspace use an app password, not the account password".to_owned(),
@@ -194,7 +194,7 @@ fn auth(failure: &Failure, cx: &Context) -> Option<String> {
 }
 
 fn mail_from(failure: &Failure) -> Option<String> {
-    match failure.code {
+    match failure.code() {
         Some(530) => Some(
             "the server requires a login: set MAIL_USERNAME and MAIL_PASSWORD (and USE_CREDENTIALS=true)"
                 .to_owned(),
@@ -212,7 +212,7 @@ fn mail_from(failure: &Failure) -> Option<String> {
 
 fn rcpt(failure: &Failure, cx: &Context) -> Option<String> {
     let relay = failure.detail.to_ascii_lowercase().contains("relay");
-    if !(failure.code.is_some_and(|c| c >= 500) && relay) {
+    if !(failure.code().is_some_and(|c| c >= 500) && relay) {
         return None;
     }
     Some(if cx.login {

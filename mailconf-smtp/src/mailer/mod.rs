@@ -31,7 +31,7 @@ use mailconf_core::{Host, Secret};
 
 pub use blocking::BlockingMailer;
 pub use compose::Recipient;
-pub use error::{ComposeError, MailerError, SendError, Stage};
+pub use error::{ComposeError, FailureKind, MailerError, SendError, Stage};
 pub use report::SendReport;
 
 // Shared with `crate::diagnose`, so a probe classifies errors, builds TLS and logs in exactly

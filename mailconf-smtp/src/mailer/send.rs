@@ -100,7 +100,7 @@ impl Mailer {
             };
             dialogue::failed(&failure, inner.password.as_ref());
             let time_left = deadline.is_some_and(|d| Instant::now() + backoff < d);
-            if !failure.retryable || attempts >= MAX_ATTEMPTS || !time_left {
+            if failure.kind.is_permanent() || attempts >= MAX_ATTEMPTS || !time_left {
                 let error = inner.error(failure, attempts);
                 let took = deadline.map(|d| inner.since_released(Some(d)));
                 crate::metrics::failed(
@@ -114,7 +114,7 @@ impl Mailer {
             tracing::debug!(
                 attempts,
                 stage = %failure.stage,
-                code = ?failure.code,
+                code = ?failure.code(),
                 "temporary failure, retrying"
             );
             crate::metrics::retried();
