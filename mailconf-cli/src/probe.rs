@@ -93,13 +93,10 @@ fn load(sources: &Sources) -> Option<(SmtpConfig, Option<Errors>)> {
 /// The settings that select `mode` and change nothing else.
 fn mode_override(sources: &Sources, mode: Security) -> Option<Vec<(&'static str, String)>> {
     let Some(url) = raw(sources, "MAIL_URL") else {
-        let (starttls, ssl_tls) = match mode {
-            Security::ImplicitTls => ("false", "true"),
-            _ => ("true", "false"),
-        };
+        let (starttls, ssl_tls) = mode.flag_values();
         return Some(vec![
-            ("MAIL_STARTTLS", starttls.to_owned()),
-            ("MAIL_SSL_TLS", ssl_tls.to_owned()),
+            ("MAIL_STARTTLS", starttls.to_string()),
+            ("MAIL_SSL_TLS", ssl_tls.to_string()),
         ]);
     };
     let (scheme, rest) = url.split_once("://")?;
@@ -107,10 +104,8 @@ fn mode_override(sources: &Sources, mode: Security) -> Option<Vec<(&'static str,
         return None;
     }
     let authority = rest.split_once('?').map_or(rest, |(before, _)| before);
-    let url = match mode {
-        Security::ImplicitTls => format!("smtps://{authority}"),
-        _ => format!("smtp://{authority}?tls=required"),
-    };
+    let (scheme, query) = mode.url_parts();
+    let url = format!("{scheme}://{authority}{query}");
     Some(vec![("MAIL_URL", url)])
 }
 

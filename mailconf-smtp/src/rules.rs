@@ -5,6 +5,7 @@ use mailconf_core::{Error, Errors};
 
 use crate::config::SmtpConfigPartial;
 use crate::connection::ConnectionPartial;
+use crate::security::PLACEHOLDERS;
 use crate::{Security, SmtpConfig, SmtpSettings, SmtpUrl, Warning};
 
 // The hooks get the settings that loaded: `None` for one that did not (its problem is reported
@@ -97,16 +98,13 @@ fn separate_settings(config: &ConnectionPartial, errors: &mut Vec<Error>) {
                 &["starttls", "ssl_tls"],
                 "{starttls} and {ssl_tls} are both true, but a connection uses one or the other",
             )
-            .with_hint(format!(
-                "port 587: {}; port 465: {}",
-                flags(Security::StartTls),
-                flags(Security::ImplicitTls)
-            )),
+            .with_hint(Security::tls_choices(&PLACEHOLDERS)),
         );
     }
 }
 
-/// The two classic mix-ups, named by the symptom a user would otherwise see.
+/// A mode on a well-known port of the other kind (`Security::port_mismatch`), named by the
+/// symptom a user would otherwise see.
 fn port_matches_security(config: &ConnectionPartial, errors: &mut Vec<Error>) {
     let Some(security) = known_security(config) else {
         return;
@@ -121,16 +119,8 @@ fn port_matches_security(config: &ConnectionPartial, errors: &mut Vec<Error>) {
     let Some(port) = port.map(|p| p.get()) else {
         return;
     };
-    match (security, port) {
-        (Security::StartTls, 465) => errors.push(
-            Error::conflict_fields(fields, "port 465 expects TLS from the first byte (implicit TLS), but STARTTLS is configured: the client waits for a plain-text greeting that never comes, and the send hangs until it times out")
-                .with_hint(format!("for port 465 set {}; to keep STARTTLS use {{port}}=587", flags(Security::ImplicitTls))),
-        ),
-        (Security::ImplicitTls, 587 | 25) => errors.push(
-            Error::conflict_fields(fields, format!("port {port} speaks plain text first and upgrades with STARTTLS, but implicit TLS is configured: the handshake fails with \"wrong version number\" (OpenSSL) or \"InvalidContentType\" (rustls)"))
-                .with_hint(format!("for port {port} set {}; to keep implicit TLS use {{port}}=465", flags(Security::StartTls))),
-        ),
-        _ => {}
+    if let Some(mismatch) = security.port_mismatch(port, &PLACEHOLDERS) {
+        errors.push(Error::conflict_fields(fields, mismatch.message).with_hint(mismatch.fix));
     }
 }
 
@@ -168,17 +158,16 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Error>) {
             &["starttls", "ssl_tls", "use_credentials"]
         };
         errors.push(
-            Error::conflict_fields(fields, format!("the password would be sent unencrypted to {host}: no TLS is configured"))
-                .with_hint("set {starttls}=true (port 587) or {ssl_tls}=true (port 465); on a trusted network {allow_insecure_auth}=true allows it"),
+            Error::conflict_fields(
+                fields,
+                format!("the password would be sent unencrypted to {host}: no TLS is configured"),
+            )
+            .with_hint(format!(
+                "use TLS ({}); on a trusted network {{allow_insecure_auth}}=true allows it",
+                Security::tls_choices(&PLACEHOLDERS)
+            )),
         );
     }
-}
-
-/// The flags that select `security`, as placeholders the loader names (`MAIL_STARTTLS=true`
-/// for `SmtpConfig` alone, `APP_MAIL_STARTTLS=true` under `APP_`).
-fn flags(security: Security) -> String {
-    let (starttls, ssl_tls) = security.flag_values();
-    format!("{{starttls}}={starttls}, {{ssl_tls}}={ssl_tls}")
 }
 
 /// The TLS mode, unless the flags that give it are missing or conflicting (reported elsewhere).

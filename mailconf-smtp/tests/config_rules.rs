@@ -110,6 +110,26 @@ fn starttls_on_port_465_names_the_hang_and_the_fix() {
 }
 
 #[test]
+fn plain_text_on_port_465_names_the_hang_too() {
+    // Port 465 waits for a TLS handshake whether STARTTLS or no TLS at all is configured.
+    let e = errors(&[
+        ("MAIL_PORT", Some("465")),
+        ("MAIL_STARTTLS", Some("false")),
+        ("MAIL_SSL_TLS", Some("false")),
+        ("MAIL_ALLOW_INSECURE_AUTH", Some("true")),
+    ]);
+    let error = e.get("MAIL_PORT").unwrap_or_else(|| panic!("{e}"));
+    assert!(error.message().contains("no TLS is configured"), "{error}");
+    assert!(error.message().contains("hangs"), "{error}");
+    assert_eq!(
+        error.hint(),
+        Some(
+            "for port 465 set MAIL_STARTTLS=false, MAIL_SSL_TLS=true; to stay in plain text use MAIL_PORT=25"
+        )
+    );
+}
+
+#[test]
 fn implicit_tls_on_587_or_25_names_the_handshake_error() {
     for port in ["587", "25"] {
         let e = errors(&[

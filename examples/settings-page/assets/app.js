@@ -18,14 +18,21 @@
   const words = window.PageWords;
   const labels = {}; // key -> the label of its control
 
-  // One choice for the two fastapi-mail flags, so "both on" cannot be chosen.
+  // One choice for the two fastapi-mail flags, so "both on" cannot be chosen. The modes, their
+  // usual ports and flags come from the schema's x-tls-modes (mailconf_smtp::Security's table).
   const TLS_KEYS = ['MAIL_STARTTLS', 'MAIL_SSL_TLS'];
-  const TLS_MODES = [
-    { value: 'starttls', label: 'STARTTLS (port 587)', flags: [true, false], port: 587 },
-    { value: 'implicit', label: 'Implicit TLS (port 465)', flags: [false, true], port: 465 },
-    { value: 'none', label: 'None: plain text (port 25, trusted networks only)', flags: [false, false], port: 25 },
-    { value: '', label: 'Not set (MAIL_URL gives the connection)', flags: [null, null], port: null },
-  ];
+  let TLS_MODES = [];
+
+  function tlsModes(fromSchema) {
+    const modes = (fromSchema || []).map((m) => ({
+      value: m.value,
+      label: m.name + ' (port ' + m.port + (m.trusted_networks_only ? ', trusted networks only' : '') + ')',
+      flags: m.flags,
+      port: m.port,
+    }));
+    modes.push({ value: '', label: 'Not set (MAIL_URL gives the connection)', flags: [null, null], port: null });
+    return modes;
+  }
 
   // Sent instead of a secret to keep the saved one: an object is never a valid setting value,
   // so it cannot be confused with a real password.
@@ -245,7 +252,7 @@
       id: 'field-TLS', name: 'TLS', 'aria-describedby': 'desc-TLS err-TLS',
     });
     for (const mode of TLS_MODES) select.append(make('option', { value: mode.value }, mode.label));
-    select.value = 'starttls';
+    select.value = TLS_MODES[0].value;
     let previous = select.value;
     // Following the usual port of the mode saves the classic 465/STARTTLS mix-up, but a port
     // the administrator typed is left alone.
@@ -619,6 +626,7 @@
         return;
       }
       schema = s.data;
+      TLS_MODES = tlsModes(schema['x-tls-modes']);
       buildForm();
       const c = await api('GET', '/config');
       if (c.status === 200) fill(c.data);

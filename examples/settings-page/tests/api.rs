@@ -9,7 +9,7 @@ use axum::Router;
 use axum::http::{Method, StatusCode, header};
 use common::{PASSWORD, Req, TOKEN, test_app, valid_settings};
 use mailconf_core::{MailConfig, Sources};
-use mailconf_smtp::{SmtpConfig, SmtpSettings};
+use mailconf_smtp::{Security, SmtpConfig, SmtpSettings};
 use serde_json::{Value, json};
 
 fn saved_pairs(path: &std::path::Path) -> Vec<(String, String)> {
@@ -114,6 +114,29 @@ async fn the_schema_describes_every_setting() {
     assert_eq!(order[0], "MAIL_USERNAME");
     for key in props.as_object().unwrap().keys() {
         assert!(order.contains(&key.as_str()), "{key} is not in x-order");
+    }
+}
+
+/// The Encryption choices come from mailconf_smtp's table: each mode's flags select that mode,
+/// and its port is the mode's usual one.
+#[tokio::test]
+async fn the_tls_modes_of_the_form_are_mailconf_smtps() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _env_file) = test_app(dir.path(), &[]);
+    let reply = Req::get("/api/schema").send(&app).await;
+    let schema = reply.json_of(StatusCode::OK).clone();
+    let modes = schema["x-tls-modes"].as_array().unwrap();
+    assert_eq!(modes.len(), Security::ALL.len());
+    for (mode, security) in modes.iter().zip(Security::ALL) {
+        assert_eq!(mode["value"], serde_json::to_value(security).unwrap());
+        let flags = &mode["flags"];
+        let (starttls, ssl_tls) = (flags[0].as_bool().unwrap(), flags[1].as_bool().unwrap());
+        assert_eq!(
+            Security::from_flags(starttls, ssl_tls),
+            Some(security),
+            "{mode}"
+        );
+        assert_eq!(mode["port"], security.default_port().get(), "{mode}");
     }
 }
 

@@ -283,7 +283,7 @@ async fn the_page_in_headless_chromium() {
     wait_for(&client, "#field-MAIL_SERVER").await;
     assert_values(
         &client,
-        &[("field-TLS", "starttls"), ("field-MAIL_PORT", "587")],
+        &[("field-TLS", "start_tls"), ("field-MAIL_PORT", "587")],
     )
     .await;
     for (id, kind) in [
@@ -395,7 +395,7 @@ async fn the_page_in_headless_chromium() {
         &[
             ("field-MAIL_PORT", "587"),
             ("field-MAIL_FROM", "app@example.com"),
-            ("field-TLS", "starttls"),
+            ("field-TLS", "start_tls"),
             ("field-MAIL_PASSWORD", ""),
         ],
     )
@@ -452,7 +452,7 @@ async fn the_page_in_headless_chromium() {
         .find(Locator::Id("field-TLS"))
         .await
         .unwrap()
-        .select_by_value("implicit")
+        .select_by_value("implicit_tls")
         .await
         .unwrap();
     assert_values(&client, &[("field-MAIL_PORT", &smtp_port)]).await;
@@ -479,7 +479,7 @@ async fn the_page_in_headless_chromium() {
     click(&client, Locator::Id("apply-fix")).await;
     assert_values(
         &client,
-        &[("field-TLS", "starttls"), ("field-MAIL_PORT", &smtp_port)],
+        &[("field-TLS", "start_tls"), ("field-MAIL_PORT", &smtp_port)],
     )
     .await;
     click(&client, Locator::Id("test")).await;

@@ -23,12 +23,13 @@ pub(super) fn advice(
                 settings(target, Security::StartTls)
             ),
             (_, Security::Plain) => format!(
-                "port {port} speaks plain SMTP without STARTTLS: the login and the messages would travel unencrypted; use the server's STARTTLS port (usually 587) or implicit-TLS port (usually 465), or, only for a server on this machine, set {}",
+                "port {port} speaks plain SMTP without STARTTLS: the login and the messages would travel unencrypted; use {}, or, only for a server on this machine, set {}",
+                Security::usual_tls_ports(),
                 settings(target, Security::Plain)
             ),
             (_, spoken) => format!(
                 "port {port} speaks {}: set {}",
-                describe(spoken),
+                spoken.sound(),
                 settings(target, spoken)
             ),
         });
@@ -36,13 +37,14 @@ pub(super) fn advice(
     if silences.len() == 2 {
         let address = target.address();
         let stalls = silences.contains(&Silence::TimedOut);
+        let ports = Security::usual_tls_ports();
         return Some(if stalls {
             format!(
-                "{address} accepts connections but answered neither plain SMTP nor TLS within {limit:?}: the server does not answer SMTP on this port; check MAIL_SERVER and MAIL_PORT (usually 587 for STARTTLS, 465 for implicit TLS), and that no proxy or firewall holds the connection"
+                "{address} accepts connections but answered neither plain SMTP nor TLS within {limit:?}: the server does not answer SMTP on this port; check MAIL_SERVER and MAIL_PORT ({ports}), and that no proxy or firewall holds the connection"
             )
         } else {
             format!(
-                "{address} accepts connections but speaks neither plain SMTP nor SMTP over TLS: it is not an SMTP server; check MAIL_SERVER and MAIL_PORT (usually 587 for STARTTLS, 465 for implicit TLS)"
+                "{address} accepts connections but speaks neither plain SMTP nor SMTP over TLS: it is not an SMTP server; check MAIL_SERVER and MAIL_PORT ({ports})"
             )
         });
     }
@@ -50,23 +52,14 @@ pub(super) fn advice(
     Some(failed.hint.clone().unwrap_or_else(|| failed.detail.clone()))
 }
 
-pub(super) fn describe(security: Security) -> &'static str {
-    match security {
-        Security::ImplicitTls => "implicit TLS (TLS from the first byte)",
-        Security::StartTls => "plain SMTP with STARTTLS",
-        Security::Plain => "plain SMTP without STARTTLS",
-    }
-}
-
 /// The settings that select `security`, in the style the target was configured with.
 fn settings(target: &Target, security: Security) -> String {
     if !target.from_url {
-        return security.flags().to_owned();
+        return security.flags();
     }
-    let port = target.port;
-    match security {
-        Security::ImplicitTls => format!("MAIL_URL=smtps://user:password@host:{port}"),
-        Security::StartTls => format!("MAIL_URL=smtp://user:password@host:{port}?tls=required"),
-        Security::Plain => format!("MAIL_URL=smtp://user:password@host:{port}"),
-    }
+    let (scheme, query) = security.url_parts();
+    format!(
+        "MAIL_URL={scheme}://user:password@host:{}{query}",
+        target.port
+    )
 }

@@ -183,7 +183,7 @@ pub struct ProbeReport {
 impl ProbeReport {
     /// What the port speaks, in words, when the probe could tell.
     pub fn speaks(&self) -> Option<&'static str> {
-        self.detected.map(advice::describe)
+        self.detected.map(Security::sound)
     }
 }
 

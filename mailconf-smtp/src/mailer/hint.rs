@@ -3,11 +3,12 @@
 use std::io::ErrorKind;
 use std::time::Duration;
 
-use mailconf_core::Host;
+use mailconf_core::{Host, Port};
 
 use super::error::{FailureKind, Stage};
 use super::failure::Failure;
 use crate::Security;
+use crate::security::MAIL_KEYS;
 
 /// What the hints need to know about the settings.
 #[derive(Debug, Clone)]
@@ -32,17 +33,32 @@ impl Context {
     }
 }
 
-const IMPLICIT_FIX: &str = "MAIL_SSL_TLS=true and MAIL_STARTTLS=false";
-const STARTTLS_FIX: &str = "MAIL_STARTTLS=true and MAIL_SSL_TLS=false";
+/// The ports and flags of the two TLS modes, from `Security`'s table.
+struct Modes {
+    implicit_port: Port,
+    implicit_fix: String,
+    starttls_port: Port,
+    starttls_fix: String,
+}
+
+fn modes() -> Modes {
+    Modes {
+        implicit_port: Security::ImplicitTls.default_port(),
+        implicit_fix: Security::ImplicitTls.flags(),
+        starttls_port: Security::StartTls.default_port(),
+        starttls_fix: Security::StartTls.flags(),
+    }
+}
 
 pub(super) fn for_failure(failure: &Failure, cx: &Context) -> Option<String> {
     if failure.kind == FailureKind::Timeout {
         return Some(timeout(failure, cx));
     }
     if failure.kind == FailureKind::TlsMode {
+        let m = modes();
         return Some(format!(
-            "port {} waits for TLS from the first byte (implicit TLS, usually port 465) instead of greeting in plain text: set {IMPLICIT_FIX}, or use the server's STARTTLS port (usually 587)",
-            cx.port
+            "port {} waits for TLS from the first byte (implicit TLS, usually port {}) instead of greeting in plain text: set {}, or use the server's STARTTLS port (usually {})",
+            cx.port, m.implicit_port, m.implicit_fix, m.starttls_port
         ));
     }
     match failure.stage {
@@ -59,12 +75,15 @@ pub(super) fn for_failure(failure: &Failure, cx: &Context) -> Option<String> {
 fn timeout(failure: &Failure, cx: &Context) -> String {
     let (server, port, limit) = (cx.server(), cx.port, cx.timeout);
     let progress = failure.progress;
+    let m = modes();
     match (failure.stage, cx.security) {
         (Stage::Connect, Security::ImplicitTls) => format!(
-            "no TLS session with {server} within {limit:?}: check MAIL_SERVER and MAIL_PORT and that no firewall blocks port {port}; if the port expects STARTTLS (usually 587), set {STARTTLS_FIX}"
+            "no TLS session with {server} within {limit:?}: check MAIL_SERVER and MAIL_PORT and that no firewall blocks port {port}; if the port expects STARTTLS (usually {}), set {}",
+            m.starttls_port, m.starttls_fix
         ),
         (Stage::Connect, _) if progress.tcp_connected && !progress.greeted => format!(
-            "connected to {server}, but the server sent no greeting within {limit:?}: port {port} probably expects TLS from the first byte (implicit TLS, usually port 465); set {IMPLICIT_FIX}, or use the STARTTLS port (usually 587)"
+            "connected to {server}, but the server sent no greeting within {limit:?}: port {port} probably expects TLS from the first byte (implicit TLS, usually port {}); set {}, or use the STARTTLS port (usually {})",
+            m.implicit_port, m.implicit_fix, m.starttls_port
         ),
         (Stage::Connect, _) if progress.greeted => format!(
             "{server} greeted but did not answer EHLO within {limit:?}: the server may be overloaded or something between us interferes; TIMEOUT raises the limit"
@@ -73,7 +92,8 @@ fn timeout(failure: &Failure, cx: &Context) -> String {
             "no connection to {server} within {limit:?}: check MAIL_SERVER and MAIL_PORT, and that no firewall drops outgoing connections to port {port}"
         ),
         (Stage::Tls, _) => format!(
-            "the TLS handshake with {server} did not finish within {limit:?}: check that port {port} offers STARTTLS, or set {IMPLICIT_FIX} if it expects implicit TLS"
+            "the TLS handshake with {server} did not finish within {limit:?}: check that port {port} offers STARTTLS, or set {} if it expects implicit TLS",
+            m.implicit_fix
         ),
         (stage, _) => format!(
             "the server stopped answering during {stage} (limit {limit:?}): it may be overloaded or something between us interferes; TIMEOUT raises the limit"
@@ -105,8 +125,10 @@ fn connect(failure: &Failure, cx: &Context) -> Option<String> {
             && failure.progress.tcp_connected
             && !failure.progress.greeted =>
         {
+            let m = modes();
             Some(format!(
-                "the server on port {port} closed the connection without a plain-text greeting: it probably expects TLS from the first byte (implicit TLS, usually port 465); set {IMPLICIT_FIX}"
+                "the server on port {port} closed the connection without a plain-text greeting: it probably expects TLS from the first byte (implicit TLS, usually port {}); set {}",
+                m.implicit_port, m.implicit_fix
             ))
         }
         _ => None,
@@ -116,9 +138,11 @@ fn connect(failure: &Failure, cx: &Context) -> Option<String> {
 fn tls(failure: &Failure, cx: &Context) -> Option<String> {
     let detail = failure.detail.as_str();
     let port = cx.port;
+    let m = modes();
     if detail.contains("STARTTLS is not supported") {
         return Some(format!(
-            "the server on port {port} does not offer STARTTLS, and this mailer never falls back to plain text; if the port expects TLS from the first byte (usually 465), set {IMPLICIT_FIX}, otherwise use the server's submission port (usually 587)"
+            "the server on port {port} does not offer STARTTLS, and this mailer never falls back to plain text; if the port expects TLS from the first byte (usually {}), set {}, otherwise use the server's submission port (usually {})",
+            m.implicit_port, m.implicit_fix, m.starttls_port
         ));
     }
     if cx.security == Security::ImplicitTls
@@ -132,7 +156,8 @@ fn tls(failure: &Failure, cx: &Context) -> Option<String> {
         .any(|needle| detail.contains(needle))
     {
         return Some(format!(
-            "the server on port {port} does not speak TLS from the first byte; it probably expects STARTTLS (usually port 587): set {STARTTLS_FIX}"
+            "the server on port {port} does not speak TLS from the first byte; it probably expects STARTTLS (usually port {}): set {}",
+            m.starttls_port, m.starttls_fix
         ));
     }
     if detail.contains("UnknownIssuer") {
@@ -162,6 +187,7 @@ fn tls(failure: &Failure, cx: &Context) -> Option<String> {
 }
 
 fn auth(failure: &Failure, cx: &Context) -> Option<String> {
+    let m = modes();
     match failure.code() {
         Some(535 | 534) => {
             return Some(
@@ -170,7 +196,8 @@ fn auth(failure: &Failure, cx: &Context) -> Option<String> {
         }
         Some(538 | 530) => {
             return Some(format!(
-                "the server wants TLS before the login: set {STARTTLS_FIX} (port 587) or {IMPLICIT_FIX} (port 465)"
+                "the server wants TLS before the login: {}",
+                Security::tls_choices(&MAIL_KEYS)
             ));
         }
         _ => {}
@@ -181,11 +208,13 @@ fn auth(failure: &Failure, cx: &Context) -> Option<String> {
     {
         return Some(match (cx.security, failure.progress.starttls_offered) {
             (Security::Plain, Some(false)) => format!(
-                "the server offers no AUTH PLAIN/LOGIN and no STARTTLS on port {}: if it needs no login (a relay that trusts this network), set USE_CREDENTIALS=false; otherwise use the server's submission port (587 with {STARTTLS_FIX}, or 465 with {IMPLICIT_FIX})",
-                cx.port
+                "the server offers no AUTH PLAIN/LOGIN and no STARTTLS on port {}: if it needs no login (a relay that trusts this network), set USE_CREDENTIALS=false; otherwise use the server's submission port ({})",
+                cx.port,
+                Security::tls_choices(&MAIL_KEYS)
             ),
             (Security::Plain, _) => format!(
-                "the server offers no AUTH PLAIN/LOGIN over this plain-text connection; most servers offer it only after STARTTLS: set {STARTTLS_FIX}"
+                "the server offers no AUTH PLAIN/LOGIN over this plain-text connection; most servers offer it only after STARTTLS: set {}",
+                m.starttls_fix
             ),
             _ => "the server offers no AUTH PLAIN/LOGIN over this connection; if it needs no login, set USE_CREDENTIALS=false".to_owned(),
         });

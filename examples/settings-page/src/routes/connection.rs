@@ -7,7 +7,7 @@ use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mailconf_smtp::diagnose::{ProbeReport, Step};
-use mailconf_smtp::{Security, SmtpConfig, SmtpSettings};
+use mailconf_smtp::{SmtpConfig, SmtpSettings};
 use serde_json::{Value, json};
 
 use super::config::validate;
@@ -104,20 +104,6 @@ fn answer(config: &SmtpConfig, report: &ProbeReport) -> (StatusCode, Value) {
     (StatusCode::BAD_GATEWAY, body)
 }
 
-/// The TLS mode as the form names it, and fastapi-mail's two flags for it.
-fn mode(security: Security) -> (&'static str, bool, bool) {
-    // By serde name, so a renamed variant does not silently fall into the wrong arm.
-    match serde_json::to_value(security)
-        .ok()
-        .as_ref()
-        .and_then(Value::as_str)
-    {
-        Some("start_tls") => ("STARTTLS", true, false),
-        Some("implicit_tls") => ("Implicit TLS", false, true),
-        _ => ("None (plain text)", false, false),
-    }
-}
-
 type Fix = (String, Value);
 
 /// One sentence saying what went wrong, in the page's words; and, when one change of the form
@@ -126,8 +112,11 @@ fn diagnose(report: &ProbeReport, failed: Option<&Step>) -> (String, Option<Fix>
     if let (Some(detected), Some(configured)) = (report.detected, report.configured)
         && detected != configured
     {
-        let (want, starttls, ssl) = mode(detected);
-        let (have, ..) = mode(configured);
+        let (want, have) = (
+            super::tls_mode_name(detected),
+            super::tls_mode_name(configured),
+        );
+        let (starttls, ssl) = detected.flag_values();
         let sentence = format!(
             "The server on this port speaks {want}, but Encryption is set to {have}: choose {want}."
         );

@@ -13,7 +13,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mailconf_core::{Errors, MailConfig};
-use mailconf_smtp::SmtpConfig;
+use mailconf_smtp::{Security, SmtpConfig};
 use serde_json::{Map, Value, json};
 
 pub(crate) use config::{get_config, save_config};
@@ -166,13 +166,43 @@ fn required_keys() -> Vec<String> {
         .collect()
 }
 
+/// The page's name for a TLS mode.
+pub(crate) fn tls_mode_name(security: Security) -> &'static str {
+    match security {
+        Security::StartTls => "STARTTLS",
+        Security::ImplicitTls => "Implicit TLS",
+        Security::Plain => "Plain text",
+    }
+}
+
+/// The modes the form's Encryption choice offers, with the usual port and the two flags of each
+/// from `Security`'s table, so the page restates none of them.
+fn tls_modes() -> Value {
+    let modes: Vec<Value> = Security::ALL
+        .into_iter()
+        .map(|security| {
+            let (starttls, ssl_tls) = security.flag_values();
+            json!({
+                "value": security,
+                "name": tls_mode_name(security),
+                "port": security.default_port().get(),
+                "flags": [starttls, ssl_tls],
+                "trusted_networks_only": security == Security::Plain,
+            })
+        })
+        .collect();
+    Value::Array(modes)
+}
+
 /// `GET /api/schema`: SmtpConfig's JSON Schema (descriptions from its doc comments), plus
-/// `x-order`, the declaration order, and `x-required`, the variables the form marks required.
+/// `x-order`, the declaration order, `x-required`, the variables the form marks required, and
+/// `x-tls-modes`, the choices of the Encryption field.
 pub(crate) async fn schema() -> Json<Value> {
     let mut schema = SmtpConfig::schema().json_schema();
     if let Some(object) = schema.as_object_mut() {
         object.insert("x-order".to_owned(), json!(ordered_keys()));
         object.insert("x-required".to_owned(), json!(required_keys()));
+        object.insert("x-tls-modes".to_owned(), tls_modes());
     }
     Json(schema)
 }
