@@ -12,6 +12,7 @@ use lettre::transport::smtp::extension::{ClientId, Extension};
 use lettre::transport::smtp::response::Response;
 use mailconf_core::Secret;
 use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout};
 
 use super::ehlo::{self, Greeting, ServerReport};
@@ -34,8 +35,6 @@ pub(super) enum Outcome {
     /// Stopped by something another mode cannot fix (no TCP connection, unusable TLS settings).
     Stopped,
 }
-
-const NO_STARTTLS: &str = "mailconf never falls back to plain text: use the server's STARTTLS port (usually 587) or its implicit-TLS port (usually 465)";
 
 /// Why an attempt heard no SMTP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,13 +233,50 @@ impl<'a> Run<'a> {
     /// One session in `mode`: TCP, TLS (implicit), greeting, EHLO, STARTTLS (plain text),
     /// login, QUIT. `Security::Plain` stays in plain text as a send would.
     pub(super) async fn attempt(&mut self, addrs: &[SocketAddr], mode: Security) -> Outcome {
+        match self.session(addrs, mode).await {
+            Ok(outcome) | Err(outcome) => outcome,
+        }
+    }
+
+    /// The steps of [`attempt`](Self::attempt), in order; each returns the attempt's outcome as
+    /// `Err` when the session ends there.
+    async fn session(&mut self, addrs: &[SocketAddr], mode: Security) -> Result<Outcome, Outcome> {
         let classifier = self.classifier(mode);
-        let port = self.target.port.get();
-        let needs_tls = mode != Security::Plain;
-        let tls = match (&self.tls, needs_tls) {
-            (Ok(tls), _) => Some(tls.clone()),
-            (Err(_), false) => None,
-            (Err(reason), true) => {
+        let tls = self.tls_for(mode).await?;
+        let (tcp, addr) = self.connect(addrs, mode, &classifier).await?;
+        let mut stream = ProbeStream::new(tcp);
+        if let (Security::ImplicitTls, Some(tls)) = (mode, &tls) {
+            self.handshake(&mut stream, tls, mode, &classifier).await?;
+        }
+        let (bytes, greeting) = self.greet(&mut stream, addr, mode, &classifier).await?;
+        stream.replay(bytes);
+        let (mut conn, server) = self
+            .ehlo(stream, ServerReport::new(&greeting), mode, &classifier)
+            .await?;
+        let spoken = match mode {
+            Security::ImplicitTls => Security::ImplicitTls,
+            _ if server.starttls => Security::StartTls,
+            _ => Security::Plain,
+        };
+        let mut encrypted = mode == Security::ImplicitTls;
+        if let (Security::StartTls, Some(tls)) = (mode, tls) {
+            self.starttls(&mut conn, server, tls, &classifier)
+                .await
+                .map_err(|()| Outcome::Spoke(Some(spoken)))?;
+            encrypted = true;
+        }
+        self.login(&mut conn, mode, encrypted).await;
+        self.quit(conn, mode, &classifier).await;
+        Ok(Outcome::Spoke(Some(spoken)))
+    }
+
+    /// The TLS parameters a session in `mode` needs (`None` in plain text); a CA file that
+    /// cannot be used stops the attempt before it connects.
+    async fn tls_for(&mut self, mode: Security) -> Result<Option<TlsParameters>, Outcome> {
+        match (&self.tls, mode) {
+            (Ok(tls), _) => Ok(Some(tls.clone())),
+            (Err(_), Security::Plain) => Ok(None),
+            (Err(reason), _) => {
                 let fail = Fail::new(reason.clone())
                     .hint("fix MAIL_CA_FILE (a readable PEM file with the CA certificate)");
                 let name = if mode == Security::ImplicitTls {
@@ -249,67 +285,96 @@ impl<'a> Run<'a> {
                     StepName::StartTls
                 };
                 self.refuse(name, mode, fail).await;
-                return Outcome::Stopped;
+                Err(Outcome::Stopped)
             }
-        };
+        }
+    }
+
+    async fn connect(
+        &mut self,
+        addrs: &[SocketAddr],
+        mode: Security,
+        classifier: &Classifier<'_>,
+    ) -> Result<(TcpStream, SocketAddr), Outcome> {
         let connect = async {
             match tcp_connect(addrs).await {
                 Ok((tcp, addr)) => Ok(((tcp, addr), format!("connected to {addr}"))),
                 Err(failure) => Err(classifier.classify(failure)),
             }
         };
-        let Ok((tcp, addr)) = self.step(StepName::Tcp, mode, connect).await else {
-            return Outcome::Stopped;
-        };
-        let mut stream = ProbeStream::new(tcp);
+        self.step(StepName::Tcp, mode, connect)
+            .await
+            .map_err(|_| Outcome::Stopped)
+    }
 
-        if let (Security::ImplicitTls, Some(tls)) = (mode, &tls) {
-            let handshake = async {
-                match stream.handshake(tls.clone()).await {
-                    Ok(()) => Ok(((), "TLS established".to_owned())),
-                    Err(e) => Err(classifier.smtp(Stage::Tls, &e)),
-                }
-            };
-            match self.step(StepName::Tls, mode, handshake).await {
-                Ok(()) => {}
-                Err(StepError::TimedOut) => return Outcome::Silent(Silence::TimedOut),
-                Err(StepError::Failed) if self.last_failure_speaks_tls() => {
-                    return Outcome::Spoke(Some(mode));
-                }
-                Err(StepError::Failed) => return Outcome::Silent(Silence::Refused),
+    /// The handshake right after connecting (implicit TLS).
+    async fn handshake(
+        &mut self,
+        stream: &mut ProbeStream,
+        tls: &TlsParameters,
+        mode: Security,
+        classifier: &Classifier<'_>,
+    ) -> Result<(), Outcome> {
+        let handshake = async {
+            match stream.handshake(tls.clone()).await {
+                Ok(()) => Ok(((), "TLS established".to_owned())),
+                Err(e) => Err(classifier.smtp(Stage::Tls, &e)),
             }
+        };
+        match self.step(StepName::Tls, mode, handshake).await {
+            Ok(()) => Ok(()),
+            Err(StepError::TimedOut) => Err(Outcome::Silent(Silence::TimedOut)),
+            Err(StepError::Failed) if self.last_failure_speaks_tls() => {
+                Err(Outcome::Spoke(Some(mode)))
+            }
+            Err(StepError::Failed) => Err(Outcome::Silent(Silence::Refused)),
         }
+    }
 
+    /// The server's greeting: its bytes (for lettre) and the reply.
+    async fn greet(
+        &mut self,
+        stream: &mut ProbeStream,
+        addr: SocketAddr,
+        mode: Security,
+        classifier: &Classifier<'_>,
+    ) -> Result<(Vec<u8>, Response), Outcome> {
         let host = self.target.host.to_string();
         let greet = async {
             if mode == Security::ImplicitTls {
-                return read_greeting(&mut stream).await;
+                return read_greeting(stream).await;
             }
             // A port that stays silent in plain text may be waiting for TLS: found out in
             // seconds, not at the end of the step's timeout.
             let mut heard = None;
-            let first = async { heard = Some(read_greeting(&mut stream).await) };
+            let first = async { heard = Some(read_greeting(stream).await) };
             match first_words(first, addr, &host).await {
                 FirstWords::WaitsForTls => Err(classifier.classify(Failure::waits_for_tls(addr))),
                 FirstWords::Spoke => heard.unwrap_or_else(|| Err(Fail::new("no greeting"))),
             }
         };
-        let greeting = match self.step(StepName::Greeting, mode, greet).await {
-            Ok(greeting) => greeting,
-            Err(StepError::TimedOut) => return Outcome::Silent(Silence::TimedOut),
+        match self.step(StepName::Greeting, mode, greet).await {
+            Ok(greeting) => Ok(greeting),
+            Err(StepError::TimedOut) => Err(Outcome::Silent(Silence::TimedOut)),
             Err(StepError::Failed) if self.steps.last().is_some_and(|s| s.code.is_some()) => {
                 // A negative greeting (554...) is SMTP in this mode, just unwelcoming.
-                return Outcome::Spoke(plain_unknown(mode));
+                Err(Outcome::Spoke(plain_unknown(mode)))
             }
-            Err(StepError::Failed) => return Outcome::Silent(Silence::Refused),
-        };
-        let mut server = ServerReport::new(&greeting.1);
-        stream.replay(greeting.0);
+            Err(StepError::Failed) => Err(Outcome::Silent(Silence::Refused)),
+        }
+    }
 
+    /// lettre sends its own EHLO and keeps only what it acts on; a second one gives the whole
+    /// list (SIZE, PIPELINING...).
+    async fn ehlo(
+        &mut self,
+        stream: ProbeStream,
+        mut server: ServerReport,
+        mode: Security,
+        classifier: &Classifier<'_>,
+    ) -> Result<(AsyncSmtpConnection, ServerReport), Outcome> {
         let hello = self.hello.clone();
-        let mut encrypted = mode == Security::ImplicitTls;
-        // lettre sends its own EHLO and keeps only what it acts on; a second one gives the
-        // whole list (SIZE, PIPELINING...).
+        let encrypted = mode == Security::ImplicitTls;
         let ehlo = async {
             let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(stream), &hello)
                 .await
@@ -324,48 +389,63 @@ impl<'a> Run<'a> {
         };
         let ehlo = self.step(StepName::Ehlo, mode, ehlo).await;
         self.server = Some(server.clone());
-        let Ok(mut conn) = ehlo else {
-            return Outcome::Spoke(plain_unknown(mode));
-        };
-        let spoken = match mode {
-            Security::ImplicitTls => Security::ImplicitTls,
-            _ if server.starttls => Security::StartTls,
-            _ => Security::Plain,
-        };
-
-        if let (Security::StartTls, Some(tls)) = (mode, tls) {
-            if !conn.server_info().supports_feature(Extension::StartTls) {
-                let detail = format!("the server on port {port} does not offer STARTTLS");
-                self.refuse(
-                    StepName::StartTls,
-                    mode,
-                    Fail::new(detail).hint(NO_STARTTLS),
-                )
-                .await;
-                return Outcome::Spoke(Some(spoken));
-            }
-            let starttls = async {
-                conn.starttls(tls, &hello)
-                    .await
-                    .map_err(|e| classifier.smtp(Stage::Tls, &e))?;
-                let reply = conn
-                    .command(Ehlo::new(hello.clone()))
-                    .await
-                    .map_err(|e| classifier.smtp(Stage::Tls, &e))?;
-                server.ehlo(&reply, true);
-                Ok((
-                    (),
-                    format!("TLS established; EHLO again: {}", server.summary()),
-                ))
-            };
-            if self.step(StepName::StartTls, mode, starttls).await.is_err() {
-                return Outcome::Spoke(Some(spoken));
-            }
-            encrypted = true;
-            self.server = Some(server);
+        match ehlo {
+            Ok(conn) => Ok((conn, server)),
+            Err(_) => Err(Outcome::Spoke(plain_unknown(mode))),
         }
+    }
 
-        self.login(&mut conn, mode, encrypted).await;
+    /// `STARTTLS`, the handshake and `EHLO` again; refused, never skipped, when the server does
+    /// not offer it. `Err` when the session ends here.
+    async fn starttls(
+        &mut self,
+        conn: &mut AsyncSmtpConnection,
+        mut server: ServerReport,
+        tls: TlsParameters,
+        classifier: &Classifier<'_>,
+    ) -> Result<(), ()> {
+        let mode = Security::StartTls;
+        if !conn.server_info().supports_feature(Extension::StartTls) {
+            let detail = format!(
+                "the server on port {} does not offer STARTTLS",
+                self.target.port
+            );
+            let hint = format!(
+                "mailconf never falls back to plain text: use {}",
+                Security::usual_tls_ports()
+            );
+            self.refuse(StepName::StartTls, mode, Fail::new(detail).hint(hint))
+                .await;
+            return Err(());
+        }
+        let hello = self.hello.clone();
+        let starttls = async {
+            conn.starttls(tls, &hello)
+                .await
+                .map_err(|e| classifier.smtp(Stage::Tls, &e))?;
+            let reply = conn
+                .command(Ehlo::new(hello.clone()))
+                .await
+                .map_err(|e| classifier.smtp(Stage::Tls, &e))?;
+            server.ehlo(&reply, true);
+            Ok((
+                (),
+                format!("TLS established; EHLO again: {}", server.summary()),
+            ))
+        };
+        self.step(StepName::StartTls, mode, starttls)
+            .await
+            .map_err(|_| ())?;
+        self.server = Some(server);
+        Ok(())
+    }
+
+    async fn quit(
+        &mut self,
+        mut conn: AsyncSmtpConnection,
+        mode: Security,
+        classifier: &Classifier<'_>,
+    ) {
         let quit = async {
             match conn.quit().await {
                 Ok(reply) => Ok(((), reply_text(&reply))),
@@ -373,7 +453,6 @@ impl<'a> Run<'a> {
             }
         };
         let _ = self.step(StepName::Quit, mode, quit).await;
-        Outcome::Spoke(Some(spoken))
     }
 
     async fn login(&mut self, conn: &mut AsyncSmtpConnection, mode: Security, encrypted: bool) {
