@@ -1,28 +1,15 @@
 //! `mailconf check` and `mailconf template`, run as a real process.
 
+mod support;
+
 use assert_cmd::Command;
 use serde_json::Value;
+use support::{example_starttls, mailconf, stdout};
 
 const PASSWORD: &str = "Distinctive-Pa55word-7f3a";
 
-fn mailconf() -> Command {
-    let mut cmd = Command::cargo_bin("mailconf").unwrap();
-    cmd.env_clear();
-    cmd
-}
-
 fn good(cmd: &mut Command) -> &mut Command {
-    cmd.env("MAIL_USERNAME", "app@example.com")
-        .env("MAIL_PASSWORD", PASSWORD)
-        .env("MAIL_FROM", "app@example.com")
-        .env("MAIL_PORT", "587")
-        .env("MAIL_SERVER", "smtp.example.com")
-        .env("MAIL_STARTTLS", "true")
-        .env("MAIL_SSL_TLS", "false")
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
+    example_starttls(cmd, PASSWORD)
 }
 
 #[test]

@@ -4,33 +4,19 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command as StdCommand, Stdio};
-use std::time::Duration;
+
+mod support;
 
 use assert_cmd::Command;
 use base64::Engine as _;
 use mailconf_smtp::dev_server::DevCertificates;
 use mailconf_tests::scripted::{Act, Script, ScriptedPeer, Step};
+use support::{example_starttls, mailconf, text};
 
 const PASSWORD: &str = "Explain-Pa55word-91c";
 
-fn mailconf() -> Command {
-    let mut cmd = Command::cargo_bin("mailconf").unwrap();
-    cmd.env_clear().timeout(Duration::from_secs(30));
-    cmd
-}
-
 fn starttls(cmd: &mut Command) -> &mut Command {
-    cmd.env("MAIL_USERNAME", "app@example.com")
-        .env("MAIL_PASSWORD", PASSWORD)
-        .env("MAIL_FROM", "app@example.com")
-        .env("MAIL_PORT", "587")
-        .env("MAIL_SERVER", "smtp.example.com")
-        .env("MAIL_STARTTLS", "true")
-        .env("MAIL_SSL_TLS", "false")
-}
-
-fn text(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    example_starttls(cmd, PASSWORD)
 }
 
 /// The DER bytes of the first certificate of `pem`.

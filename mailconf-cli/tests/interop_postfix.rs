@@ -4,17 +4,17 @@
 //! with Python's `email`, and the failures real servers produce: wrong password, a CA that did
 //! not sign the certificate, a recipient refused at RCPT, a 4xx rate limit.
 
+mod support;
+
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use mailconf_tests::mime_check;
 use mailconf_tests::postfix::{LOGIN, PASSWORD, Postfix};
 use serde_json::Value;
+use support::{IMPLICIT, STARTTLS, json, loopback, names, step, text};
 
-const STARTTLS: [(&str, &str); 2] = [("MAIL_STARTTLS", "true"), ("MAIL_SSL_TLS", "false")];
-const IMPLICIT: [(&str, &str); 2] = [("MAIL_STARTTLS", "false"), ("MAIL_SSL_TLS", "true")];
 const PLAIN: [(&str, &str); 3] = [
     ("MAIL_STARTTLS", "false"),
     ("MAIL_SSL_TLS", "false"),
@@ -23,44 +23,14 @@ const PLAIN: [(&str, &str); 3] = [
 
 /// `mailconf ARGS` with the settings of the instance's `port`, `ca`, plus `extra`.
 fn mailconf(port: u16, ca: &Path, extra: &[(&str, &str)], args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mailconf"))
-        .env_clear()
-        .env("MAIL_SERVER", "127.0.0.1")
-        .env("MAIL_PORT", port.to_string())
-        .env("MAIL_USERNAME", LOGIN)
-        .env("MAIL_PASSWORD", PASSWORD)
-        .env("MAIL_FROM", LOGIN)
+    loopback(&mut support::mailconf(), port, LOGIN, PASSWORD)
         .env("MAIL_FROM_NAME", "김민준 쇼핑몰")
         .env("MAIL_CA_FILE", ca)
         .env("TIMEOUT", "10s")
         .envs(extra.iter().copied())
         .args(args)
-        .timeout(Duration::from_secs(60))
         .output()
         .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
-}
-
-fn step<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .rev()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} step: {report:#}"))
-}
-
-fn names(report: &Value) -> Vec<&str> {
-    let steps = report["steps"].as_array().unwrap();
-    steps.iter().map(|s| s["name"].as_str().unwrap()).collect()
 }
 
 #[test]

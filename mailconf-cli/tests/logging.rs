@@ -2,62 +2,29 @@
 //! binary against the dev server, and neither the password nor any base64 form of the login
 //! ever appears in it.
 
-use std::path::PathBuf;
-use std::process::Output;
-use std::time::Duration;
+mod support;
 
-use assert_cmd::Command;
+use std::process::Output;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use mailconf_smtp::dev_server::{DevServer, DevTls};
-use tokio::runtime::Runtime;
+use mailconf_smtp::dev_server::DevTls;
+use support::{Dev, STARTTLS, loopback, mailconf, stderr, text};
 
 const USER: &str = "app@example.com";
 const PASSWORD: &str = "Logged-Pa55word-e2d";
 const WRONG: &str = "Wrong-Pa55word-57c";
 
-struct Dev {
-    server: DevServer,
-    _runtime: Runtime,
-    _dir: tempfile::TempDir,
-    ca_file: PathBuf,
-}
-
 fn dev() -> Dev {
-    let runtime = Runtime::new().unwrap();
-    let server = runtime
-        .block_on(
-            DevServer::builder()
-                .tls(DevTls::StartTls)
-                .user(USER, PASSWORD)
-                .start(),
-        )
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = server.write_ca_file(dir.path()).unwrap();
-    Dev {
-        server,
-        _runtime: runtime,
-        _dir: dir,
-        ca_file,
-    }
+    Dev::start(DevTls::StartTls, USER, PASSWORD)
 }
 
 fn send_test(dev: &Dev, password: &str, log: &[(&str, &str)]) -> Output {
-    Command::cargo_bin("mailconf")
-        .unwrap()
-        .env_clear()
-        .env("MAIL_SERVER", "127.0.0.1")
-        .env("MAIL_PORT", dev.server.port().to_string())
-        .env("MAIL_STARTTLS", "true")
-        .env("MAIL_SSL_TLS", "false")
-        .env("MAIL_USERNAME", USER)
-        .env("MAIL_PASSWORD", password)
-        .env("MAIL_FROM", USER)
+    loopback(&mut mailconf(), dev.port(), USER, password)
+        .envs(STARTTLS)
         .env("MAIL_CA_FILE", &dev.ca_file)
         .envs(log.iter().copied())
         .args(["send-test", "--to", "rcpt@example.net"])
-        .timeout(Duration::from_secs(60))
         .output()
         .unwrap()
 }
@@ -79,15 +46,10 @@ fn secret_forms(password: &str) -> Vec<String> {
 }
 
 fn assert_no_secret(out: &Output, password: &str) {
-    let all =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let all = text(out);
     for form in secret_forms(password) {
         assert!(!all.contains(&form), "{form:?} appears in:\n{all}");
     }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]

@@ -2,46 +2,23 @@
 //! the client for a greeting. `probe` (step limit 10 s) and a send (`TIMEOUT` 60 s) must both
 //! find out in seconds, name the stage and give the settings that fix it.
 
-use std::path::PathBuf;
+mod support;
+
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use mailconf_core::MailConfig;
-use mailconf_smtp::dev_server::{DevServer, DevTls};
-use mailconf_smtp::{Mailer, SmtpConfig, Stage};
-use tokio::runtime::Runtime;
+use mailconf_smtp::dev_server::DevTls;
+use mailconf_smtp::{FailureKind, Mailer, SmtpConfig, Stage};
+use support::{Dev, mailconf, text};
 
 const USER: &str = "app@example.com";
 const PASSWORD: &str = "Mixup-Pa55word-0b7";
 /// Well under the 10 s step limit and the 60 s TIMEOUT, generous for a loaded machine.
 const FAST: Duration = Duration::from_secs(6);
 
-struct Dev {
-    server: DevServer,
-    runtime: Runtime,
-    _dir: tempfile::TempDir,
-    ca_file: PathBuf,
-}
-
 fn implicit_dev_server() -> Dev {
-    let runtime = Runtime::new().unwrap();
-    let server = runtime
-        .block_on(
-            DevServer::builder()
-                .tls(DevTls::Implicit)
-                .user(USER, PASSWORD)
-                .start(),
-        )
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = server.write_ca_file(dir.path()).unwrap();
-    Dev {
-        server,
-        runtime,
-        _dir: dir,
-        ca_file,
-    }
+    Dev::start(DevTls::Implicit, USER, PASSWORD)
 }
 
 /// STARTTLS settings for the dev server, with the default TIMEOUT (60 s).
@@ -60,19 +37,13 @@ fn starttls_settings(dev: &Dev) -> Vec<(&'static str, String)> {
 
 fn run(dev: &Dev, args: &[&str]) -> (Output, Duration) {
     let started = Instant::now();
-    let out = Command::cargo_bin("mailconf")
-        .unwrap()
-        .env_clear()
+    let out = mailconf()
         .envs(starttls_settings(dev))
         .args(args)
         .timeout(Duration::from_secs(90))
         .output()
         .unwrap();
     (out, started.elapsed())
-}
-
-fn text(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
 const FIX: &str = "MAIL_STARTTLS=false, MAIL_SSL_TLS=true";
@@ -125,6 +96,7 @@ fn the_mailer_reports_the_stage_and_the_fix() {
     let err = dev.runtime.block_on(mailer.test_connection()).unwrap_err();
     assert!(started.elapsed() < FAST, "{:?}", started.elapsed());
     assert_eq!(err.stage(), Stage::Connect);
+    assert_eq!(err.kind(), FailureKind::TlsMode, "{err}");
     assert!(err.is_permanent() && !err.is_timeout(), "{err}");
     assert!(err.hint().unwrap().contains("implicit TLS"), "{err}");
 

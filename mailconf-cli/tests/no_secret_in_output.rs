@@ -2,13 +2,15 @@
 //! environment, a `--env-file` and a percent-encoded `MAIL_URL`, every subcommand runs (with the
 //! right password, a wrong one, and broken settings) and neither stdout nor stderr shows it.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command as StdCommand, Output, Stdio};
 use std::sync::mpsc::channel;
 use std::time::Duration;
 
-use assert_cmd::Command;
-use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_smtp::dev_server::DevTls;
+use support::{Dev, mailconf};
 
 const USER: &str = "app@example.com";
 const PASSWORD: &str = "Zq9-Distinctive-Pw!";
@@ -88,12 +90,10 @@ fn settings(
 }
 
 fn run(env: &[(String, String)], global: &[String], args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mailconf"))
-        .env_clear()
+    mailconf()
         .envs(env.iter().map(|(k, v)| (k, v)))
         .args(global)
         .args(args)
-        .timeout(Duration::from_secs(30))
         .output()
         .unwrap()
 }
@@ -158,22 +158,10 @@ fn dev_server_briefly(env: &[(String, String)], global: &[String]) {
 
 #[test]
 fn no_subcommand_shows_the_password() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime
-        .block_on(
-            DevServer::builder()
-                .tls(DevTls::StartTls)
-                .user(USER, PASSWORD)
-                .start(),
-        )
-        .unwrap();
+    let dev = Dev::start(DevTls::StartTls, USER, PASSWORD);
     let dir = tempfile::tempdir().unwrap();
-    let ca = server
-        .write_ca_file(dir.path())
-        .unwrap()
-        .display()
-        .to_string();
-    let port = server.port();
+    let ca = dev.ca_file.display().to_string();
+    let port = dev.port();
 
     for channel in [Channel::Env, Channel::EnvFile, Channel::Url] {
         let (env, global) = settings(channel, port, &ca, PASSWORD, dir.path());
@@ -228,6 +216,8 @@ fn no_subcommand_shows_the_password() {
 
         dev_server_briefly(&env, &global);
     }
-    let delivered = runtime.block_on(server.wait_for_messages(6, Duration::from_secs(10)));
+    let delivered = dev
+        .runtime
+        .block_on(dev.server.wait_for_messages(6, Duration::from_secs(10)));
     assert_eq!(delivered.len(), 6, "two test messages per channel arrived");
 }

@@ -2,83 +2,34 @@
 //! server and aiosmtpd in both TLS modes, configured right and the wrong way round, a closed
 //! port, a server that never greets, and a wrong password.
 
+mod support;
+
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_smtp::dev_server::DevTls;
 use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode};
 use serde_json::Value;
-use tokio::runtime::Runtime;
+use support::{Dev, IMPLICIT, STARTTLS, json, loopback, mailconf, names, step, text};
 
 const USER: &str = "app@example.com";
 const PASSWORD: &str = "Probe-Pa55word-d41c";
-const STARTTLS: [(&str, &str); 2] = [("MAIL_STARTTLS", "true"), ("MAIL_SSL_TLS", "false")];
-const IMPLICIT: [(&str, &str); 2] = [("MAIL_STARTTLS", "false"), ("MAIL_SSL_TLS", "true")];
-
-/// A dev server on its own runtime; the server is dropped (stopped) before the runtime.
-struct Dev {
-    server: DevServer,
-    _runtime: Runtime,
-    _dir: tempfile::TempDir,
-    ca_file: PathBuf,
-}
 
 fn dev(tls: DevTls) -> Dev {
-    let runtime = Runtime::new().unwrap();
-    let server = runtime
-        .block_on(DevServer::builder().tls(tls).user(USER, PASSWORD).start())
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = server.write_ca_file(dir.path()).unwrap();
-    Dev {
-        server,
-        _runtime: runtime,
-        _dir: dir,
-        ca_file,
-    }
+    Dev::start(tls, USER, PASSWORD)
 }
 
 /// `mailconf probe` with the settings of a server on 127.0.0.1:`port` plus `extra`.
 fn probe(port: u16, ca_file: Option<&Path>, extra: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailconf"));
-    cmd.env_clear()
-        .env("MAIL_SERVER", "127.0.0.1")
-        .env("MAIL_PORT", port.to_string())
-        .env("MAIL_USERNAME", USER)
-        .env("MAIL_PASSWORD", PASSWORD)
-        .env("MAIL_FROM", USER)
+    loopback(&mut mailconf(), port, USER, PASSWORD)
         .envs(ca_file.map(|f| ("MAIL_CA_FILE", f)))
         .envs(extra.iter().copied())
         .arg("probe")
         .args(args)
-        .timeout(Duration::from_secs(30));
-    cmd.output().unwrap()
-}
-
-fn text(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
-}
-
-fn step<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["steps"]
-        .as_array()
+        .output()
         .unwrap()
-        .iter()
-        .rev()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} step: {report:#}"))
-}
-
-fn names(report: &Value) -> Vec<&str> {
-    let steps = report["steps"].as_array().unwrap();
-    steps.iter().map(|s| s["name"].as_str().unwrap()).collect()
 }
 
 #[test]
@@ -251,14 +202,11 @@ fn rejected_tls_flags_are_probed_anyway_and_urls_get_url_advice() {
 
     // MAIL_URL with STARTTLS against the implicit port: the advice names the scheme.
     let url = format!("smtp://app%40example.com:{PASSWORD}@127.0.0.1:{port}?tls=required");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailconf"));
-    let out = cmd
-        .env_clear()
+    let out = mailconf()
         .env("MAIL_URL", url)
         .env("MAIL_FROM", USER)
         .env("MAIL_CA_FILE", &dev.ca_file)
         .args(["probe", "--json", "--timeout", "1s"])
-        .timeout(Duration::from_secs(30))
         .output()
         .unwrap();
     let report = json(&out);

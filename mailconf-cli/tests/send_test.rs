@@ -1,61 +1,53 @@
 //! `mailconf send-test` as a real process: the message must arrive at the server the test
-//! started (the dev server, aiosmtpd), and a refused login must fail at the auth stage.
+//! started (the dev server, aiosmtpd), well-formed MIME with a Korean sender name, subject and
+//! recipient name (parsed with no defects by Python's `email`, policy=default; through Postfix:
+//! interop_postfix.rs), and a refused login must fail at the auth stage.
+
+mod support;
 
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_smtp::dev_server::DevTls;
 use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode};
+use mailconf_tests::mime_check;
 use serde_json::Value;
+use support::{Dev, IMPLICIT, STARTTLS, loopback, mailconf, stdout};
 
 const LOGIN: &str = "sender@example.com";
 const SECRET: &str = "SendTest-Pa55word-90be";
 
-/// `mailconf send-test ARGS` with the settings of a TLS server on 127.0.0.1:`port`.
-fn send_test(port: u16, implicit: bool, ca: &Path, password: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mailconf"))
-        .env_clear()
-        .env("MAIL_SERVER", "127.0.0.1")
-        .env("MAIL_PORT", port.to_string())
-        .env("MAIL_STARTTLS", (!implicit).to_string())
-        .env("MAIL_SSL_TLS", implicit.to_string())
-        .env("MAIL_USERNAME", LOGIN)
-        .env("MAIL_PASSWORD", password)
-        .env("MAIL_FROM", LOGIN)
+/// `mailconf send-test` with the settings of a TLS server on 127.0.0.1:`port`.
+fn send_test_command(port: u16, implicit: bool, ca: &Path, password: &str) -> Command {
+    let mut cmd = mailconf();
+    loopback(&mut cmd, port, LOGIN, password)
+        .envs(if implicit { IMPLICIT } else { STARTTLS })
         .env("MAIL_FROM_NAME", "Send Test")
         .env("MAIL_CA_FILE", ca)
         .env("TIMEOUT", "10s")
-        .arg("send-test")
+        .arg("send-test");
+    cmd
+}
+
+/// `mailconf send-test ARGS` with the settings of a TLS server on 127.0.0.1:`port`.
+fn send_test(port: u16, implicit: bool, ca: &Path, password: &str, args: &[&str]) -> Output {
+    send_test_command(port, implicit, ca, password)
         .args(args)
-        .timeout(Duration::from_secs(30))
         .output()
         .unwrap()
 }
 
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn dev_server_receives_the_test_message() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime
-        .block_on(
-            DevServer::builder()
-                .tls(DevTls::StartTls)
-                .user(LOGIN, SECRET)
-                .start(),
-        )
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let ca = server.write_ca_file(dir.path()).unwrap();
+    let dev = Dev::start(DevTls::StartTls, LOGIN, SECRET);
+    let (runtime, server, ca) = (&dev.runtime, &dev.server, &dev.ca_file);
 
     let out = send_test(
         server.port(),
         false,
-        &ca,
+        ca,
         SECRET,
         &[
             "--to",
@@ -86,7 +78,7 @@ fn dev_server_receives_the_test_message() {
     let json = send_test(
         server.port(),
         false,
-        &ca,
+        ca,
         SECRET,
         &["--json", "--to", "x@example.org"],
     );
@@ -109,23 +101,14 @@ fn dev_server_receives_the_test_message() {
 
 #[test]
 fn a_refused_login_fails_at_the_auth_stage() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime
-        .block_on(
-            DevServer::builder()
-                .tls(DevTls::Implicit)
-                .user(LOGIN, SECRET)
-                .start(),
-        )
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let ca = server.write_ca_file(dir.path()).unwrap();
+    let dev = Dev::start(DevTls::Implicit, LOGIN, SECRET);
+    let (server, ca) = (&dev.server, &dev.ca_file);
     let wrong = "Wrong-Pa55word-17aa";
 
     let out = send_test(
         server.port(),
         true,
-        &ca,
+        ca,
         wrong,
         &["--json", "--to", "x@example.org"],
     );
@@ -141,7 +124,7 @@ fn a_refused_login_fails_at_the_auth_stage() {
         "{v:#}"
     );
 
-    let out = send_test(server.port(), true, &ca, wrong, &["--to", "x@example.org"]);
+    let out = send_test(server.port(), true, ca, wrong, &["--to", "x@example.org"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("the login (AUTH) stage failed"), "{text}");
@@ -189,4 +172,45 @@ fn aiosmtpd_receives_the_test_message_in_both_modes() {
             received.data
         );
     }
+}
+
+#[test]
+fn send_test_with_a_korean_sender_name_is_utf8_text() {
+    let dev = Dev::start(DevTls::StartTls, LOGIN, SECRET);
+    let out = send_test_command(dev.port(), false, &dev.ca_file, SECRET)
+        .env("MAIL_FROM_NAME", "김민준 쇼핑몰")
+        .args([
+            "--to",
+            "김서연 <seoyeon@example.org>",
+            "--subject",
+            "메일 설정 확인",
+        ])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+
+    let received = dev
+        .runtime
+        .block_on(dev.server.wait_for_messages(1, Duration::from_secs(10)));
+    assert_eq!(received.len(), 1, "{text}");
+    let Some(parsed) = mime_check::parse(&received[0].data) else {
+        return;
+    };
+    parsed.assert_well_formed();
+    assert_eq!(parsed.header("Subject"), Some("메일 설정 확인"));
+    assert_eq!(
+        parsed.header("From"),
+        Some("김민준 쇼핑몰 <sender@example.com>")
+    );
+    assert_eq!(parsed.header("To"), Some("김서연 <seoyeon@example.org>"));
+    let body = parsed
+        .plain_parts()
+        .next()
+        .and_then(|p| p.text.clone())
+        .unwrap();
+    assert!(
+        body.contains("Sender: 김민준 쇼핑몰 <sender@example.com>"),
+        "{body}"
+    );
 }
