@@ -109,6 +109,7 @@
 #![doc = include_str!("variables.md")]
 
 mod ca_file;
+mod client;
 mod config;
 mod connection;
 pub mod diagnose;

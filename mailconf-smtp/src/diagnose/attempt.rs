@@ -18,7 +18,7 @@ use tokio::time::{Instant, timeout};
 use super::ehlo::{self, Greeting, ServerReport};
 use super::stream::ProbeStream;
 use super::{Step, StepName, Target, millis};
-use crate::mailer::{
+use crate::client::{
     Context, Failure, FirstWords, MECHANISMS, client_id, first_words, resolve, tcp_connect,
     tls_parameters,
 };

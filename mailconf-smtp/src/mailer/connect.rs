@@ -6,20 +6,15 @@
 
 use std::net::SocketAddr;
 
-use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::Starttls;
 use lettre::transport::smtp::extension::{ClientId, Extension};
-use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use super::dialogue;
 use super::error::Stage;
-use super::failure::{Failure, Progress};
-use super::sniff::{FirstWords, first_words};
-
-/// PLAIN first: one round trip, and what nearly every server offers.
-pub(crate) const MECHANISMS: &[Mechanism] = &[Mechanism::Plain, Mechanism::Login];
+use crate::client::dialogue;
+use crate::client::{Failure, FirstWords, MECHANISMS, Progress, first_words, resolve, tcp_connect};
 
 /// How the connection is protected, with the TLS parameters where TLS is used.
 pub(super) enum Mode {
@@ -135,35 +130,5 @@ impl Connector {
             conn.server_info()
         ));
         Ok(conn)
-    }
-}
-
-/// The addresses of `host`; a name without any is an error too.
-pub(crate) async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Failure> {
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|e| Failure::dns(format!("cannot resolve {host}: {e}")))?
-        .collect();
-    if addrs.is_empty() {
-        return Err(Failure::dns(format!("{host} has no address")));
-    }
-    Ok(addrs)
-}
-
-/// A TCP connection to the first of `addrs` that accepts; otherwise the last one's error.
-pub(crate) async fn tcp_connect(addrs: &[SocketAddr]) -> Result<(TcpStream, SocketAddr), Failure> {
-    let mut last_error = None;
-    for addr in addrs {
-        match TcpStream::connect(addr).await {
-            Ok(stream) => return Ok((stream, *addr)),
-            Err(e) => last_error = Some((*addr, e)),
-        }
-    }
-    match last_error {
-        Some((addr, e)) => {
-            let detail = format!("cannot connect to {addr}: {e}");
-            Err(Failure::io(Stage::Connect, &e, detail))
-        }
-        None => Err(Failure::dns("no address to connect to".to_owned())),
     }
 }

@@ -9,9 +9,9 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
 use lettre::transport::smtp::response::Response;
 
-use super::dialogue;
 use super::error::Stage;
-use super::failure::{Failure, Progress};
+use crate::client::dialogue;
+use crate::client::{Failure, Progress};
 
 pub(super) async fn transaction(
     conn: &mut AsyncSmtpConnection,

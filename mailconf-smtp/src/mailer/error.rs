@@ -176,12 +176,12 @@ impl FailureKind {
 /// Neither `Display` nor `Debug` ever shows the password.
 #[derive(Debug, Clone)]
 pub struct SendError {
-    pub(super) stage: Stage,
-    pub(super) kind: FailureKind,
-    pub(super) server: String,
-    pub(super) message: String,
-    pub(super) attempts: u32,
-    pub(super) hint: Option<String>,
+    pub(crate) stage: Stage,
+    pub(crate) kind: FailureKind,
+    pub(crate) server: String,
+    pub(crate) message: String,
+    pub(crate) attempts: u32,
+    pub(crate) hint: Option<String>,
 }
 
 impl SendError {

@@ -9,15 +9,10 @@ mod blocking;
 mod compose;
 mod connect;
 mod deliver;
-mod dialogue;
 mod error;
-mod failure;
-mod hint;
 mod pool;
 mod report;
 mod send;
-mod sniff;
-mod tls;
 mod well_formed;
 
 use std::fmt;
@@ -27,20 +22,14 @@ use std::time::Duration;
 use lettre::Message;
 use lettre::transport::smtp::authentication::Credentials as LettreCredentials;
 use lettre::transport::smtp::extension::ClientId;
-use mailconf_core::{Host, Secret};
+use mailconf_core::Secret;
 
 pub use blocking::BlockingMailer;
 pub use compose::Recipient;
 pub use error::{ComposeError, FailureKind, MailerError, SendError, Stage};
 pub use report::SendReport;
 
-// Shared with `crate::diagnose`, so a probe classifies errors, builds TLS and logs in exactly
-// as a send does.
-pub(crate) use connect::{MECHANISMS, resolve, tcp_connect};
-pub(crate) use failure::Failure;
-pub(crate) use hint::Context;
-pub(crate) use sniff::{FirstWords, first_words};
-pub(crate) use tls::parameters as tls_parameters;
+use crate::client::{Context, client_id, tls_parameters};
 
 use crate::{SendLimiter, SmtpSettings, security::Security};
 use connect::{Connector, Mode};
@@ -96,8 +85,8 @@ impl Mailer {
         let credentials = settings.credentials();
         let mode = match endpoint.security {
             Security::Plain => Mode::Plain,
-            Security::StartTls => Mode::StartTls(tls::parameters(&endpoint.host, &tls_options)?),
-            Security::ImplicitTls => Mode::Implicit(tls::parameters(&endpoint.host, &tls_options)?),
+            Security::StartTls => Mode::StartTls(tls_parameters(&endpoint.host, &tls_options)?),
+            Security::ImplicitTls => Mode::Implicit(tls_parameters(&endpoint.host, &tls_options)?),
         };
         if endpoint.security == Security::Plain
             && credentials.is_some()
@@ -189,13 +178,5 @@ impl fmt::Debug for Mailer {
             .field("suppress_send", &self.inner.suppress)
             .field("open_connections", &self.open_connections())
             .finish_non_exhaustive()
-    }
-}
-
-pub(crate) fn client_id(host: Host) -> ClientId {
-    match host {
-        Host::Domain(name) => ClientId::Domain(name),
-        Host::Ipv4(ip) => ClientId::Ipv4(ip),
-        Host::Ipv6(ip) => ClientId::Ipv6(ip),
     }
 }

@@ -11,13 +11,13 @@ use lettre::transport::smtp::response::Response;
 use tokio::time::{Instant, sleep, timeout, timeout_at};
 
 use super::deliver::transaction;
-use super::dialogue;
 use super::error::{SendError, Stage};
-use super::failure::{Failure, Progress};
 use super::pool::Session;
 use super::report::SendReport;
 use super::well_formed;
 use super::{Inner, Mailer};
+use crate::client::dialogue;
+use crate::client::{Failure, Progress};
 
 /// Attempts per message, the first included.
 const MAX_ATTEMPTS: u32 = 3;

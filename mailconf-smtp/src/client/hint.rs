@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use mailconf_core::{Host, Port};
 
-use super::error::{FailureKind, Stage};
 use super::failure::Failure;
 use crate::Security;
 use crate::security::MAIL_KEYS;
+use crate::{FailureKind, Stage};
 
 /// What the hints need to know about the settings.
 #[derive(Debug, Clone)]
@@ -50,7 +50,7 @@ fn modes() -> Modes {
     }
 }
 
-pub(super) fn for_failure(failure: &Failure, cx: &Context) -> Option<String> {
+pub(crate) fn for_failure(failure: &Failure, cx: &Context) -> Option<String> {
     if failure.kind == FailureKind::Timeout {
         return Some(timeout(failure, cx));
     }

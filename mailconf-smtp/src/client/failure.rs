@@ -7,19 +7,19 @@ use std::io;
 use lettre::transport::smtp::Error as SmtpError;
 use mailconf_core::Secret;
 
-use super::error::{FailureKind, SendError, Stage};
 use super::hint::{self, Context};
+use crate::{FailureKind, SendError, Stage};
 
 /// How far one attempt got; read after a timeout, so it records progress as it is made.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Progress {
-    pub(super) stage: Stage,
+pub(crate) struct Progress {
+    pub(crate) stage: Stage,
     /// A TCP connection to the server exists.
-    pub(super) tcp_connected: bool,
+    pub(crate) tcp_connected: bool,
     /// The server's greeting arrived (so it speaks SMTP in the mode we expected).
-    pub(super) greeted: bool,
+    pub(crate) greeted: bool,
     /// Whether the server's EHLO listed STARTTLS, once it answered.
-    pub(super) starttls_offered: Option<bool>,
+    pub(crate) starttls_offered: Option<bool>,
 }
 
 impl Default for Progress {
@@ -35,14 +35,14 @@ impl Default for Progress {
 
 #[derive(Debug)]
 pub(crate) struct Failure {
-    pub(super) stage: Stage,
+    pub(crate) stage: Stage,
     /// Whether a retry can help follows from it.
-    pub(super) kind: FailureKind,
+    pub(crate) kind: FailureKind,
     /// The I/O error behind a network or TLS failure, for the hints.
-    pub(super) io: Option<io::ErrorKind>,
+    pub(crate) io: Option<io::ErrorKind>,
     /// The reply text or error; may still contain the password if a server echoed it.
-    pub(super) detail: String,
-    pub(super) progress: Progress,
+    pub(crate) detail: String,
+    pub(crate) progress: Progress,
 }
 
 impl Failure {
@@ -81,7 +81,7 @@ impl Failure {
 
     /// An error from lettre's implicit-TLS connect, which does TCP, the TLS handshake, the
     /// greeting and EHLO in one call; the error kind tells which of them failed.
-    pub(super) fn implicit_connect(err: &SmtpError) -> Failure {
+    pub(crate) fn implicit_connect(err: &SmtpError) -> Failure {
         use io::ErrorKind::*;
         let tcp_failed = matches!(
             io_kind(err),
@@ -141,12 +141,12 @@ impl Failure {
     }
 
     /// A refusal decided on our side, such as a server without SMTPUTF8 for a UTF-8 address.
-    pub(super) fn client(stage: Stage, detail: impl Into<String>) -> Failure {
+    pub(crate) fn client(stage: Stage, detail: impl Into<String>) -> Failure {
         Failure::new(stage, FailureKind::Refused, detail.into())
     }
 
     /// The overall timeout ran out while `progress.stage` was under way.
-    pub(super) fn timeout(progress: Progress, limit: std::time::Duration) -> Failure {
+    pub(crate) fn timeout(progress: Progress, limit: std::time::Duration) -> Failure {
         let detail = format!("no answer within the timeout of {limit:?} (TIMEOUT)");
         Failure {
             progress,
@@ -155,7 +155,7 @@ impl Failure {
     }
 
     /// The negative reply code, when the server sent one.
-    pub(super) fn code(&self) -> Option<u16> {
+    pub(crate) fn code(&self) -> Option<u16> {
         self.kind.reply_code()
     }
 
@@ -217,7 +217,7 @@ fn io_kind(err: &SmtpError) -> Option<io::ErrorKind> {
 }
 
 /// Servers sometimes quote what they were sent; a password must not reach a log that way.
-pub(super) fn redact(text: String, password: Option<&Secret<String>>) -> String {
+pub(crate) fn redact(text: String, password: Option<&Secret<String>>) -> String {
     match password.map(Secret::expose_secret) {
         Some(pw) if !pw.is_empty() && text.contains(pw.as_str()) => {
             text.replace(pw.as_str(), mailconf_core::REDACTED)

@@ -13,35 +13,35 @@ use lettre::transport::smtp::authentication::Mechanism;
 use lettre::transport::smtp::response::Response;
 use mailconf_core::Secret;
 
-use super::error::FailureKind;
 use super::failure::{Failure, redact};
+use crate::FailureKind;
 
 /// The target of every dialogue event, to select them alone (`RUST_LOG=mailconf_smtp::dialogue=debug`).
-pub(super) const TARGET: &str = "mailconf_smtp::dialogue";
+pub(crate) const TARGET: &str = "mailconf_smtp::dialogue";
 
 /// A command as it goes on the wire, without its line end.
-pub(super) fn sent(command: &impl Display) {
+pub(crate) fn sent(command: &impl Display) {
     tracing::debug!(target: TARGET, "C: {}", command.to_string().trim_end());
 }
 
 /// The login command, without its payload.
-pub(super) fn auth(mechanism: Mechanism) {
+pub(crate) fn auth(mechanism: Mechanism) {
     tracing::debug!(target: TARGET, "C: AUTH {mechanism} [credentials redacted]");
 }
 
 /// A positive reply, its lines joined.
-pub(super) fn received(reply: &Response) {
+pub(crate) fn received(reply: &Response) {
     let lines: Vec<&str> = reply.message().collect();
     tracing::debug!(target: TARGET, "S: {} {}", reply.code(), lines.join(" / "));
 }
 
 /// Something that is neither a command nor a reply: the connection, TLS, the message body.
-pub(super) fn note(text: impl Display) {
+pub(crate) fn note(text: impl Display) {
     tracing::debug!(target: TARGET, "-- {text}");
 }
 
 /// A failed attempt: the server's negative reply, or what went wrong, the password redacted.
-pub(super) fn failed(failure: &Failure, password: Option<&Secret<String>>) {
+pub(crate) fn failed(failure: &Failure, password: Option<&Secret<String>>) {
     let detail = redact(failure.detail.clone(), password);
     match failure.kind {
         FailureKind::Reply(code) => tracing::debug!(target: TARGET, "S: {code} {detail}"),

@@ -3,7 +3,7 @@
 use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use mailconf_core::Host;
 
-use super::error::MailerError;
+use crate::MailerError;
 use crate::TlsOptions;
 use crate::ca_file;
 
