@@ -12,4 +12,6 @@ pub mod mime_check;
 pub mod pedantic;
 pub mod postfix;
 pub mod redis;
+pub mod redis_cluster;
 pub mod scripted;
+pub mod wakeup;

@@ -154,7 +154,7 @@ impl Drop for RedisServer {
     }
 }
 
-fn binary() -> Option<PathBuf> {
+pub(crate) fn binary() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("MAILCONF_REDIS_SERVER") {
         return Some(PathBuf::from(path));
     }

@@ -11,17 +11,22 @@
 //! The rate is measured between completions, from the one that ends the first tenth of the run
 //! to the last: the first sends queue behind the pool's TLS handshakes and logins, and then
 //! complete in a burst, which says nothing about the limit. Over the rest the limiter alone
-//! sets the pace. The short run allows ±8% because on a loaded 2-core CI machine one stall of
-//! a few milliseconds is already ~1% of its 1.8 s span; the full run holds ±5%.
+//! sets the pace. Above the limit the short run allows 8%: the limiter's burst (10 ms of
+//! messages, plus one) and the spread of send latencies, over its 1.8 s span; the full run 5%.
+//! Below, the same margin applies to what the limiter owes on this machine at this moment: a
+//! sender that wakes up later than the limit's tolerance loses the excess for good (see
+//! `mailconf_tests::wakeup`), so a busy machine delivers less than the limit through no fault
+//! of the limiter, and an idle one must deliver the limit itself.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use mailconf_core::MailConfig;
+use mailconf_core::{FromValue, MailConfig};
 use mailconf_smtp::dev_server::{DevServer, DevTls};
-use mailconf_smtp::{Mailer, SmtpConfig};
+use mailconf_smtp::{Mailer, RateLimit, SmtpConfig};
+use mailconf_tests::wakeup::WakeUps;
 
 const USER: &str = "load@example.com";
 const PASSWORD: &str = "L0ad-Pa55word";
@@ -70,6 +75,8 @@ async fn run(load: &Load) -> Figures {
     .unwrap_or_else(|e| panic!("{e}"));
     let mailer = Mailer::new(&config).unwrap();
 
+    let limit = RateLimit::from_value(&format!("{}/s", load.rate)).unwrap();
+    let wake_ups = WakeUps::spawn(limit.interval());
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let tasks: Vec<_> = (0..load.tasks)
@@ -107,6 +114,7 @@ async fn run(load: &Load) -> Figures {
         completions.extend(task.await.unwrap());
     }
     let elapsed = started.elapsed();
+    let lateness = wake_ups.stop();
 
     // 1. Every Message-ID arrived exactly once.
     let received = server
@@ -139,7 +147,8 @@ async fn run(load: &Load) -> Figures {
     };
     eprintln!(
         "load: {} messages, {} tasks, limit {}/s, pool {}: achieved {:.1}/s, elapsed {:.2?}, \
-         {} connections at most, {} in all, slowest send {:.2?}",
+         {} connections at most, {} in all, slowest send {:.2?}, timers late beyond the \
+         tolerance by {:.2?} on average",
         load.messages,
         load.tasks,
         load.rate,
@@ -149,12 +158,21 @@ async fn run(load: &Load) -> Figures {
         figures.max_concurrent,
         figures.connections_total,
         figures.slowest_send,
+        lateness.mean_excess(limit.tolerance()),
     );
-    let limit = f64::from(load.rate);
+    // Never above the limit; below it only by what late timers cost on a busy machine.
+    let owed = lateness.achievable_rate(limit.interval(), limit.tolerance());
+    let rate = f64::from(load.rate);
     assert!(
-        (achieved_rate - limit).abs() <= limit * load.tolerance,
-        "achieved {achieved_rate:.1}/s against a limit of {limit}/s (±{}%)",
-        load.tolerance * 100.0
+        achieved_rate <= rate * (1.0 + load.tolerance)
+            && achieved_rate >= owed * (1.0 - load.tolerance),
+        "achieved {achieved_rate:.1}/s against a limit of {rate}/s (±{}%); with timers late by \
+         {:?} on average beyond the tolerance (at most {:?}, {} wake-ups) the limiter owes \
+         {owed:.1}/s",
+        load.tolerance * 100.0,
+        lateness.mean_excess(limit.tolerance()),
+        lateness.max(),
+        lateness.samples()
     );
 
     // 3. Never more connections than the pool size.

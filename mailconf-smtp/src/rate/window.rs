@@ -35,10 +35,21 @@ impl RateLimit {
     }
 
     /// How early a message may go before its turn (GCRA's delay tolerance): the continuous
-    /// form of [`burst`](Self::burst), used by the Redis limiter. Senders there wake at the
-    /// earliest allowed time, so any lateness within it is caught up rather than lost even
-    /// where the burst is a single message; the bound stays `rate × (period + 10 ms) + 1`.
-    pub(crate) fn tolerance(self) -> Duration {
+    /// form of the burst, used by the Redis limiter. Senders there wake at the earliest allowed
+    /// time, so any lateness within it is caught up rather than lost even where the burst is a
+    /// single message; the bound stays `rate × (period + 10 ms) + 1`. A sender waking later
+    /// than this loses the excess: catching it up would break that bound.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use mailconf_core::FromValue;
+    /// use mailconf_smtp::RateLimit;
+    ///
+    /// let tolerance = |rate| RateLimit::from_value(rate).unwrap().tolerance();
+    /// assert_eq!(tolerance("30/s"), Duration::from_millis(10));
+    /// assert_eq!(tolerance("1/s"), Duration::ZERO, "a single message never goes early");
+    /// ```
+    pub fn tolerance(self) -> Duration {
         WAKE_UP_TOLERANCE.min(self.interval() * (self.messages.get() - 1))
     }
 
