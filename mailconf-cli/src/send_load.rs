@@ -10,18 +10,12 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use mailconf_core::{MailConfig, Mailbox, Sources};
-use mailconf_smtp::metrics::stage_label;
+use mailconf_smtp::metrics::{SECONDS_BUCKETS, stage_label};
 use mailconf_smtp::{ComposeError, Mailer, Recipient, SendError, SmtpConfig, SmtpSettings};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
 use serde_json::{Value, json};
 
 use crate::{Failed, check};
-
-/// Histogram buckets (seconds) for the `*_seconds` metrics: from a loopback send to a slow
-/// provider, and rate-limit waits up to a minute.
-const BUCKETS: [f64; 14] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 60.0,
-];
 
 /// The load and metrics options of `mailconf send-test`.
 #[derive(Debug, Args)]
@@ -50,7 +44,7 @@ impl LoadArgs {
 pub fn serve_metrics(addr: SocketAddr, json: bool) -> Result<(), Failed> {
     let installed = PrometheusBuilder::new()
         .with_http_listener(addr)
-        .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), &BUCKETS)
+        .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), &SECONDS_BUCKETS)
         .and_then(PrometheusBuilder::install);
     installed.map_err(|e| {
         let message = format!("cannot serve metrics on {addr} (--metrics): {e}");

@@ -32,6 +32,13 @@ pub const POOL_OPEN: &str = "mailconf_pool_connections_open";
 /// SMTP sessions carrying a message right now.
 pub const POOL_IN_USE: &str = "mailconf_pool_connections_in_use";
 
+/// Histogram buckets (seconds) that suit the `*_seconds` metrics, for exporters that ask for
+/// them (Prometheus): from a loopback send to a slow provider, and rate-limit waits up to a
+/// minute. `mailconf send-test --metrics` and the settings-page example use them.
+pub const SECONDS_BUCKETS: [f64; 14] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 60.0,
+];
+
 /// A stable, bounded label value for a stage (`Stage`'s `Display` is for people).
 pub fn stage_label(stage: Stage) -> &'static str {
     match stage {

@@ -14,6 +14,7 @@
 mod audit;
 mod auth;
 mod files;
+mod metrics;
 mod probe;
 mod redact;
 mod routes;
@@ -32,6 +33,8 @@ use axum::middleware::{from_fn_with_state, map_response};
 use axum::response::Response;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
+
+pub use metrics::serve_metrics;
 
 /// Largest request body accepted; larger ones get `413`. Settings are a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -36,6 +36,10 @@ struct Args {
     /// A port the connection test may contact besides 25, 465, 587 and 2525 (repeatable).
     #[arg(long = "allow-port", value_name = "PORT")]
     allow_ports: Vec<u16>,
+    /// Serve Prometheus metrics (mailconf's and any other recorded in this process) on this
+    /// address, such as 127.0.0.1:9464.
+    #[arg(long, value_name = "ADDR")]
+    metrics: Option<SocketAddr>,
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    // Before anything records: the exporter sees every metric from then on.
+    if let Some(addr) = args.metrics {
+        settings_page::serve_metrics(addr)?;
+    }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
