@@ -5,6 +5,10 @@
 //! Run: `cargo bench -p benches --bench limiter`. Results: `docs/BENCHMARKS.md`. The
 //! Redis variants need `redis-server` (scripts/setup/40-redis.sh installs it; the bench says so
 //! and skips them without it).
+//!
+//! After each variant it prints on stderr the CPU time per message of this process and of the
+//! redis-server, which other processes' load barely moves, unlike the wall-clock time of a
+//! round trip on a busy machine.
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -29,6 +33,12 @@ struct Reused<F: FnMut() -> SendLimiter> {
     make: F,
     current: Option<SendLimiter>,
     used: u64,
+    /// Timed acquires, and the CPU time this process and the store's used during them.
+    timed: u64,
+    cpu_own: Duration,
+    cpu_store: Duration,
+    /// The redis-server's pid, if any.
+    store: Option<String>,
 }
 
 impl<F: FnMut() -> SendLimiter> Reused<F> {
@@ -37,6 +47,10 @@ impl<F: FnMut() -> SendLimiter> Reused<F> {
             make,
             current: None,
             used: 0,
+            timed: 0,
+            cpu_own: Duration::ZERO,
+            cpu_store: Duration::ZERO,
+            store: None,
         }
     }
 
@@ -55,6 +69,7 @@ impl<F: FnMut() -> SendLimiter> Reused<F> {
             }
             let n = left.min(CHUNK - self.used);
             let limiter = self.current.as_ref().expect("just set");
+            let cpu_before = self.cpu();
             total += rt.block_on(async {
                 let started = Instant::now();
                 for _ in 0..n {
@@ -62,11 +77,52 @@ impl<F: FnMut() -> SendLimiter> Reused<F> {
                 }
                 started.elapsed()
             });
+            let cpu_after = self.cpu();
+            self.cpu_own += cpu_after.0 - cpu_before.0;
+            self.cpu_store += cpu_after.1 - cpu_before.1;
             self.used += n;
+            self.timed += n;
             left -= n;
         }
         total
     }
+
+    fn cpu(&self) -> (Duration, Duration) {
+        (
+            cpu_time("self"),
+            self.store.as_deref().map_or(Duration::ZERO, cpu_time),
+        )
+    }
+
+    /// Prints the CPU time per timed message.
+    fn print_cpu(&self, name: &str) {
+        if self.timed == 0 {
+            return; // filtered out on the command line
+        }
+        let messages = u32::try_from(self.timed.max(1)).unwrap_or(u32::MAX);
+        eprintln!(
+            "{name}: {} messages timed; CPU per message: this process {:.2?}, redis-server {:.2?}",
+            self.timed,
+            self.cpu_own / messages,
+            self.cpu_store / messages,
+        );
+    }
+}
+
+/// CPU time (user + system) a process has used so far, from `/proc/PID/stat` (clock ticks of
+/// 10 ms, `USER_HZ` = 100 on Linux); zero where there is no `/proc`.
+fn cpu_time(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces): state is the 3rd field, utime the
+    // 14th and stime the 15th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    Duration::from_millis(fields.iter().sum::<u64>() * 10)
 }
 
 struct Redis {
@@ -129,6 +185,7 @@ fn limiter(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter_custom(|iters| reused.acquire_many(&rt, iters));
         });
+        reused.print_cpu(name);
     }
     let Some(redis) = Redis::start() else {
         eprintln!(
@@ -152,9 +209,11 @@ fn limiter(c: &mut Criterion) {
             };
             SendLimiter::shared(&limits, &shared).unwrap()
         });
+        reused.store = Some(redis.child.id().to_string());
         group.bench_function(name, |b| {
             b.iter_custom(|iters| reused.acquire_many(&rt, iters));
         });
+        reused.print_cpu(name);
     }
     group.finish();
 }
