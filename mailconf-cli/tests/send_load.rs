@@ -112,6 +112,20 @@ impl Catcher {
         assert_eq!(self.arrivals.lock().unwrap().len(), total, "arrivals timed");
     }
 
+    /// How many messages have arrived.
+    fn arrived(&self) -> usize {
+        self.arrivals.lock().unwrap().len()
+    }
+
+    /// Waits until at least `n` messages have arrived.
+    fn wait_until(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.arrived() < n {
+            assert!(Instant::now() < deadline, "fewer than {n} messages in 30 s");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Messages per second over the middle 80% of the arrivals, and that span.
     ///
     /// The first tenth is the start: processes starting at different moments and opening
@@ -370,5 +384,101 @@ fn processes_share_a_limit_through_a_redis_cluster() {
     assert!(
         took >= floor,
         "took {took:?}, the limit shared through the cluster allows no less than {floor:?}"
+    );
+}
+
+/// Processes whose shared Redis is killed mid-run hold their mail (the default policy, `wait`)
+/// and, once it is back, send every message exactly once.
+#[test]
+fn processes_hold_mail_while_the_shared_redis_is_down_and_lose_none() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let (processes, each, sessions) = (2, 40, 2);
+    let catcher = Catcher::start();
+    let env = [
+        ("MAIL_POOL_SIZE", sessions.to_string()),
+        ("MAIL_RATE_LIMIT", "20/s".to_owned()),
+        ("MAIL_RATE_LIMIT_REDIS_URL", redis.url()),
+        ("MAIL_RATE_LIMIT_KEY", "outage".to_owned()),
+    ];
+    let count = each.to_string();
+    let concurrency = sessions.to_string();
+    let children: Vec<Child> = (0..processes)
+        .map(|_| {
+            let args = ["--count", &count, "--concurrency", &concurrency];
+            send_test(catcher.server.port(), &env, &args)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    catcher.wait_until(15);
+    redis.kill();
+    let at_kill = catcher.arrived();
+    std::thread::sleep(Duration::from_secs(2));
+    // Only messages the limit let go before the kill may still arrive: one per session.
+    let during = catcher.arrived() - at_kill;
+    assert!(
+        during <= processes * sessions,
+        "{during} messages went out in the 2 s the limit was unknown"
+    );
+    redis.restart();
+    for child in children {
+        let report = report(child);
+        assert_eq!(
+            (report["sent"].as_u64(), report["failed"].as_u64()),
+            (Some(each as u64), Some(0)),
+            "{report:#}"
+        );
+    }
+    catcher.wait_for(processes * each);
+}
+
+/// `rediss://`: the shared limit over TLS (rustls), the server's certificate checked against
+/// the roots the standard way sets (`SSL_CERT_FILE`); an untrusted certificate is an error
+/// naming the setting, and nothing is sent.
+#[test]
+fn processes_share_a_limit_over_tls_and_check_the_certificate() {
+    let Some(redis) = RedisServer::start_tls() else {
+        return;
+    };
+    let (processes, each, rate) = (2, 8, 10.0);
+    let mut env = vec![
+        ("MAIL_RATE_LIMIT", format!("{rate}/s")),
+        ("MAIL_RATE_LIMIT_REDIS_URL", redis.tls_url()),
+        ("MAIL_RATE_LIMIT_KEY", "tls".to_owned()),
+        ("MAIL_RATE_LIMIT_REDIS_FAILURE", "fail".to_owned()),
+    ];
+
+    let catcher = Catcher::start();
+    let out = send_test(catcher.server.port(), &env, &["--count", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let untrusted: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(untrusted["failed"].as_u64(), Some(2), "{untrusted:#}");
+    let message = untrusted["first_error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("MAIL_RATE_LIMIT_REDIS_URL=rediss://localhost:")
+            && message.to_lowercase().contains("certificate"),
+        "{message}"
+    );
+    assert_eq!(catcher.arrived(), 0);
+
+    env.push(("SSL_CERT_FILE", redis.ca_file().display().to_string()));
+    let took = run_processes(
+        &catcher,
+        &Run {
+            processes,
+            each,
+            env: &env,
+            metrics: None,
+        },
+    );
+    catcher.wait_for(processes * each);
+    let floor = Duration::from_secs_f64((processes * each - 1) as f64 / rate);
+    assert!(
+        took >= floor,
+        "took {took:?}, the limit shared over TLS allows no less than {floor:?}"
     );
 }

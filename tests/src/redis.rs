@@ -1,5 +1,6 @@
 //! A private `redis-server` (Debian's) on a free 127.0.0.1 port, its files in a temporary
-//! directory, for the shared rate-limit tests. It can be killed and restarted on the same port.
+//! directory, for the shared rate-limit tests. It can be killed and restarted on the same port,
+//! and can speak TLS too (a second port, certificates from a throw-away CA).
 //!
 //! `scripts/setup/40-redis.sh` (and so CI) installs it. Where it is missing,
 //! [`RedisServer::start`] says loudly that the test did not run and returns `None`; under CI
@@ -11,12 +12,16 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use mailconf_smtp::dev_server::DevCertificates;
+
 /// A running redis-server; killed when dropped.
 pub struct RedisServer {
     binary: PathBuf,
     child: Option<Child>,
     port: u16,
     password: Option<String>,
+    /// The TLS port, when the server also speaks TLS.
+    tls_port: Option<u16>,
     dir: tempfile::TempDir,
 }
 
@@ -37,6 +42,21 @@ impl RedisServer {
     /// As [`start`](Self::start).
     #[must_use]
     pub fn start_with(password: Option<&str>) -> Option<RedisServer> {
+        RedisServer::launch(password, false)
+    }
+
+    /// Like [`start`](Self::start), also listening for TLS on a second port
+    /// ([`tls_url`](Self::tls_url)) with a `localhost` certificate signed by a throw-away CA
+    /// ([`ca_file`](Self::ca_file)).
+    ///
+    /// # Panics
+    /// As [`start`](Self::start), or when the certificates cannot be written.
+    #[must_use]
+    pub fn start_tls() -> Option<RedisServer> {
+        RedisServer::launch(None, true)
+    }
+
+    fn launch(password: Option<&str>, tls: bool) -> Option<RedisServer> {
         let Some(binary) = binary() else {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -47,16 +67,33 @@ impl RedisServer {
             );
             return None;
         };
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port");
-        let port = listener.local_addr().expect("local address").port();
-        drop(listener);
+        // Both ports held open together, so that they differ.
+        let listeners: Vec<TcpListener> = (0..2)
+            .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port"))
+            .collect();
+        let ports: Vec<u16> = listeners
+            .iter()
+            .map(|l| l.local_addr().expect("local address").port())
+            .collect();
+        drop(listeners);
         let mut server = RedisServer {
             binary,
             child: None,
-            port,
+            port: ports[0],
             password: password.map(str::to_owned),
+            tls_port: tls.then_some(ports[1]),
             dir: tempfile::tempdir().expect("temporary directory"),
         };
+        if tls {
+            let certs = DevCertificates::generate().expect("certificates");
+            for (name, pem) in [
+                ("ca.pem", certs.ca_pem()),
+                ("server.pem", certs.server_pem()),
+                ("server-key.pem", certs.server_key_pem()),
+            ] {
+                std::fs::write(server.dir.path().join(name), pem).expect("write a certificate");
+            }
+        }
         server.restart();
         Some(server)
     }
@@ -68,6 +105,22 @@ impl RedisServer {
             Some(p) => format!("redis://:{p}@127.0.0.1:{}", self.port),
             None => format!("redis://127.0.0.1:{}", self.port),
         }
+    }
+
+    /// `rediss://localhost:TLS_PORT`, for a server started with [`start_tls`](Self::start_tls).
+    ///
+    /// # Panics
+    /// For a server without TLS.
+    #[must_use]
+    pub fn tls_url(&self) -> String {
+        let port = self.tls_port.expect("a server started with start_tls");
+        format!("rediss://localhost:{port}")
+    }
+
+    /// The CA certificate (PEM) the TLS port's certificate chains to.
+    #[must_use]
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
     }
 
     /// The port it listens on.
@@ -104,6 +157,17 @@ impl RedisServer {
             .stderr(Stdio::null());
         if let Some(password) = &self.password {
             command.args(["--requirepass", password]);
+        }
+        if let Some(port) = self.tls_port {
+            let file = |name: &str| self.dir.path().join(name);
+            command
+                .args(["--tls-port", &port.to_string(), "--tls-auth-clients", "no"])
+                .arg("--tls-cert-file")
+                .arg(file("server.pem"))
+                .arg("--tls-key-file")
+                .arg(file("server-key.pem"))
+                .arg("--tls-ca-cert-file")
+                .arg(file("ca.pem"));
         }
         self.child = Some(command.spawn().expect("start redis-server"));
         let deadline = Instant::now() + Duration::from_secs(10);
