@@ -1,24 +1,35 @@
 use mailconf_core::{MailConfig, Sources};
-use mailconf_smtp::{SmtpConfig, SmtpSettings, Warning};
+use mailconf_smtp::{Compat, SmtpConfig, SmtpSettings, Warning};
 use serde_json::json;
 
 use crate::Failed;
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, CompatArg};
 use crate::settings::effective;
 
 /// `mailconf check` with its options.
 pub fn run_with(sources: &Sources, args: &CheckArgs, json: bool) -> Result<(), Failed> {
+    let compat = args
+        .compat
+        .map(|CompatArg::FastapiMail| Compat::FastapiMail);
     if args.strict {
-        run(&sources.clone().deny_unknown(), json)
+        report(&sources.clone().deny_unknown(), compat, json)
     } else {
-        run(sources, json)
+        report(sources, compat, json)
     }
 }
 
 /// Loads and validates the settings, printing every problem, or the settings and warnings.
 pub fn run(sources: &Sources, json: bool) -> Result<(), Failed> {
+    report(sources, None, json)
+}
+
+fn report(sources: &Sources, compat: Option<Compat>, json: bool) -> Result<(), Failed> {
     let settings = effective(sources);
-    match SmtpConfig::load_with_warnings(sources) {
+    let loaded = match compat {
+        Some(compat) => SmtpConfig::load_compat(sources, compat),
+        None => SmtpConfig::load_with_warnings(sources),
+    };
+    match loaded {
         Ok(loaded) => {
             // The load's notes (unknown keys it ignores, an old key next to its new name), then
             // the config's own (certificate checks off…).

@@ -64,6 +64,17 @@ pub struct CheckArgs {
     /// default any other unknown key is a warning).
     #[arg(long)]
     pub strict: bool,
+    /// Also refuse what this library refuses to load, with its reason and the fix: passing
+    /// means the settings load there too.
+    #[arg(long, value_enum, value_name = "LIBRARY")]
+    pub compat: Option<CompatArg>,
+}
+
+/// A library whose loading rules `check --compat` adds.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CompatArg {
+    /// fastapi-mail 1.6 (`ConnectionConfig`).
+    FastapiMail,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -8,6 +8,7 @@
 //! | [`Mailer`], [`BlockingMailer`] | a pooled, rate-limited sender on lettre (async, blocking) |
 //! | [`Security`] | the TLS mode: [`Security::Plain`], [`Security::StartTls`], [`Security::ImplicitTls`] |
 //! | [`SmtpUrl`] | `MAIL_URL`: the whole connection in one value |
+//! | [`Compat`] | fastapi-mail's own loading rules, checked too: [`SmtpConfig::load_compat`], `mailconf check --compat fastapi-mail` |
 //! | [`RateLimit`] | `MAIL_RATE_LIMIT`: at most so many messages per period |
 //! | [`diagnose`] | a probe that says what a server really speaks |
 //! | [`dev_server`] | a loopback mail catcher for tests (feature `dev-server`) |
@@ -110,6 +111,7 @@
 
 mod ca_file;
 mod client;
+mod compat;
 mod config;
 mod connection;
 pub mod diagnose;
@@ -135,6 +137,7 @@ pub use lettre;
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
 
+pub use compat::Compat;
 pub use config::SmtpConfig;
 pub use mailer::{
     BlockingMailer, ComposeError, FailureKind, Mailer, MailerError, Recipient, SendError,

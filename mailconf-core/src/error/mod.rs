@@ -326,7 +326,9 @@ impl Errors {
         self.list
     }
 
-    pub(crate) fn set_config_name(&mut self, name: &'static str) {
+    /// Names the settings struct the problems are about, as a load does: for problems found
+    /// beside a load, such as another library's rules.
+    pub fn set_config_name(&mut self, name: &'static str) {
         self.config = name;
     }
 
@@ -336,7 +338,8 @@ impl Errors {
         &self.warnings
     }
 
-    pub(crate) fn set_warnings(&mut self, warnings: Vec<crate::Warning>) {
+    /// Sets the warnings to show with the problems, as a load does.
+    pub fn set_warnings(&mut self, warnings: Vec<crate::Warning>) {
         self.warnings = warnings;
     }
 }

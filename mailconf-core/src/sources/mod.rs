@@ -120,6 +120,25 @@ impl Sources {
         self.push(true, entries, Vec::new())
     }
 
+    /// Adds variables as an environment holds them, such as a container's environment read
+    /// elsewhere: like [`Sources::env`], only keys under a struct's prefix are checked for
+    /// unknown ones, where a [`Sources::map`] is all settings.
+    ///
+    /// ```
+    /// use mailconf_core::Sources;
+    ///
+    /// let sources = Sources::new().env_vars([("MAIL_PORT", "587"), ("HOME", "/root")]);
+    /// assert_eq!(sources.get("MAIL_PORT").unwrap().value(), Ok("587"));
+    /// ```
+    pub fn env_vars<I, K, V>(self, pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.pairs(true, Origin::Env, pairs)
+    }
+
     /// Adds a `.env` file, parsed by dotenvy (so `$VAR` in unquoted and double-quoted values is
     /// substituted; single-quote a value that contains `$`). A file that cannot be read or parsed
     /// is reported when loading.
@@ -153,12 +172,21 @@ impl Sources {
         K: Into<String>,
         V: Into<String>,
     {
+        self.pairs(false, Origin::Map, pairs)
+    }
+
+    fn pairs<I, K, V>(self, prefix_scoped: bool, origin: Origin, pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
         let entries = pairs.into_iter().map(|(k, v)| Entry {
             key: k.into(),
             value: Ok(v.into()),
-            origin: Origin::Map,
+            origin: origin.clone(),
         });
-        self.push(false, entries, Vec::new())
+        self.push(prefix_scoped, entries, Vec::new())
     }
 
     /// Adds a JSON object keyed by variable names, as a settings form posts it. Values may be
@@ -239,6 +267,22 @@ impl Sources {
     /// The entry for `key` from the last layer that has it.
     pub fn get(&self, key: &str) -> Option<&Entry> {
         self.position(key).map(|i| &self.slots[i].entry)
+    }
+
+    /// The entry for `key` whatever the case of either, from the last layer that has it: how
+    /// pydantic-settings finds a variable.
+    ///
+    /// ```
+    /// use mailconf_core::Sources;
+    ///
+    /// let sources = Sources::new().map([("MAIL_PORT", "25")]).map([("mail_port", "587")]);
+    /// assert_eq!(sources.get_any_case("Mail_Port").unwrap().value(), Ok("587"));
+    /// ```
+    pub fn get_any_case(&self, key: &str) -> Option<&Entry> {
+        self.effective()
+            .filter(|(_, entry, _)| entry.key.eq_ignore_ascii_case(key))
+            .last()
+            .map(|(_, entry, _)| entry)
     }
 
     /// Where `key`'s winning entry is: a number below [`Sources::len`], for the loader to mark
