@@ -194,10 +194,14 @@ fn no_subcommand_shows_the_password() {
         }
 
         // Broken settings: the reports of check, probe (with and without the TLS-mode
-        // fallback) and send-test.
-        let broken: [(&str, &str); 2] = match channel {
-            Channel::Url => [("MAIL_PORT", "25"), ("TIMEOUT", "x")],
-            _ => [("MAIL_SSL_TLS", "true"), ("MAIL_PORT", "abc")],
+        // fallback) and send-test. An empty `MAIL_STARTTLS=` once loaded as "no TLS".
+        let broken: [(&str, &str); 3] = match channel {
+            Channel::Url => [("MAIL_PORT", "25"), ("TIMEOUT", "x"), ("MAIL_STARTTLS", "")],
+            _ => [
+                ("MAIL_SSL_TLS", "true"),
+                ("MAIL_PORT", "abc"),
+                ("MAIL_STARTTLS", ""),
+            ],
         };
         for (key, value) in broken {
             let mut env = env.clone();

@@ -204,6 +204,18 @@ fn a_login_over_plain_text_is_refused_except_on_loopback_or_when_allowed() {
             .contains("MAIL_ALLOW_INSECURE_AUTH=true")
     );
 
+    // An empty flag is not false: `MAIL_STARTTLS=` once loaded as "no TLS" and sent the
+    // password in clear text past this rule. It is refused as set but empty.
+    for flag in ["MAIL_STARTTLS", "MAIL_SSL_TLS"] {
+        let e = errors(&[(flag, Some("")), ("MAIL_PORT", Some("25"))]);
+        let error = e.get(flag).unwrap_or_else(|| panic!("{e}"));
+        assert_eq!(
+            (error.message(), error.detail()),
+            ("set but empty", Some("empty_value"))
+        );
+        assert!(!e.to_string().contains("app-password-123"), "{e}");
+    }
+
     for host in ["localhost", "127.0.0.1", "::1"] {
         SmtpConfig::from_map(with(&[plain[0], plain[1], ("MAIL_SERVER", Some(host))])).unwrap();
     }
