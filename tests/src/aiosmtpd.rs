@@ -166,21 +166,7 @@ fn received(v: &Value) -> Received {
 
 /// The venv's Python, if aiosmtpd is installed there.
 fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("MAILCONF_AIOSMTPD_PYTHON").map_or_else(
-        || workspace().join("target/test-venv/bin/python"),
-        PathBuf::from,
-    );
-    let works = Command::new(&candidate)
-        .args(["-c", "import aiosmtpd"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    works.then_some(candidate)
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    crate::venv::python_with("MAILCONF_AIOSMTPD_PYTHON", "aiosmtpd")
 }
 
 fn script() -> PathBuf {

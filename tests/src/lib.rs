@@ -14,4 +14,5 @@ pub mod postfix;
 pub mod redis;
 pub mod redis_cluster;
 pub mod scripted;
+pub mod venv;
 pub mod wakeup;
