@@ -20,21 +20,22 @@ pub fn effective(sources: &Sources) -> Vec<Setting> {
         let found = std::iter::once(entry.key.clone())
             .chain(field.aliases.iter().map(|a| (*a).to_owned()))
             .chain(field.file_key(&entry.key))
-            .find_map(|k| sources.get(&k).map(|e| (k, e)));
+            // SmtpConfig reads names whatever their case: show what it read.
+            .find_map(|k| sources.get_any_case(&k));
         let (value, origin) = match found {
             // A URL is worth showing but for its password; anything else secret is hidden whole.
-            Some((_, e)) if field.secret => (
+            Some(e) if field.secret => (
                 e.value()
                     .ok()
                     .and_then(SmtpUrl::redacted)
                     .unwrap_or_else(|| REDACTED.to_owned()),
                 Some(e.origin().clone()),
             ),
-            Some((k, e)) if k != entry.key => (
-                format!("{} (as {k})", e.value().unwrap_or("?")),
+            Some(e) if e.key() != entry.key => (
+                format!("{} (as {})", e.value().unwrap_or("?"), e.key()),
                 Some(e.origin().clone()),
             ),
-            Some((_, e)) => (
+            Some(e) => (
                 e.value().unwrap_or("?").to_owned(),
                 Some(e.origin().clone()),
             ),

@@ -75,3 +75,31 @@ fn check_compat_fastapi_mail_adds_what_fastapi_mail_refuses() {
         "{text}"
     );
 }
+
+#[test]
+fn check_reads_and_shows_a_key_in_another_case() {
+    let out = mailconf_with_mail_to()
+        .env_remove("MAIL_SERVER")
+        .env("mail_server", "relay.example.com")
+        .arg("check")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with("Settings OK: relay.example.com:587"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "MAIL_SERVER              = relay.example.com (as mail_server)  (environment)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  - mail_server: read as MAIL_SERVER: names are matched whatever their case"
+        ),
+        "{text}"
+    );
+}
