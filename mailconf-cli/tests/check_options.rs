@@ -1,27 +1,23 @@
 //! `mailconf check`'s options: unknown keys shown as warnings and refused with `--strict`;
 //! `--compat fastapi-mail` adds what fastapi-mail refuses.
 
+mod support;
+
 use assert_cmd::Command;
 use serde_json::Value;
+use support::{example_starttls, mailconf, stdout};
 
+/// Working settings, and `MAIL_TO`, which another program of the same environment reads.
 fn mailconf_with_mail_to() -> Command {
-    let mut cmd = Command::cargo_bin("mailconf").unwrap();
-    cmd.env_clear()
-        .env("MAIL_USERNAME", "app@example.com")
-        .env("MAIL_PASSWORD", "pw-7f3a")
-        .env("MAIL_FROM", "app@example.com")
-        .env("MAIL_PORT", "587")
-        .env("MAIL_SERVER", "smtp.example.com")
-        .env("MAIL_STARTTLS", "true")
-        .env("MAIL_SSL_TLS", "false")
-        .env("MAIL_TO", "ops@example.com");
+    let mut cmd = mailconf();
+    example_starttls(&mut cmd, "pw-7f3a").env("MAIL_TO", "ops@example.com");
     cmd
 }
 
 #[test]
 fn check_shows_an_unknown_key_as_a_warning_and_passes() {
     let out = mailconf_with_mail_to().arg("check").output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
         text.contains("1 warning:\n  - MAIL_TO: not a known setting: ignored (set in environment)"),
@@ -59,7 +55,7 @@ fn check_compat_fastapi_mail_adds_what_fastapi_mail_refuses() {
         .args(["check", "--compat", "fastapi-mail"])
         .output()
         .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.starts_with("2 problems in SmtpConfig:"), "{text}");
     assert!(
@@ -84,7 +80,7 @@ fn check_reads_and_shows_a_key_in_another_case() {
         .arg("check")
         .output()
         .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
         text.starts_with("Settings OK: relay.example.com:587"),
