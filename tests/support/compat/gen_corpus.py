@@ -90,8 +90,11 @@ for port in ["25", "465", "587", "2525", "1025"]:
                     rows.append("starttls-on-465")
                 elif mode == "implicit" and port in ("25", "587"):
                     rows.append("implicit-tls-on-587-or-25")
-                elif mode == "none" and login and server != "127.0.0.1":
-                    rows.append("plaintext-login")
+                elif mode == "none":
+                    if port == "465":
+                        rows.append("plain-on-465")
+                    if login and server != "127.0.0.1":
+                        rows.append("plaintext-login")
                 creds = {} if login else {"USE_CREDENTIALS": "False", "MAIL_USERNAME": "", "MAIL_PASSWORD": ""}
                 add(
                     f"tls/{port}/{mode}/{server}/{'login' if login else 'nologin'}",
