@@ -21,12 +21,6 @@ pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
         Err(error) => {
             let mut out = error.to_compile_error();
             out.extend(fallback(node));
-            // The hook names the partial struct: without it, one more error per mention.
-            if input.attrs.validate.is_some() {
-                let loaded: Vec<&Field<'_>> =
-                    input.fields.iter().filter(|f| f.is_loaded()).collect();
-                out.extend(partial_struct(&input, &loaded));
-            }
             out
         }
     }

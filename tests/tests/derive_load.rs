@@ -450,3 +450,39 @@ fn the_json_schema_accepts_the_keys_a_flattened_allow_unknown_accepts() {
         "{schema}"
     );
 }
+
+/// A hook whose words name fields in braces, as `SmtpConfig`'s rules do.
+#[derive(mailconf_core::MailConfig, Debug)]
+#[mailconf(prefix = "BR_", validate = name_in_braces)]
+struct Braces {
+    #[mailconf(default = 25)]
+    port: mailconf_core::Port,
+}
+
+fn name_in_braces(braces: &BracesPartial) -> Result<(), Errors> {
+    if braces.port.is_some_and(|port| port.get() == 1) {
+        let error = mailconf_core::Error::conflict_fields(&["port"], "{port}, {nope} and {port")
+            .with_hint("{}{port}}");
+        return Err(error.into());
+    }
+    Ok(())
+}
+
+#[derive(mailconf_core::MailConfig, Debug)]
+struct EmbedsBraces {
+    #[mailconf(flatten(prefix = "X_"))]
+    braces: Braces,
+}
+
+#[test]
+fn a_hook_names_fields_in_braces_and_keeps_other_braces() {
+    let errors = Braces::from_map([("BR_PORT", "1")]).unwrap_err();
+    let error = errors.get("BR_PORT").unwrap();
+    assert_eq!(error.message(), "BR_PORT, {nope} and {port");
+    assert_eq!(error.hint(), Some("{}BR_PORT}"));
+    let errors = EmbedsBraces::from_map([("X_BR_PORT", "1")]).unwrap_err();
+    let error = errors.get("X_BR_PORT").unwrap();
+    assert_eq!(error.message(), "X_BR_PORT, {nope} and {port");
+    let loaded = EmbedsBraces::from_map([("X_BR_PORT", "2")]).unwrap();
+    assert_eq!(loaded.braces.port.get(), 2);
+}

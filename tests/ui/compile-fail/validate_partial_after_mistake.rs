@@ -1,0 +1,19 @@
+//! A mistake in the attributes is the only error: the hook's partial struct still exists.
+use mailconf_core::{Errors, MailConfig, Port};
+
+#[derive(MailConfig)]
+#[mailconf(prefix = "MAIL_", validate = check)]
+struct MailSettings {
+    #[mailconf(defualt = 587)]
+    port: Port,
+    starttls: bool,
+}
+
+fn check(settings: &MailSettingsPartial) -> Result<(), Errors> {
+    let _ = (settings.port, settings.starttls);
+    Ok(())
+}
+
+fn main() {
+    let _ = MailSettings::from_env();
+}
