@@ -7,9 +7,11 @@
 #![deny(warnings, missing_docs, clippy::pedantic)]
 
 pub mod aiosmtpd;
+pub mod dev_settings;
 pub mod fixtures;
 pub mod mime_check;
 pub mod pedantic;
+pub mod ports;
 pub mod postfix;
 pub mod redis;
 pub mod redis_cluster;

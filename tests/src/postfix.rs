@@ -24,7 +24,7 @@
 
 mod config;
 
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpStream};
 use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -128,11 +128,14 @@ impl Postfix {
             .map_err(|e| e.to_string())?
             .keep();
         let (watchdog, watchdog_stdin) = watchdog(&root)?;
+        let [plain, submission, submissions, rate_limited] = crate::ports::free_ports(4)[..] else {
+            unreachable!("free_ports(4) returns four ports")
+        };
         let ports = Ports {
-            plain: free_port(),
-            submission: free_port(),
-            submissions: free_port(),
-            rate_limited: free_port(),
+            plain,
+            submission,
+            submissions,
+            rate_limited,
         };
         let certs = DevCertificates::generate().map_err(|e| e.to_string())?;
         let other = DevCertificates::generate().map_err(|e| e.to_string())?;
@@ -294,12 +297,6 @@ fn missing_requirement() -> Option<String> {
     }
     let uid = std::fs::metadata("/proc/self").map_or(u32::MAX, |m| m.uid());
     (uid != 0).then(|| "Postfix's master must be started as root".to_owned())
-}
-
-/// A port that was free a moment ago on 127.0.0.1.
-fn free_port() -> u16 {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
-    listener.local_addr().expect("local address").port()
 }
 
 fn postfix_owner() -> Result<config::Owner, String> {

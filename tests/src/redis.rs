@@ -7,7 +7,7 @@
 //! (`CI` set) it fails instead.
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -67,15 +67,7 @@ impl RedisServer {
             );
             return None;
         };
-        // Both ports held open together, so that they differ.
-        let listeners: Vec<TcpListener> = (0..2)
-            .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port"))
-            .collect();
-        let ports: Vec<u16> = listeners
-            .iter()
-            .map(|l| l.local_addr().expect("local address").port())
-            .collect();
-        drop(listeners);
+        let ports = crate::ports::free_ports(2);
         let mut server = RedisServer {
             binary,
             child: None,

@@ -7,7 +7,6 @@
 //! [`RedisCluster::start`] says loudly that the test did not run and returns `None`; under CI
 //! (`CI` set) it fails instead.
 
-use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -46,15 +45,7 @@ impl RedisCluster {
             return None;
         };
         let dir = tempfile::tempdir().expect("temporary directory");
-        // All ports first, held open together, so that no two are the same.
-        let listeners: Vec<TcpListener> = (0..2 * MASTERS)
-            .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port"))
-            .collect();
-        let ports: Vec<u16> = listeners
-            .iter()
-            .map(|l| l.local_addr().expect("local address").port())
-            .collect();
-        drop(listeners);
+        let ports = crate::ports::free_ports(2 * MASTERS);
         let nodes = ports
             .chunks(2)
             .map(|pair| Node::start(&server, dir.path(), pair[0], pair[1]))

@@ -9,6 +9,7 @@ use mailconf_core::MailConfig;
 use mailconf_smtp::dev_server::{DevServer, DevTls};
 use mailconf_smtp::metrics::{self, SECONDS_BUCKETS};
 use mailconf_smtp::{Mailer, SmtpConfig, Stage};
+use mailconf_tests::dev_settings::plain_dev_settings;
 use mailconf_tests::redis::RedisServer;
 use mailconf_tests::scripted::{Act, Script, ScriptedPeer, Step, send};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -24,15 +25,7 @@ fn value(handle: &PrometheusHandle, series: &str) -> f64 {
 }
 
 fn dev_mailer(server: &DevServer, extra: &[(&'static str, String)]) -> Mailer {
-    let mut map = vec![
-        ("MAIL_SERVER", "127.0.0.1".to_owned()),
-        ("MAIL_PORT", server.port().to_string()),
-        ("MAIL_STARTTLS", "false".to_owned()),
-        ("MAIL_SSL_TLS", "false".to_owned()),
-        ("USE_CREDENTIALS", "false".to_owned()),
-        ("MAIL_FROM", "app@example.com".to_owned()),
-        ("TIMEOUT", "10s".to_owned()),
-    ];
+    let mut map = plain_dev_settings(server.port());
     map.extend(extra.iter().cloned());
     Mailer::new(&SmtpConfig::from_map(map).unwrap()).unwrap()
 }

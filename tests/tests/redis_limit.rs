@@ -12,6 +12,7 @@ use mailconf_smtp::dev_server::{DevServer, DevTls};
 use mailconf_smtp::{
     Mailer, RateLimits, RedisFailure, SendLimiter, SharedLimit, SmtpConfig, Stage,
 };
+use mailconf_tests::dev_settings::plain_dev_settings;
 use mailconf_tests::redis::RedisServer;
 use tokio::time::timeout;
 
@@ -94,21 +95,15 @@ async fn setup(redis: &RedisServer, policy: &str, key: &str) -> (DevServer, Mail
         .start()
         .await
         .unwrap();
-    let config = SmtpConfig::from_map([
-        ("MAIL_SERVER", "127.0.0.1".to_owned()),
-        ("MAIL_PORT", server.port().to_string()),
-        ("MAIL_STARTTLS", "false".to_owned()),
-        ("MAIL_SSL_TLS", "false".to_owned()),
-        ("USE_CREDENTIALS", "false".to_owned()),
-        ("MAIL_FROM", "app@example.com".to_owned()),
-        ("TIMEOUT", "10s".to_owned()),
+    let mut settings = plain_dev_settings(server.port());
+    settings.extend([
         ("MAIL_POOL_SIZE", "4".to_owned()),
         ("MAIL_RATE_LIMIT", "20/s".to_owned()),
         ("MAIL_RATE_LIMIT_REDIS_URL", redis.url()),
         ("MAIL_RATE_LIMIT_KEY", key.to_owned()),
         ("MAIL_RATE_LIMIT_REDIS_FAILURE", policy.to_owned()),
-    ])
-    .unwrap();
+    ]);
+    let config = SmtpConfig::from_map(settings).unwrap();
     let mailer = Mailer::new(&config).unwrap();
     (server, mailer)
 }

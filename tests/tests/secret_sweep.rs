@@ -15,7 +15,9 @@
 //! own tests.
 
 use std::io::Write;
-use std::net::{Ipv4Addr, TcpListener};
+use std::net::Ipv4Addr;
+
+use mailconf_tests::ports::free_ports;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -116,17 +118,6 @@ fn the_password_appears_in_no_output() {
             );
         }
     }
-}
-
-/// `count` ports free on 127.0.0.1 right now (held together so they differ).
-fn free_ports(count: usize) -> Vec<u16> {
-    let listeners: Vec<_> = (0..count)
-        .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap())
-        .collect();
-    listeners
-        .iter()
-        .map(|l| l.local_addr().unwrap().port())
-        .collect()
 }
 
 /// Runs `sweep_child` in a new process with the settings of `case`.
