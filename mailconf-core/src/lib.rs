@@ -46,7 +46,9 @@ pub use mailconf_values::{
     EmailAddress, FromValue, Host, Invalid, Mailbox, Parsed, Port, REDACTED, Secret, SecretValue,
 };
 pub use origin::Origin;
-pub use schema::{DefaultValue, FieldKind, FieldSchema, ForeignKey, Schema, SchemaEntry};
+pub use schema::{
+    DefaultValue, ExplainForeignKey, FieldKind, FieldSchema, ForeignKey, Schema, SchemaEntry,
+};
 pub use sources::{Entry, Sources};
 pub use warning::{Loaded, Warning};
 

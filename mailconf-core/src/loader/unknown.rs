@@ -73,6 +73,10 @@ impl Loader<'_> {
             let same =
                 |row_key: &str| row_key == key || (fold && row_key.eq_ignore_ascii_case(key));
             if let Some(row) = foreign.iter().find(|row| same(row.key)) {
+                let hint = match row.explain {
+                    Some(explain) => explain(row.key, &|name| self.value_of(name)),
+                    None => format!("set {} instead", row.instead),
+                };
                 self.errors.push(
                     Error::new(
                         ErrorKind::ForeignKey {
@@ -85,7 +89,7 @@ impl Loader<'_> {
                         ),
                     )
                     .with_origin(origin)
-                    .with_hint(format!("set {} instead", row.instead)),
+                    .with_hint(hint),
                 );
                 continue;
             }
@@ -127,6 +131,13 @@ impl Loader<'_> {
             .filter(|e| e.code() == "unknown_key")
             .map(|e| e.key().to_owned())
             .collect();
+        let explained: Vec<String> = foreign
+            .iter()
+            .map(|row| match row.explain {
+                Some(explain) => explain(row.key, &|name| self.value_of(name)),
+                None => format!("set {} instead", row.instead),
+            })
+            .collect();
         for error in &mut self.errors {
             if error.code() != "missing" || error.hint().is_some_and(|h| h.contains("renamed")) {
                 continue;
@@ -134,11 +145,12 @@ impl Loader<'_> {
             if let Some(typo) = closest(error.key(), unknown.iter().map(String::as_str)) {
                 let hint = format!("{typo} is set: did you mean {}?", error.key());
                 error.set_hint(hint);
-            } else if let Some(row) = foreign.iter().find(|row| row.setting == error.key()) {
+            } else if let Some(at) = foreign.iter().position(|row| row.setting == error.key()) {
                 // Django's `EMAIL_HOST`, outside the prefix so never an unknown key itself.
+                let row = foreign[at];
                 let hint = format!(
-                    "{} is set, but that is {}'s name: set {} instead",
-                    row.key, row.dialect, row.instead
+                    "{} is set, but that is {}'s name: {}",
+                    row.key, row.dialect, explained[at]
                 );
                 error.set_hint(hint);
             }
@@ -147,6 +159,13 @@ impl Loader<'_> {
 }
 
 impl Loader<'_> {
+    /// The value of the variable `name` as this load finds it, for a foreign key's advice.
+    fn value_of(&self, name: &str) -> Option<String> {
+        self.entry(name)
+            .and_then(|entry| entry.value().ok())
+            .map(str::to_owned)
+    }
+
     /// An old name of the setting that is still set: "MAIL_TLS was renamed to MAIL_STARTTLS".
     pub(super) fn report_renamed(&mut self, field: &'static crate::FieldSchema, key: &str) {
         for old in field.renamed_from {

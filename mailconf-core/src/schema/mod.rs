@@ -74,7 +74,7 @@ pub struct FieldSchema {
 
 /// A key another library reads for a setting, such as Flask-Mail's `MAIL_USE_TLS`: one row of
 /// a struct's table of foreign keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ForeignKey {
     /// The full variable name, such as `MAIL_USE_TLS`.
     pub key: &'static str,
@@ -85,7 +85,26 @@ pub struct ForeignKey {
     /// The variable of this struct that takes its place, such as `MAIL_STARTTLS` (empty when
     /// none does): when that one is missing, its hint names the foreign key that is set.
     pub setting: &'static str,
+    /// Computes the advice from the values set, replacing `set {instead} instead`: the exact
+    /// assignments to write, such as `MAIL_SSL_TLS=True, MAIL_STARTTLS=False` for Flask-Mail's
+    /// `MAIL_USE_TLS=True` on port 465. Called with the foreign key and a lookup of any
+    /// variable's value; it must never put a secret's value in the text.
+    pub explain: Option<ExplainForeignKey>,
 }
+
+/// See [`ForeignKey::explain`]: `(foreign key, value of a variable) -> advice`.
+pub type ExplainForeignKey = fn(&str, &dyn Fn(&str) -> Option<String>) -> String;
+
+/// Rows are equal when they say the same; `explain` is code, whose address means nothing.
+impl PartialEq for ForeignKey {
+    fn eq(&self, other: &Self) -> bool {
+        (self.key, self.dialect, self.instead, self.setting)
+            == (other.key, other.dialect, other.instead, other.setting)
+            && self.explain.is_some() == other.explain.is_some()
+    }
+}
+
+impl Eq for ForeignKey {}
 
 /// A field's default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

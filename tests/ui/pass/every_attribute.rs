@@ -10,6 +10,7 @@ const FOREIGN: &[ForeignKey] = &[ForeignKey {
     dialect: "Other",
     instead: "ALL_TIME_OUT",
     setting: "ALL_TIME_OUT",
+    explain: None,
 }];
 
 #[derive(MailConfig)]
