@@ -56,6 +56,16 @@ pub enum Command {
     /// Send one test message through the configured server and print its reply; with --count,
     /// a load run that reports the achieved rate, latency, retries and failures.
     SendTest(crate::send_test::SendTestArgs),
+    /// Rewrite the --env-file written for another library (Flask-Mail, Django, Laravel,
+    /// Symfony, Node's SMTP_*) to fastapi-mail's keys: printed, or saved with --write.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Replace the file (after saving it as PATH.bak) instead of printing the result.
+    #[arg(long)]
+    pub write: bool,
 }
 
 #[derive(Debug, Args)]

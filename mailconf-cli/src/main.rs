@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod dev_server;
 mod logging;
+mod migrate;
 mod probe;
 mod send_load;
 mod send_test;
@@ -28,6 +29,9 @@ fn main() -> ExitCode {
         Command::Probe(args) => runtime().block_on(probe::run(&sources, cli.common.json, args)),
         Command::SendTest(args) => {
             runtime().block_on(send_test::run(&sources, cli.common.json, args))
+        }
+        Command::Migrate(args) => {
+            migrate::run(cli.common.env_file.as_deref(), &args, cli.common.json)
         }
     };
     match outcome {

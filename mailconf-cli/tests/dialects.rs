@@ -91,3 +91,114 @@ fn check_names_each_foreign_key_its_library_and_the_equivalent() {
     assert_eq!(foreign["code"], "foreign_key");
     assert!(foreign["message"].as_str().unwrap().contains("Flask-Mail"));
 }
+
+const SECRETS: [&str; 6] = [
+    "seed-secret-0",
+    "flask-secret-1",
+    "django-secret-2",
+    "laravel-secret-3",
+    "symfony/secret-4",
+    "node-secret-5",
+];
+
+#[test]
+fn migrate_prints_each_sample_rewritten_and_the_result_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["seed", "flask", "django", "laravel", "symfony", "node"] {
+        let out = mailconf()
+            .arg("migrate")
+            .arg("--env-file")
+            .arg(dialect_file(name))
+            .output()
+            .unwrap();
+        let err = support::stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{name}: {err}");
+        assert!(err.contains("  - "), "{name}: {err}");
+        for secret in SECRETS {
+            assert!(!err.contains(secret), "{name}: {err}");
+        }
+        let migrated = dir.path().join(format!("{name}.env"));
+        std::fs::write(&migrated, &out.stdout).unwrap();
+        let check = mailconf()
+            .arg("--env-file")
+            .arg(&migrated)
+            .arg("check")
+            .output()
+            .unwrap();
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{name}:\n{}\n{}",
+            support::stdout(&out),
+            support::text(&check)
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn migrate_write_replaces_the_file_keeping_its_mode_after_a_backup() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    let original = std::fs::read_to_string(dialect_file("laravel")).unwrap();
+    std::fs::write(&path, &original).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = mailconf()
+        .arg("migrate")
+        .arg("--write")
+        .arg("--env-file")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::text(&out));
+    assert!(out.stdout.is_empty(), "{}", support::stdout(&out));
+    assert!(support::stderr(&out).contains("wrote "));
+    let rewritten = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        rewritten.contains("MAIL_SERVER=smtp.example.com\n"),
+        "{rewritten}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".env.bak")).unwrap(),
+        original
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // Nothing is left behind but the file and its backup.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn migrate_says_when_there_is_nothing_to_do_and_refuses_what_it_cannot_translate() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.env");
+    std::fs::write(&plain, "MAIL_SERVER=smtp.example.com\n").unwrap();
+    let out = mailconf()
+        .args(["migrate", "--write", "--env-file"])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(support::stderr(&out).contains("nothing to migrate"));
+    assert!(!dir.path().join("plain.env.bak").exists());
+
+    let api = dir.path().join("api.env");
+    std::fs::write(&api, "MAIL_MAILER=postmark\nPOSTMARK_TOKEN=tok-secret\n").unwrap();
+    let out = mailconf()
+        .args(["migrate", "--env-file"])
+        .arg(&api)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = support::stderr(&out);
+    assert!(
+        err.contains("MAIL_MAILER (Laravel): MAIL_MAILER=postmark is not SMTP"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+
+    let out = mailconf().arg("migrate").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(support::stderr(&out).contains("--env-file"));
+}

@@ -11,6 +11,7 @@
 //! | [`Compat`] | fastapi-mail's own loading rules, checked too: [`SmtpConfig::load_compat`], `mailconf check --compat fastapi-mail` |
 //! | [`RateLimit`] | `MAIL_RATE_LIMIT`: at most so many messages per period |
 //! | [`diagnose`] | a probe that says what a server really speaks |
+//! | [`migrate`] | another library's `.env` rewritten to fastapi-mail's keys (`mailconf migrate`) |
 //! | [`dev_server`] | a loopback mail catcher for tests (feature `dev-server`) |
 //!
 //! lettre is re-exported as [`lettre`], so messages can be built without a second dependency
@@ -118,6 +119,7 @@ pub mod diagnose;
 mod dialects;
 mod mailer;
 pub mod metrics;
+pub mod migrate;
 mod rate;
 mod rules;
 mod security;

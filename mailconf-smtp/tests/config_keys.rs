@@ -187,6 +187,8 @@ fn a_django_key_outside_the_prefix_is_named_where_its_setting_is_missing() {
     assert_eq!(missing.code(), "missing");
     assert_eq!(
         missing.hint(),
-        Some("EMAIL_HOST is set, but that is Django's name: set MAIL_SERVER instead")
+        Some(
+            "EMAIL_HOST is set, but that is Django's name: set MAIL_SERVER=smtp.example.com instead"
+        )
     );
 }

@@ -2,15 +2,17 @@
 
 use super::{Unwritable, assignment};
 
-/// A stretch of the file: one assignment (possibly over several lines, when a quoted value
-/// spans them) or anything else (comments, blank lines, lines no reader takes as an assignment).
-struct Item<'a> {
+/// A stretch of a `.env` file: one assignment (possibly over several lines, when a quoted
+/// value spans them) or anything else (comments, blank lines, lines no reader takes as an
+/// assignment). The pieces of a file, in order, put back together are the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece<'a> {
     /// The text, with its final line break if it has one.
-    text: &'a str,
+    pub text: &'a str,
     /// The key assigned, for an assignment.
-    key: Option<&'a str>,
+    pub key: Option<&'a str>,
     /// `export ` and whatever else stood before the key, kept when the line is rewritten.
-    lead: &'a str,
+    pub lead: &'a str,
 }
 
 /// `text` (a `.env` file) with each `(key, Some(value))` of `changes` set and each
@@ -33,7 +35,7 @@ pub fn edit(text: &str, changes: &[(&str, Option<&str>)]) -> Result<String, Unwr
     }
     let mut written = vec![false; changes.len()];
     let mut out = String::with_capacity(text.len() + 64);
-    for item in items(text) {
+    for item in pieces(text) {
         let change = item
             .key
             .and_then(|key| changes.iter().position(|(k, _)| *k == key));
@@ -64,10 +66,10 @@ pub fn edit(text: &str, changes: &[(&str, Option<&str>)]) -> Result<String, Unwr
     Ok(out)
 }
 
-/// Splits `text` into items. An assignment is `[export ]KEY=value` after optional blanks,
+/// Splits `text` (a `.env` file) into [`Piece`]s. An assignment is `[export ]KEY=value` after optional blanks,
 /// where KEY is what Node's dotenv accepts (letters, digits, `_`, `.`, `-`); a value opening
 /// with a quote runs to its closing quote, over lines if need be, as dotenvy reads it.
-fn items(text: &str) -> Vec<Item<'_>> {
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut items = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
@@ -75,7 +77,7 @@ fn items(text: &str) -> Vec<Item<'_>> {
         let (key, lead, value_start) = match assignment_head(&rest[..line_end]) {
             Some(head) => head,
             None => {
-                items.push(Item {
+                items.push(Piece {
                     text: &rest[..line_end],
                     key: None,
                     lead: "",
@@ -85,7 +87,7 @@ fn items(text: &str) -> Vec<Item<'_>> {
             }
         };
         let end = value_end(rest, value_start).unwrap_or(line_end);
-        items.push(Item {
+        items.push(Piece {
             text: &rest[..end],
             key: Some(key),
             lead,

@@ -37,7 +37,7 @@ mod edit;
 
 use std::fmt;
 
-pub use edit::edit;
+pub use edit::{Piece, edit, pieces};
 
 /// Why a value (or key) cannot be written so that every reader reads it back exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -314,8 +314,9 @@ impl Sources {
             .map(|(i, slot)| (i, &slot.entry, slot.prefix_scoped))
     }
 
-    /// Problems with the layers themselves.
-    pub(crate) fn problems(&self) -> impl Iterator<Item = &Error> {
+    /// Problems with the layers themselves, such as a `.env` line that does not parse (a load
+    /// reports them too).
+    pub fn problems(&self) -> impl Iterator<Item = &Error> {
         self.problems.iter()
     }
 }

@@ -13,7 +13,7 @@ mod translate;
 
 use mailconf_core::ForeignKey;
 
-pub(crate) use translate::translate;
+pub(crate) use translate::{Assignment, Outcome, translate};
 
 /// A library (or framework) whose mail settings are recognised.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,0 +1,223 @@
+//! `mailconf migrate`: a `.env` written for another library, rewritten to fastapi-mail's keys
+//! with the dialect table's translations; every other byte is kept.
+//!
+//! ```
+//! use mailconf_smtp::migrate::rewrite;
+//!
+//! let before = "# mail\nMAIL_SERVER=smtp.example.com\nMAIL_PORT=465\nMAIL_USE_TLS=True\nMAIL_USE_SSL=False\n";
+//! let migration = rewrite(before).unwrap();
+//! assert_eq!(
+//!     migration.text,
+//!     "# mail\nMAIL_SERVER=smtp.example.com\nMAIL_PORT=465\nMAIL_STARTTLS='False'\nMAIL_SSL_TLS='True'\n"
+//! );
+//! assert_eq!(migration.changes[0].key, "MAIL_USE_TLS");
+//! assert_eq!(migration.changes[0].dialect, "Flask-Mail");
+//! ```
+
+use std::collections::HashSet;
+use std::fmt;
+
+use mailconf_core::Sources;
+use mailconf_core::dotenv_file::{Unwritable, assignment, pieces};
+
+use crate::dialects::{self, Assignment, Outcome, Rule};
+
+/// The rewritten file and what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    /// The whole file, rewritten (the input unchanged when there was nothing to do).
+    pub text: String,
+    /// Each foreign key that was translated or removed, in file order.
+    pub changes: Vec<Change>,
+}
+
+/// One foreign key of the file and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The key as the file writes it.
+    pub key: String,
+    /// The library it belongs to, such as `Flask-Mail`.
+    pub dialect: &'static str,
+    /// What was done, with the assignments written (a secret's value never shown).
+    pub action: String,
+}
+
+/// A foreign key the rewrite cannot translate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The key as the file writes it.
+    pub key: String,
+    /// The library it belongs to.
+    pub dialect: &'static str,
+    /// Why, and what to do instead.
+    pub reason: String,
+}
+
+/// Why a file cannot be rewritten. Never holds a value of the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MigrateError {
+    /// A line does not parse as a `.env` assignment.
+    #[error("the file does not parse: {0}")]
+    Unreadable(String),
+    /// Keys whose settings have no translation; nothing was rewritten.
+    #[error("{}", refusals(.0))]
+    Untranslatable(Vec<Refusal>),
+    /// A translated value no `.env` form carries identically for every reader.
+    #[error("{key} cannot be written: {reason}")]
+    Unwritable {
+        /// The key to write.
+        key: String,
+        /// Why ([`Unwritable`]'s message, which never quotes the value).
+        reason: String,
+    },
+}
+
+fn refusals(list: &[Refusal]) -> String {
+    let lines: Vec<String> = list
+        .iter()
+        .map(|r| format!("{} ({}): {}", r.key, r.dialect, r.reason))
+        .collect();
+    format!("cannot translate {}", lines.join("; "))
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.key, self.dialect, self.action)
+    }
+}
+
+/// `text` (a `.env` file) with every other library's key replaced by the fastapi-mail keys that
+/// do the same, as [`crate::SmtpConfig`]'s report advises; comments, blank lines and every
+/// other line are kept byte for byte. A renamed key keeps its value exactly as written (a
+/// password is copied, never re-encoded); a computed value is quoted so that every reader
+/// reads it back. A key that no setting replaces is commented out with the reason. Django's,
+/// Symfony's and Node's keys, which their apps may read next to fastapi-mail's, are translated
+/// only when the settings they stand for are not set already.
+///
+/// # Errors
+/// A file that does not parse, a key that cannot be translated (Laravel's `MAIL_MAILER=ses`),
+/// or a value that cannot be written; then nothing is rewritten.
+pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
+    let sources = Sources::new().dotenv_str(".env", text);
+    if let Some(problem) = sources.problems().next() {
+        return Err(MigrateError::Unreadable(problem.to_string()));
+    }
+    let get = |key: &str| {
+        sources
+            .get_any_case(key)
+            .and_then(|e| e.value().ok())
+            .map(str::to_owned)
+    };
+    let native = |key: &str| dialects::find(key).is_none() && get(key).is_some();
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut changes = Vec::new();
+    let mut refused = Vec::new();
+    let mut written: HashSet<&'static str> = HashSet::new();
+    // Lines written join as the file's own lines do.
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    for piece in pieces(text) {
+        let Some((key, row)) = piece
+            .key
+            .and_then(|key| dialects::find(key).map(|row| (key, row)))
+        else {
+            out.push_str(piece.text);
+            continue;
+        };
+        let outcome = dialects::translate(row, &get);
+        let eol = if piece.text.ends_with("\r\n") {
+            "\r\n"
+        } else if piece.text.ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
+        match &outcome {
+            Outcome::Refuse(reason) => {
+                refused.push(Refusal {
+                    key: key.to_owned(),
+                    dialect: row.dialect.name,
+                    reason: reason.clone(),
+                });
+            }
+            Outcome::Set { assignments, .. } => {
+                let outside = !row.key.starts_with("MAIL_");
+                if outside && assignments.iter().any(|a| native(a.key)) {
+                    // A Django app may read EMAIL_HOST next to MAIL_SERVER: left as it is.
+                    out.push_str(piece.text);
+                    continue;
+                }
+                let mut lines = Vec::new();
+                for a in assignments {
+                    if native(a.key) || !written.insert(a.key) {
+                        continue;
+                    }
+                    lines.push(line(&piece, key, row, a)?);
+                }
+                let action = if lines.is_empty() {
+                    "removed: the settings it stands for are set already".to_owned()
+                } else {
+                    outcome.advice(row)
+                };
+                if !lines.is_empty() {
+                    out.push_str(&lines.join(newline));
+                    out.push_str(eol);
+                }
+                changes.push(Change {
+                    key: key.to_owned(),
+                    dialect: row.dialect.name,
+                    action,
+                });
+            }
+            Outcome::Remove(reason) => {
+                out.push_str(&format!(
+                    "# mailconf migrate: {}'s {key}, commented out: {reason}{newline}",
+                    row.dialect.name
+                ));
+                for original in piece.text.split_inclusive('\n') {
+                    out.push_str("# ");
+                    out.push_str(original);
+                }
+                if eol.is_empty() {
+                    out.push_str(newline);
+                }
+                changes.push(Change {
+                    key: key.to_owned(),
+                    dialect: row.dialect.name,
+                    action: format!("commented out: {reason}"),
+                });
+            }
+        }
+    }
+    if !refused.is_empty() {
+        return Err(MigrateError::Untranslatable(refused));
+    }
+    if changes.is_empty() {
+        out = text.to_owned();
+    }
+    Ok(Migration { text: out, changes })
+}
+
+/// The line for one assignment: a renamed key keeps the rest of the line as written; a
+/// computed value is quoted.
+fn line(
+    piece: &mailconf_core::dotenv_file::Piece<'_>,
+    key: &str,
+    row: &dialects::Foreign,
+    a: &Assignment,
+) -> Result<String, MigrateError> {
+    if let Rule::Rename(target) = row.rule
+        && target == a.key
+    {
+        let rest = &piece.text[piece.lead.len() + key.len()..];
+        let rest = rest.strip_suffix('\n').unwrap_or(rest);
+        let rest = rest.strip_suffix('\r').unwrap_or(rest);
+        return Ok(format!("{}{target}{rest}", piece.lead));
+    }
+    assignment(a.key, &a.value)
+        .map(|line| format!("{}{line}", piece.lead))
+        .map_err(|e: Unwritable| MigrateError::Unwritable {
+            key: a.key.to_owned(),
+            reason: e.to_string(),
+        })
+}
