@@ -59,6 +59,8 @@ pub enum Command {
     /// Rewrite the --env-file written for another library (Flask-Mail, Django, Laravel,
     /// Symfony, Node's SMTP_*) to fastapi-mail's keys: printed, or saved with --write.
     Migrate(MigrateArgs),
+    /// List the provider presets (MAIL_PROVIDER): server, ports, TLS mode and each one's source.
+    Providers,
 }
 
 #[derive(Debug, Args)]

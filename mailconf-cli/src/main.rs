@@ -7,6 +7,7 @@ mod dev_server;
 mod logging;
 mod migrate;
 mod probe;
+mod providers;
 mod send_load;
 mod send_test;
 mod settings;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => {
             migrate::run(cli.common.env_file.as_deref(), &args, cli.common.json)
         }
+        Command::Providers => providers::run(cli.common.json),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

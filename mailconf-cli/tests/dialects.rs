@@ -202,3 +202,84 @@ fn migrate_says_when_there_is_nothing_to_do_and_refuses_what_it_cannot_translate
     assert_eq!(out.status.code(), Some(1));
     assert!(support::stderr(&out).contains("--env-file"));
 }
+
+#[test]
+fn providers_lists_every_preset_and_json_is_machine_readable() {
+    let out = mailconf().args(["providers", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    let providers = report["providers"].as_array().unwrap();
+    let ids: Vec<&str> = providers
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "gmail",
+        "google-workspace",
+        "outlook",
+        "microsoft365",
+        "yahoo",
+        "icloud",
+        "zoho",
+        "fastmail",
+        "ses",
+        "sendgrid",
+        "mailgun",
+        "mailgun-eu",
+        "postmark",
+        "brevo",
+        "mailjet",
+        "naver",
+        "daum",
+    ] {
+        assert!(ids.contains(&id), "{id}: {ids:?}");
+    }
+    for p in providers {
+        assert!(p["host"].as_str().unwrap().contains('.'), "{p}");
+        assert!(p["source"].as_str().unwrap().starts_with("https://"), "{p}");
+        let first = &p["ports"][0];
+        assert!(first["port"].as_u64().unwrap() > 0, "{p}");
+        assert!(
+            ["start_tls", "implicit_tls"].contains(&first["security"].as_str().unwrap()),
+            "{p}"
+        );
+    }
+    let sendgrid = providers.iter().find(|p| p["id"] == "sendgrid").unwrap();
+    assert_eq!(sendgrid["username"], "apikey");
+
+    let text = support::stdout(&mailconf().arg("providers").output().unwrap());
+    for id in ids {
+        assert!(text.contains(&format!("  {id}")), "{id}: {text}");
+    }
+}
+
+#[test]
+fn check_reports_a_port_the_provider_does_not_offer() {
+    let out = mailconf()
+        .env("MAIL_PROVIDER", "gmail")
+        .env("MAIL_PORT", "25")
+        .env("MAIL_USERNAME", "app@gmail.com")
+        .env("MAIL_PASSWORD", "app-password")
+        .env("MAIL_FROM", "app@gmail.com")
+        .args(["check", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["errors"][0]["key"], "MAIL_PROVIDER", "{report:#}");
+    assert_eq!(report["errors"][0]["code"], "conflict");
+    let ok = mailconf()
+        .env("MAIL_PROVIDER", "gmail")
+        .env("MAIL_USERNAME", "app@gmail.com")
+        .env("MAIL_PASSWORD", "app-password")
+        .env("MAIL_FROM", "app@gmail.com")
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", support::text(&ok));
+    assert!(
+        support::stdout(&ok).contains("smtp.gmail.com"),
+        "{}",
+        support::stdout(&ok)
+    );
+}

@@ -1,8 +1,9 @@
 //! Where and how to connect, and the login: the settings the TLS/port and credential rules
 //! look at together.
 
-use mailconf_core::{Host, MailConfig, Port, Secret};
+use mailconf_core::{FromValue, Host, MailConfig, Port, Secret};
 
+use crate::providers::{Offer, ProviderChoice};
 use crate::{Credentials, Endpoint, Security, SmtpUrl, rules};
 
 /// The connection part of [`crate::SmtpConfig`], flattened into it (same `MAIL_` names).
@@ -13,23 +14,33 @@ pub(crate) struct Connection {
     pub(crate) username: Option<String>,
     /// Login password (or app password).
     pub(crate) password: Option<Secret<String>>,
-    /// SMTP port: 587 for STARTTLS, 465 for implicit TLS. Required unless MAIL_URL is set.
+    /// SMTP port: 587 for STARTTLS, 465 for implicit TLS. Required unless MAIL_URL or MAIL_PROVIDER is set.
     #[mailconf(
         required_unless = "url",
+        required_unless = "provider",
         hint = "SMTP submission uses 587 (STARTTLS) or 465 (implicit TLS)"
     )]
     pub(crate) port: Option<Port>,
-    /// SMTP server host name. Required unless MAIL_URL is set.
+    /// SMTP server host name. Required unless MAIL_URL or MAIL_PROVIDER is set.
     #[mailconf(
         required_unless = "url",
+        required_unless = "provider",
         hint = "the SMTP server from your provider's settings, such as smtp.gmail.com, without smtp:// or a port"
     )]
     pub(crate) server: Option<Host>,
-    /// Upgrade the connection with STARTTLS (port 587). Required unless MAIL_URL is set.
-    #[mailconf(renamed_from = "MAIL_TLS", required_unless = "url")]
+    /// Upgrade the connection with STARTTLS (port 587). Required unless MAIL_URL or MAIL_PROVIDER is set.
+    #[mailconf(
+        renamed_from = "MAIL_TLS",
+        required_unless = "url",
+        required_unless = "provider"
+    )]
     pub(crate) starttls: Option<bool>,
-    /// Use TLS from the first byte (port 465). Required unless MAIL_URL is set.
-    #[mailconf(renamed_from = "MAIL_SSL", required_unless = "url")]
+    /// Use TLS from the first byte (port 465). Required unless MAIL_URL or MAIL_PROVIDER is set.
+    #[mailconf(
+        renamed_from = "MAIL_SSL",
+        required_unless = "url",
+        required_unless = "provider"
+    )]
     pub(crate) ssl_tls: Option<bool>,
     /// Log in with MAIL_USERNAME and MAIL_PASSWORD.
     #[mailconf(env = "USE_CREDENTIALS", default = true)]
@@ -37,20 +48,37 @@ pub(crate) struct Connection {
     /// The whole connection as a URL: smtps://user:pass@host:465, or smtp://user:pass@host:587?tls=required for STARTTLS.
     #[mailconf(rename = "URL")]
     pub(crate) url: Option<SmtpUrl>,
+    /// A provider preset that fills MAIL_SERVER, MAIL_PORT and the TLS flags (gmail, microsoft365, ses:eu-west-1…: `mailconf providers` lists them); those set override it.
+    #[mailconf(rename = "PROVIDER")]
+    pub(crate) provider: Option<ProviderChoice>,
     /// Allow logging in over plain text to a host that is not this machine.
     #[mailconf(rename = "ALLOW_INSECURE_AUTH", default = false)]
     pub(crate) allow_insecure_auth: bool,
 }
 
 impl Connection {
+    /// The provider's offer the settings select, when a provider is set.
+    fn offer(&self) -> Option<Offer> {
+        let choice = self.provider.as_ref()?;
+        let port = self.port.map(|p| p.get());
+        Some(
+            choice
+                .resolve(port, self.starttls, self.ssl_tls)
+                .unwrap_or_else(|_| choice.provider.preset()),
+        )
+    }
+
     pub(crate) fn security(&self) -> Security {
-        match &self.url {
-            Some(url) => url.security,
-            None => Security::from_flags(
-                self.starttls.unwrap_or(false),
-                self.ssl_tls.unwrap_or(false),
-            )
-            .unwrap_or(Security::StartTls),
+        match (&self.url, self.starttls, self.ssl_tls) {
+            (Some(url), _, _) => url.security,
+            (None, Some(starttls), Some(ssl_tls)) => {
+                Security::from_flags(starttls, ssl_tls).unwrap_or(Security::StartTls)
+            }
+            (None, starttls, ssl_tls) => match self.offer() {
+                Some(offer) => offer.security,
+                None => Security::from_flags(starttls.unwrap_or(false), ssl_tls.unwrap_or(false))
+                    .unwrap_or(Security::StartTls),
+            },
         }
     }
 
@@ -62,13 +90,21 @@ impl Connection {
                 port: url.effective_port(),
                 security,
             },
-            // A loaded config has both (required unless MAIL_URL); the fallbacks only keep this total.
+            // A loaded config has both, or a provider (required unless MAIL_URL or
+            // MAIL_PROVIDER); the fallbacks only keep this total.
             None => Endpoint {
                 host: self
                     .server
                     .clone()
+                    .or_else(|| {
+                        let host = self.provider.as_ref()?.host();
+                        Host::from_value(&host).ok()
+                    })
                     .unwrap_or_else(|| Host::Domain("localhost".into())),
-                port: self.port.unwrap_or(security.default_port()),
+                port: self
+                    .port
+                    .or_else(|| self.offer().and_then(|o| Port::new(o.port)))
+                    .unwrap_or(security.default_port()),
                 security,
             },
         }

@@ -120,6 +120,7 @@ mod dialects;
 mod mailer;
 pub mod metrics;
 pub mod migrate;
+mod providers;
 mod rate;
 mod rules;
 mod security;
@@ -145,6 +146,7 @@ pub use mailer::{
     BlockingMailer, ComposeError, FailureKind, Mailer, MailerError, Recipient, SendError,
     SendReport, Stage,
 };
+pub use providers::{Offer, Provider, ProviderChoice};
 pub use rate::{
     LimitError, MAX_QUOTA_MESSAGES, RateLimit, RateLimits, RedisFailure, SendLimiter, SharedLimit,
 };

@@ -1,12 +1,12 @@
 //! The rules between SMTP settings: the mistakes that otherwise surface only at send time, as a
 //! hang, a cryptic TLS error, or a password sent in clear text.
 
-use mailconf_core::{Error, Errors};
+use mailconf_core::{Error, Errors, FromValue};
 
 use crate::config::SmtpConfigPartial;
 use crate::connection::ConnectionPartial;
 use crate::security::PLACEHOLDERS;
-use crate::{Security, SmtpConfig, SmtpSettings, SmtpUrl, Warning};
+use crate::{Provider, Security, SmtpConfig, SmtpSettings, SmtpUrl, Warning};
 
 // The hooks get the settings that loaded: `None` for one that did not (its problem is reported
 // already), `Some(None)` for an optional one that is not set. Each rule uses what it needs and
@@ -27,6 +27,7 @@ pub(crate) fn check(config: &ConnectionPartial) -> Result<(), Errors> {
         None => {}
     }
     port_matches_security(config, &mut errors);
+    provider_contradictions(config, &mut errors);
     credentials(config, &mut errors);
     Errors::from_vec(errors).map_or(Ok(()), Err)
 }
@@ -64,6 +65,7 @@ fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Err
         ("port", is_set(&config.port)),
         ("starttls", is_set(&config.starttls)),
         ("ssl_tls", is_set(&config.ssl_tls)),
+        ("provider", is_set(&config.provider)),
     ];
     also_set.extend(separate.iter().filter(|(_, set)| *set).map(|(f, _)| *f));
     if also_set.len() > 1 {
@@ -72,7 +74,7 @@ fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Err
                 &also_set,
                 "{url} already gives the server, port and TLS mode",
             )
-            .with_hint("use either {url} or {server}, {port}, {starttls} and {ssl_tls}, not both"),
+            .with_hint("use either {url} or {server}, {port}, {starttls} and {ssl_tls} (or {provider}), not both"),
         );
     }
     if url.username.is_some() && is_set(&config.username) {
@@ -124,6 +126,32 @@ fn port_matches_security(config: &ConnectionPartial, errors: &mut Vec<Error>) {
     }
 }
 
+/// `MAIL_PROVIDER` with a port it does not offer, or a TLS mode it does not speak: the preset
+/// is overridden by keys that cannot work with that provider.
+fn provider_contradictions(config: &ConnectionPartial, errors: &mut Vec<Error>) {
+    let (Some(Some(choice)), Some(None)) = (&config.provider, &config.url) else {
+        return;
+    };
+    // A setting that did not load is reported already: nothing to compare.
+    let (Some(port), Some(starttls), Some(ssl_tls)) =
+        (config.port, config.starttls, config.ssl_tls)
+    else {
+        return;
+    };
+    if let Err(contradiction) = choice.resolve(port.map(|p| p.get()), starttls, ssl_tls) {
+        let mut fields = vec!["provider"];
+        if port.is_some() {
+            fields.push("port");
+        }
+        if starttls.is_some() || ssl_tls.is_some() {
+            fields.extend(["starttls", "ssl_tls"]);
+        }
+        errors.push(
+            Error::conflict_fields(&fields, contradiction.message).with_hint(contradiction.fix),
+        );
+    }
+}
+
 fn credentials(config: &ConnectionPartial, errors: &mut Vec<Error>) {
     // Whether to log in, and whether MAIL_URL gives the login, must be known.
     let (Some(true), Some(url)) = (config.use_credentials, &config.url) else {
@@ -141,9 +169,17 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Error>) {
     if !password && !is_set(&config.password) {
         errors.push(Error::missing_field("password", "set {password} (or {password}_FILE), or {use_credentials}=false if the server needs no login"));
     }
+    let preset_host = match &config.provider {
+        Some(Some(choice)) => mailconf_core::Host::from_value(&choice.host()).ok(),
+        _ => None,
+    };
     let host = match url {
         Some(url) => Some(&url.host),
-        None => config.server.as_ref().and_then(Option::as_ref),
+        None => config
+            .server
+            .as_ref()
+            .and_then(Option::as_ref)
+            .or(preset_host.as_ref()),
     };
     if username
         && password
@@ -177,6 +213,14 @@ fn known_security(config: &ConnectionPartial) -> Option<Security> {
         (Some(None), Some(Some(starttls)), Some(Some(ssl_tls))) => {
             Security::from_flags(starttls, ssl_tls)
         }
+        // The provider's preset, for the flags that are not set.
+        (Some(None), Some(starttls), Some(ssl_tls)) => match (&config.provider, config.port) {
+            (Some(Some(choice)), Some(port)) => choice
+                .resolve(port.map(|p| p.get()), starttls, ssl_tls)
+                .ok()
+                .map(|offer| offer.security),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -237,10 +281,61 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
             );
         }
     }
+    provider_warnings(config, &mut warn);
     if config.template_folder.is_some() {
         warn("TEMPLATE_FOLDER", "ignored_setting",
             "TEMPLATE_FOLDER is accepted for fastapi-mail compatibility; mailconf does not render templates".into(),
             "render templates in your application and pass the result to the Mailer");
     }
     out
+}
+
+/// A server that is a known provider's, on a port that provider does not offer; and a preset
+/// whose server is overridden.
+fn provider_warnings(config: &SmtpConfig, warn: &mut impl FnMut(&str, &'static str, String, &str)) {
+    let connection = &config.connection;
+    if connection.url.is_some() {
+        return;
+    }
+    let endpoint = config.endpoint();
+    match (&connection.provider, &connection.server) {
+        (Some(choice), Some(server))
+            if !server.to_string().eq_ignore_ascii_case(&choice.host()) =>
+        {
+            warn(
+                "MAIL_SERVER",
+                "provider_overridden",
+                format!(
+                    "MAIL_SERVER={server} replaces {}'s server {}",
+                    choice.provider.name,
+                    choice.host()
+                ),
+                "fine for another server of the same provider (such as smtp.zoho.eu); otherwise remove MAIL_SERVER or MAIL_PROVIDER",
+            );
+        }
+        (None, Some(server)) => {
+            let Some(provider) = Provider::recognise(&server.to_string()) else {
+                return;
+            };
+            if provider.offer(endpoint.port.get()).is_none() {
+                warn(
+                    "MAIL_PORT",
+                    "provider_port",
+                    format!(
+                        "{server} is {}'s server, which is served on port {}, not {}",
+                        provider.name,
+                        provider.offers(),
+                        endpoint.port
+                    ),
+                    &format!(
+                        "set MAIL_PORT={} with {} (see {})",
+                        provider.preset().port,
+                        provider.preset().security.flags(),
+                        provider.source
+                    ),
+                );
+            }
+        }
+        _ => {}
+    }
 }
