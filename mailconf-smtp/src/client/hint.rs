@@ -21,6 +21,8 @@ pub(crate) struct Context {
     pub(crate) ca_file: bool,
     /// A login is configured: every session logs in before `MAIL FROM`.
     pub(crate) login: bool,
+    /// The login name, for the providers that require a fixed one (SendGrid's `apikey`).
+    pub(crate) username: Option<String>,
 }
 
 impl Context {
@@ -68,7 +70,7 @@ pub(crate) fn for_failure(failure: &Failure, cx: &Context) -> Option<String> {
         Stage::Auth => auth(failure, cx),
         Stage::MailFrom => mail_from(failure),
         Stage::Rcpt => rcpt(failure, cx),
-        Stage::Data => None,
+        Stage::Data => super::provider_hint::envelope(failure),
     }
 }
 
@@ -187,6 +189,9 @@ fn tls(failure: &Failure, cx: &Context) -> Option<String> {
 }
 
 fn auth(failure: &Failure, cx: &Context) -> Option<String> {
+    if let Some(hint) = super::provider_hint::auth(failure, cx) {
+        return Some(hint);
+    }
     let m = modes();
     match failure.code() {
         Some(535 | 534) => {
@@ -223,6 +228,9 @@ fn auth(failure: &Failure, cx: &Context) -> Option<String> {
 }
 
 fn mail_from(failure: &Failure) -> Option<String> {
+    if let Some(hint) = super::provider_hint::envelope(failure) {
+        return Some(hint);
+    }
     match failure.code() {
         Some(530) => Some(
             "the server requires a login: set MAIL_USERNAME and MAIL_PASSWORD (and USE_CREDENTIALS=true)"
@@ -240,6 +248,9 @@ fn mail_from(failure: &Failure) -> Option<String> {
 }
 
 fn rcpt(failure: &Failure, cx: &Context) -> Option<String> {
+    if let Some(hint) = super::provider_hint::envelope(failure) {
+        return Some(hint);
+    }
     let relay = failure.detail.to_ascii_lowercase().contains("relay");
     if !(failure.code().is_some_and(|c| c >= 500) && relay) {
         return None;

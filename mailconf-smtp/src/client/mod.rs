@@ -7,6 +7,7 @@ pub(crate) mod dialogue;
 pub(crate) mod failure;
 pub(crate) mod hint;
 pub(crate) mod net;
+mod provider_hint;
 pub(crate) mod sniff;
 pub(crate) mod tls;
 

@@ -185,6 +185,7 @@ impl<'a> Run<'a> {
             validate_certs: self.target.tls.validate_certs,
             ca_file: self.target.tls.ca_file.is_some(),
             login: self.target.credentials.is_some(),
+            username: self.target.credentials.as_ref().map(|c| c.username.clone()),
         }
     }
 

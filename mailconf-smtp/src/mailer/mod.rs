@@ -111,6 +111,7 @@ impl Mailer {
             validate_certs: tls_options.validate_certs,
             ca_file: tls_options.ca_file.is_some(),
             login: credentials.is_some(),
+            username: credentials.as_ref().map(|c| c.username.clone()),
         };
         let connector = Connector {
             host: endpoint.host.to_string(),

@@ -1,0 +1,95 @@
+//! Provider-aware hints, each with the provider's documented reply recorded in the scripted
+//! peer: Gmail's app-password refusals, Microsoft 365's SMTP AUTH off and basic authentication
+//! retired (pointing at OAuth2), and Amazon SES's sandbox.
+
+use mailconf_smtp::{Mailer, Stage};
+use mailconf_tests::scripted::{Act, Script, ScriptedPeer, Step, USER, send};
+
+const PASSWORD: &str = "Provider-Pa55word";
+
+async fn hint_at(step: Step, code: u16, reply: &'static str) -> (Stage, Option<u16>, String) {
+    let script = Script::new(&["AUTH PLAIN LOGIN"])
+        .login(USER, PASSWORD)
+        .at(step, Act::reply(code, reply));
+    let peer = ScriptedPeer::start(script).await;
+    let mailer = Mailer::new(&peer.settings().login(PASSWORD)).unwrap();
+    let err = send(&mailer).await.unwrap_err();
+    (
+        err.stage(),
+        err.code(),
+        err.hint().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn gmail_refusing_the_account_password_asks_for_an_app_password() {
+    let (stage, code, hint) = hint_at(
+        Step::Auth,
+        535,
+        "5.7.8 Username and Password not accepted. For more information, go to\n5.7.8  https://support.google.com/mail/?p=BadCredentials",
+    )
+    .await;
+    assert_eq!((stage, code), (Stage::Auth, Some(535)));
+    assert!(hint.starts_with("Google refused the login"), "{hint}");
+    assert!(
+        hint.contains("app password") && hint.contains("2-Step Verification"),
+        "{hint}"
+    );
+    assert!(hint.contains("OAuth2 (XOAUTH2)"), "{hint}");
+}
+
+#[tokio::test]
+async fn gmail_with_2_step_verification_asks_for_an_app_password() {
+    let (stage, code, hint) = hint_at(
+        Step::Auth,
+        534,
+        "5.7.9 Application-specific password required. For more information, go to\n5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor",
+    )
+    .await;
+    assert_eq!((stage, code), (Stage::Auth, Some(534)));
+    assert!(hint.starts_with("Google wants an app password"), "{hint}");
+}
+
+#[tokio::test]
+async fn microsoft_365_with_smtp_auth_off_says_so_and_points_at_oauth2() {
+    let (stage, _, hint) = hint_at(
+        Step::Auth,
+        535,
+        "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.",
+    )
+    .await;
+    assert_eq!(stage, Stage::Auth);
+    assert!(hint.contains("SMTP AUTH turned off"), "{hint}");
+    assert!(hint.contains("OAuth2 (XOAUTH2)"), "{hint}");
+}
+
+#[tokio::test]
+async fn microsoft_365_without_basic_authentication_points_at_oauth2() {
+    let (stage, code, hint) = hint_at(
+        Step::Auth,
+        550,
+        "5.7.30 Basic authentication is not supported for Client Submission.",
+    )
+    .await;
+    assert_eq!((stage, code), (Stage::Auth, Some(550)));
+    assert!(hint.contains("no longer accepts a password"), "{hint}");
+    assert!(hint.contains("OAuth2 (XOAUTH2)"), "{hint}");
+}
+
+#[tokio::test]
+async fn amazon_ses_in_the_sandbox_says_to_verify_the_addresses() {
+    for step in [Step::Rcpt, Step::End] {
+        let (_, code, hint) = hint_at(
+            step,
+            554,
+            "Message rejected: Email address is not verified. The following identities failed the check in region US-EAST-1: rcpt@example.net",
+        )
+        .await;
+        assert_eq!(code, Some(554), "{step:?}");
+        assert!(hint.contains("sandbox"), "{step:?}: {hint}");
+        assert!(
+            hint.contains("verify the sender and every recipient"),
+            "{step:?}: {hint}"
+        );
+    }
+}
