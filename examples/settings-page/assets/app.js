@@ -270,6 +270,32 @@
     return shell.wrap;
   }
 
+  // A choice of the provider presets (the schema's x-providers, mailconf_smtp's table) that
+  // fills the server, the port and the Encryption choice; it saves nothing itself.
+  function buildProvider(presets) {
+    const shell = fieldShell('PROVIDER_PRESET', 'Provider',
+      'Fills the server, port and encryption from the provider\'s documented settings; every field stays editable.',
+      [], {});
+    const select = make('select', {
+      id: 'field-PROVIDER_PRESET', name: 'PROVIDER_PRESET', 'aria-describedby': 'desc-PROVIDER_PRESET',
+    });
+    select.append(make('option', { value: '' }, 'Other (enter the server below)'));
+    for (const p of presets) select.append(make('option', { value: p.id }, p.name));
+    select.addEventListener('change', () => {
+      const p = presets.find((x) => x.id === select.value);
+      if (!p) return;
+      if (fields.MAIL_SERVER) fields.MAIL_SERVER.input.value = p.host;
+      if (fields.MAIL_PORT) fields.MAIL_PORT.input.value = String(p.port);
+      if (fields.TLS) fields.TLS.input.value = p.tls;
+      if (p.username && fields.MAIL_USERNAME && fields.MAIL_USERNAME.input.value === '') {
+        fields.MAIL_USERNAME.input.value = p.username;
+      }
+      shell.desc.textContent = p.note + ' (' + p.source + ')';
+    });
+    shell.wrap.append(shell.label, select, shell.desc);
+    return shell.wrap;
+  }
+
   function buildForm() {
     const container = el('fields');
     container.replaceChildren();
@@ -291,6 +317,11 @@
       return details;
     };
     for (const group of GROUPS) container.append(section(group.title, group.keys, true));
+    const presets = schema['x-providers'] || [];
+    const server = el('group-server');
+    if (presets.length && server) {
+      server.insertBefore(buildProvider(presets), server.firstChild.nextSibling);
+    }
     // The *_FILE variants are the rarest way to set a value: last.
     const rest = order.filter((k) => !placed.has(k) && !properties[k].$ref);
     rest.sort((a, b) => Number(a.endsWith('_FILE')) - Number(b.endsWith('_FILE')));

@@ -140,6 +140,50 @@ async fn the_tls_modes_of_the_form_are_mailconf_smtps() {
     }
 }
 
+#[tokio::test]
+async fn the_schema_offers_the_provider_presets_and_a_filled_form_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _env_file) = test_app(dir.path(), &[]);
+    let reply = Req::get("/api/schema").send(&app).await;
+    let schema = reply.json_of(StatusCode::OK).clone();
+    let presets = schema["x-providers"].as_array().unwrap();
+    assert_eq!(presets.len(), mailconf_smtp::Provider::all().len());
+    for preset in presets {
+        let provider = mailconf_smtp::Provider::find(preset["id"].as_str().unwrap()).unwrap();
+        assert_eq!(preset["host"], provider.host, "{preset}");
+        assert_eq!(preset["port"], provider.preset().port, "{preset}");
+        assert_eq!(
+            preset["tls"],
+            serde_json::to_value(provider.preset().security).unwrap(),
+            "{preset}"
+        );
+    }
+    // What the page sends after choosing Gmail: the preset's fields, the flags of its mode
+    // from x-tls-modes.
+    let gmail = presets.iter().find(|p| p["id"] == "gmail").unwrap();
+    let mode = schema["x-tls-modes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["value"] == gmail["tls"])
+        .unwrap();
+    let settings = with(
+        valid_settings(),
+        json!({
+            "MAIL_SERVER": gmail["host"],
+            "MAIL_PORT": gmail["port"],
+            "MAIL_STARTTLS": mode["flags"][0],
+            "MAIL_SSL_TLS": mode["flags"][1],
+        }),
+    );
+    save(&app, &settings).await;
+    let saved = saved_config(&app).await;
+    assert_eq!(
+        saved["values"]["MAIL_SERVER"], "smtp.gmail.com",
+        "{saved:#}"
+    );
+}
+
 // --- Saving --------------------------------------------------------------------------------
 
 #[tokio::test]

@@ -286,6 +286,37 @@ async fn the_page_in_headless_chromium() {
         &[("field-TLS", "start_tls"), ("field-MAIL_PORT", "587")],
     )
     .await;
+    // The Provider choice fills the server, the port and the encryption from the table.
+    for (provider, server, port, tls) in [
+        ("naver", "smtp.naver.com", "465", "implicit_tls"),
+        ("gmail", "smtp.gmail.com", "587", "start_tls"),
+    ] {
+        client
+            .find(Locator::Id("field-PROVIDER_PRESET"))
+            .await
+            .unwrap()
+            .select_by_value(provider)
+            .await
+            .unwrap();
+        assert_values(
+            &client,
+            &[
+                ("field-MAIL_SERVER", server),
+                ("field-MAIL_PORT", port),
+                ("field-TLS", tls),
+            ],
+        )
+        .await;
+    }
+    // Back to the blank form the rest of the test fills.
+    client
+        .find(Locator::Id("field-PROVIDER_PRESET"))
+        .await
+        .unwrap()
+        .select_by_value("")
+        .await
+        .unwrap();
+    set(&client, "field-MAIL_SERVER", "").await;
     for (id, kind) in [
         ("field-USE_CREDENTIALS", "checkbox"),
         ("field-MAIL_PASSWORD", "password"),

@@ -13,7 +13,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mailconf_core::{Errors, MailConfig};
-use mailconf_smtp::{Security, SmtpConfig};
+use mailconf_smtp::{Provider, Security, SmtpConfig};
 use serde_json::{Map, Value, json};
 
 pub(crate) use config::{get_config, save_config};
@@ -175,6 +175,29 @@ pub(crate) fn tls_mode_name(security: Security) -> &'static str {
     }
 }
 
+/// The presets the form's Provider choice offers, from mailconf_smtp's provider table: each
+/// fills the server, the port and the Encryption choice (a `{region}` in the host is left for
+/// the administrator to replace, and refused until then).
+fn providers() -> Value {
+    let presets: Vec<Value> = Provider::all()
+        .iter()
+        .map(|p| {
+            let preset = p.preset();
+            json!({
+                "id": p.id,
+                "name": p.name,
+                "host": p.host,
+                "port": preset.port,
+                "tls": preset.security,
+                "username": p.username,
+                "note": p.note,
+                "source": p.source,
+            })
+        })
+        .collect();
+    Value::Array(presets)
+}
+
 /// The modes the form's Encryption choice offers, with the usual port and the two flags of each
 /// from `Security`'s table, so the page restates none of them.
 fn tls_modes() -> Value {
@@ -196,13 +219,15 @@ fn tls_modes() -> Value {
 
 /// `GET /api/schema`: SmtpConfig's JSON Schema (descriptions from its doc comments), plus
 /// `x-order`, the declaration order, `x-required`, the variables the form marks required, and
-/// `x-tls-modes`, the choices of the Encryption field.
+/// `x-tls-modes`, the choices of the Encryption field, and `x-providers`, the presets of the
+/// Provider choice that fills the server, port and encryption.
 pub(crate) async fn schema() -> Json<Value> {
     let mut schema = SmtpConfig::schema().json_schema();
     if let Some(object) = schema.as_object_mut() {
         object.insert("x-order".to_owned(), json!(ordered_keys()));
         object.insert("x-required".to_owned(), json!(required_keys()));
         object.insert("x-tls-modes".to_owned(), tls_modes());
+        object.insert("x-providers".to_owned(), providers());
     }
     Json(schema)
 }
