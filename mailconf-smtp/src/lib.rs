@@ -17,6 +17,16 @@
 //! lettre is re-exported as [`lettre`], so messages can be built without a second dependency
 //! that must match this crate's version.
 //!
+//! # Features
+//!
+//! None is on by default, so that an application builds only what it sends with.
+//!
+//! | feature | adds |
+//! |---|---|
+//! | `redis` | `MAIL_RATE_LIMIT_REDIS_URL`: one send limit shared by every process through Redis. Without it, that setting is an error naming the feature, never ignored. |
+//! | `metrics` | the [`metrics`] recorded by a [`Mailer`], through the `metrics` facade. Without it nothing is recorded. |
+//! | `dev-server` | [`dev_server`], a loopback mail catcher for tests and local development |
+//!
 //! # Loading settings: [`SmtpConfig`]
 //!
 //! Every problem is reported at once, named by the variable to set:

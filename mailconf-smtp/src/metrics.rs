@@ -1,10 +1,12 @@
-//! The metrics a [`Mailer`](crate::Mailer) records, through the [`metrics`] facade: install any
+//! The metrics a [`Mailer`](crate::Mailer) records, through the `metrics` facade: install any
 //! exporter (Prometheus, StatsD, OpenTelemetry…) and they appear; without one they cost a
-//! no-op call. Labels are bounded sets (a stage name), never an address, subject or secret.
+//! no-op call. Recorded only with this crate's `metrics` feature; without it the names below
+//! stay, and nothing is recorded. Labels are bounded sets (a stage name), never an address, subject or secret.
 //! docs/OPERATIONS.md says what each means and what to alert on.
 
 use std::time::Duration;
 
+#[cfg(feature = "metrics")]
 use metrics::{counter, gauge, histogram};
 
 use crate::Stage;
@@ -52,47 +54,85 @@ pub fn stage_label(stage: Stage) -> &'static str {
     }
 }
 
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
 pub(crate) fn sent(took: Duration) {
-    counter!(SENT).increment(1);
-    histogram!(SEND_SECONDS).record(took.as_secs_f64());
-}
-
-pub(crate) fn failed(stage: Stage, permanent: bool, timed_out: bool, took: Option<Duration>) {
-    let kind = match (timed_out, permanent) {
-        (true, _) => "timeout",
-        (false, true) => "permanent",
-        (false, false) => "temporary",
-    };
-    counter!(FAILED, "stage" => stage_label(stage), "kind" => kind).increment(1);
-    if let Some(took) = took {
+    #[cfg(feature = "metrics")]
+    {
+        counter!(SENT).increment(1);
         histogram!(SEND_SECONDS).record(took.as_secs_f64());
     }
 }
 
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub(crate) fn failed(stage: Stage, permanent: bool, timed_out: bool, took: Option<Duration>) {
+    #[cfg(feature = "metrics")]
+    {
+        let kind = match (timed_out, permanent) {
+            (true, _) => "timeout",
+            (false, true) => "permanent",
+            (false, false) => "temporary",
+        };
+        counter!(FAILED, "stage" => stage_label(stage), "kind" => kind).increment(1);
+        if let Some(took) = took {
+            histogram!(SEND_SECONDS).record(took.as_secs_f64());
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
 pub(crate) fn retried() {
-    counter!(RETRIED).increment(1);
+    #[cfg(feature = "metrics")]
+    {
+        counter!(RETRIED).increment(1);
+    }
 }
 
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
 pub(crate) fn suppressed() {
-    counter!(SUPPRESSED).increment(1);
+    #[cfg(feature = "metrics")]
+    {
+        counter!(SUPPRESSED).increment(1);
+    }
 }
 
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
 pub(crate) fn rate_limit_waited(waited: Duration) {
-    histogram!(RATE_LIMIT_WAIT_SECONDS).record(waited.as_secs_f64());
+    #[cfg(feature = "metrics")]
+    {
+        histogram!(RATE_LIMIT_WAIT_SECONDS).record(waited.as_secs_f64());
+    }
 }
 
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+#[cfg(feature = "redis")]
 pub(crate) fn rate_limit_store_error() {
-    counter!(RATE_LIMIT_STORE_ERRORS).increment(1);
+    #[cfg(feature = "metrics")]
+    {
+        counter!(RATE_LIMIT_STORE_ERRORS).increment(1);
+    }
 }
 
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+#[cfg(feature = "redis")]
 pub(crate) fn rate_limit_store_up(up: bool) {
-    gauge!(RATE_LIMIT_STORE_UP).set(if up { 1.0 } else { 0.0 });
+    #[cfg(feature = "metrics")]
+    {
+        gauge!(RATE_LIMIT_STORE_UP).set(if up { 1.0 } else { 0.0 });
+    }
 }
 
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
 pub(crate) fn pool_open(delta: f64) {
-    gauge!(POOL_OPEN).increment(delta);
+    #[cfg(feature = "metrics")]
+    {
+        gauge!(POOL_OPEN).increment(delta);
+    }
 }
 
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
 pub(crate) fn pool_in_use(delta: f64) {
-    gauge!(POOL_IN_USE).increment(delta);
+    #[cfg(feature = "metrics")]
+    {
+        gauge!(POOL_IN_USE).increment(delta);
+    }
 }

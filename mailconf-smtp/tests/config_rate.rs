@@ -1,5 +1,7 @@
 //! Loading the send-limit settings: several windows, the Redis URL (or its `_FILE`), key and
-//! failure policy, and the settings that would do nothing alone.
+//! failure policy, and the settings that would do nothing alone. The shared limit loads only
+//! with the `redis` feature (`cargo test --workspace` enables it); without it (`cargo test -p
+//! mailconf-smtp`, as .ci/run does) its URL is an error naming the feature.
 
 use mailconf_core::MailConfig;
 use mailconf_smtp::{RedisFailure, SmtpConfig, SmtpSettings};
@@ -26,6 +28,7 @@ fn with(extra: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
     map
 }
 
+#[cfg(feature = "redis")]
 #[test]
 fn several_windows_and_a_shared_limit_load() {
     let url = format!("rediss://:{HUNTER}@cache.internal:6380/0");
@@ -47,6 +50,7 @@ fn several_windows_and_a_shared_limit_load() {
     }
 }
 
+#[cfg(feature = "redis")]
 #[test]
 fn the_url_may_come_from_a_file_and_the_default_policy_is_wait() {
     let dir = tempfile::tempdir().unwrap();
@@ -67,6 +71,29 @@ fn the_url_may_come_from_a_file_and_the_default_policy_is_wait() {
         (shared.key.as_str(), shared.on_failure),
         ("myapp-ses", RedisFailure::Wait)
     );
+}
+
+/// Built without the Redis client, a configured shared limit is refused on its own variable,
+/// never dropped in silence.
+#[cfg(not(feature = "redis"))]
+#[test]
+fn a_shared_limit_without_the_redis_feature_is_an_error_naming_it() {
+    let errors = SmtpConfig::from_map(with(&[
+        ("MAIL_RATE_LIMIT", "14/s"),
+        (
+            "MAIL_RATE_LIMIT_REDIS_URL",
+            &format!("redis://:{HUNTER}@h:6379"),
+        ),
+    ]))
+    .unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors}");
+    let e = errors
+        .get("MAIL_RATE_LIMIT_REDIS_URL")
+        .expect("keyed on the URL");
+    assert_eq!(e.detail(), Some("feature_disabled"), "{errors}");
+    assert!(e.hint().unwrap().contains("`redis` feature"), "{errors}");
+    let text = format!("{errors} {errors:?}");
+    assert!(!text.contains(HUNTER), "{text}");
 }
 
 #[test]

@@ -128,8 +128,26 @@ impl RateSettings {
 /// A setting that could do nothing is an error, not silently ignored. A setting that did not
 /// load (`None`) was set: only `Some(None)` is unset.
 fn check(settings: &RateSettingsPartial) -> Result<(), Errors> {
+    check_built(settings, cfg!(feature = "redis"))
+}
+
+/// [`check`], for a build of this crate with or without its `redis` feature.
+fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), Errors> {
     let mut errors = Vec::new();
     let redis_url_unset = matches!(settings.redis_url, Some(None));
+    // A URL that did not load is reported already; one that did would be dropped.
+    if matches!(settings.redis_url, Some(Some(_))) && !redis_built {
+        errors.push(
+            Error::invalid_field(
+                "redis_url",
+                Invalid::new(
+                    "feature_disabled",
+                    "this program was built without a Redis client, so it cannot share the send limit",
+                ),
+            )
+            .with_hint("enable the `redis` feature of mailconf-smtp (mailconf-smtp = { version = \"0.1\", features = [\"redis\"] }), or remove {redis_url} to keep the limit in this process"),
+        );
+    }
     if !redis_url_unset && matches!(settings.rate_limit, Some(None)) {
         errors.push(
             Error::conflict_fields(&["redis_url", "rate_limit"], "a shared limit needs {rate_limit}, which is not set")
@@ -171,6 +189,7 @@ fn redis_urls(url: &Option<Secret<String>>) -> Result<(), Invalid> {
         if parsed.host_str().is_none_or(str::is_empty) {
             return Err(Invalid::new("invalid_url", "the URL names no host").with_hint(hint));
         }
+        #[cfg(feature = "redis")]
         if redis::IntoConnectionInfo::into_connection_info(one.trim()).is_err() {
             return Err(
                 Invalid::new("invalid_url", "the Redis client does not accept this URL")
@@ -231,6 +250,31 @@ mod tests {
             redacted("redis://a,redis://b:7001"),
             "redis://a:6379,redis://b:7001"
         );
+    }
+
+    #[test]
+    fn a_redis_url_without_the_redis_feature_is_an_error_on_it() {
+        let set = RateSettingsPartial {
+            rate_limit: Some(Some(RateLimits::from_value("10/s").unwrap())),
+            redis_url: Some(Some(Secret::new("redis://127.0.0.1:6379".to_owned()))),
+            key: Some(None),
+            on_failure: Some(None),
+            cluster: Some(None),
+        };
+        let errors = check_built(&set, false).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors}");
+        let e = errors.iter().next().unwrap();
+        assert_eq!(
+            (e.field(), e.detail()),
+            ("redis_url", Some("feature_disabled"))
+        );
+        assert!(e.hint().unwrap().contains("`redis` feature"), "{e:?}");
+        assert!(check_built(&set, true).is_ok());
+        let unset = RateSettingsPartial {
+            redis_url: Some(None),
+            ..set
+        };
+        assert!(check_built(&unset, false).is_ok());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The mailconf quickstart: `cargo run --example quickstart`.
+//! The mailconf quickstart, the README's first command: `cargo run -p quickstart`.
 //!
 //! 1. Starts the development SMTP server on 127.0.0.1 with STARTTLS and a login.
 //! 2. Loads the settings the way an application does, from `quickstart.env` (plus the port and
@@ -13,7 +13,7 @@ use mailconf_core::{MailConfig, Sources};
 use mailconf_smtp::dev_server::{DevServer, DevTls};
 use mailconf_smtp::{Mailer, SmtpConfig, SmtpSettings};
 
-const ENV_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/quickstart.env");
+const ENV_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/quickstart.env");
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -33,8 +33,17 @@ async fn run() -> Result<(), Box<dyn Error>> {
         .user("app@example.com", "quickstart-password")
         .start()
         .await?;
-    let dir = tempfile::tempdir()?;
-    let ca_file = server.write_ca_file(dir.path())?;
+    // A directory of this run's own, removed at the end (no temp-file crate for one file).
+    let dir = std::env::temp_dir().join(format!("mailconf-quickstart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let result = demo(&server, &dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    server.shutdown().await;
+    result
+}
+
+async fn demo(server: &DevServer, dir: &std::path::Path) -> Result<(), Box<dyn Error>> {
+    let ca_file = server.write_ca_file(dir)?;
     println!(
         "   listening on 127.0.0.1:{}; its CA is {}\n",
         server.port(),
@@ -121,6 +130,5 @@ async fn run() -> Result<(), Box<dyn Error>> {
             Err(errors) => println!("{errors}"),
         }
     }
-    server.shutdown().await;
     Ok(())
 }

@@ -1,28 +1,27 @@
-//! The README's demo command, `cargo run --example quickstart`, works: the example (built by
-//! `cargo test` alongside the tests) is run and its output checked.
+//! The README's first command, `cargo run -p quickstart`, works: the binary (built by `cargo
+//! test` alongside the tests) is run and its output checked.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-fn example() -> PathBuf {
-    // target/<profile>/deps/quickstart-<hash> -> target/<profile>/examples/quickstart
-    let deps = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    deps.parent()
-        .unwrap()
-        .join("examples")
-        .join(format!("quickstart{}", std::env::consts::EXE_SUFFIX))
+/// The README's first command is this package's: `cargo run -p quickstart`.
+#[test]
+fn the_readme_runs_this_package_first() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let first = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("```sh"))
+        .nth(1)
+        .expect("a ```sh block in README.md");
+    assert_eq!(first, "cargo run -p quickstart");
 }
 
 #[test]
 fn the_quickstart_sends_and_reports() {
-    let out = Command::new(example())
+    let out = Command::new(env!("CARGO_BIN_EXE_quickstart"))
         .env_clear()
         .output()
-        .expect("the quickstart example is built by cargo test");
+        .expect("cargo test builds the quickstart binary");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
