@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use mailconf_core::{Error, Errors, Input, MailConfig, Sources};
+use mailconf_core::{Error, Errors, Input, MailConfig, NameKind, Sources};
 use mailconf_smtp::SmtpConfig;
 
 /// The distinctive part of every planted secret. ASCII, so percent-encoding leaves it as it is:
@@ -46,21 +46,16 @@ pub fn keys() -> &'static Keys {
             all: Vec::new(),
         };
         for entry in SmtpConfig::schema().entries() {
-            let field = entry.field;
-            let names = std::iter::once(entry.key.clone())
-                .chain(field.aliases.iter().map(|s| (*s).to_owned()))
-                .chain(field.renamed_from.iter().map(|s| (*s).to_owned()));
-            for name in names {
-                if field.secret {
+            let names = entry.names();
+            // Every name the loader knows, old ones included, from the one type that lists them.
+            for (name, kind) in names.all() {
+                let name = name.into_owned();
+                if entry.field.secret || kind == NameKind::File {
                     keys.secret.insert(name.clone());
                 } else {
                     keys.shown.push(name.clone());
                 }
                 keys.all.push(name);
-            }
-            if let Some(file_key) = field.file_key(&entry.key) {
-                keys.secret.insert(file_key.clone());
-                keys.all.push(file_key);
             }
         }
         keys

@@ -15,13 +15,10 @@ pub struct Setting {
 /// Every setting that is set or has a default, in schema order.
 pub fn effective(sources: &Sources) -> Vec<Setting> {
     let mut out = Vec::new();
-    for entry in SmtpConfig::schema().entries() {
+    // The entry SmtpConfig reads each setting from, under any of its names and whatever the case.
+    for view in SmtpConfig::schema().view(sources) {
+        let (entry, found) = (view.entry, view.found);
         let field = entry.field;
-        let found = std::iter::once(entry.key.clone())
-            .chain(field.aliases.iter().map(|a| (*a).to_owned()))
-            .chain(field.file_key(&entry.key))
-            // SmtpConfig reads names whatever their case: show what it read.
-            .find_map(|k| sources.get_any_case(&k));
         let (value, origin) = match found {
             // A URL is worth showing but for its password; anything else secret is hidden whole.
             Some(e) if field.secret => (

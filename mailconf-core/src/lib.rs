@@ -41,13 +41,14 @@ mod warning;
 pub use config::MailConfig;
 pub use error::{Error, ErrorKind, Errors, Input};
 pub use file::{read_setting_bytes, read_setting_file};
-pub use loader::Loader;
+pub use loader::{FieldView, Loader};
 pub use mailconf_values::{
     EmailAddress, FromValue, Host, Invalid, Mailbox, Parsed, Port, REDACTED, Secret, SecretValue,
 };
 pub use origin::Origin;
 pub use schema::{
-    DefaultValue, ExplainForeignKey, FieldKind, FieldSchema, ForeignKey, Schema, SchemaEntry,
+    DefaultValue, ExplainForeignKey, FieldKind, FieldSchema, ForeignKey, NameKind, Names, Schema,
+    SchemaEntry,
 };
 pub use sources::{Entry, Sources};
 pub use warning::{Loaded, Warning};

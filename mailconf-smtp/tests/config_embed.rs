@@ -58,10 +58,7 @@ fn keys_and_codes(errors: &Errors) -> Vec<(String, &'static str)> {
 fn every_name<T: MailConfig>() -> Vec<String> {
     let mut names = Vec::new();
     for entry in T::schema().entries() {
-        names.extend(entry.field.file_key(&entry.key));
-        names.push(entry.key);
-        names.extend(entry.aliases);
-        names.extend(entry.renamed_from);
+        names.extend(entry.names().all().map(|(name, _)| name.into_owned()));
     }
     names.sort();
     names

@@ -9,7 +9,7 @@ use crate::{Loader, Sources, Warning};
 
 /// Every key of `sources`, upper-cased, to the position of its last-added spelling: a later layer
 /// overrides an earlier one whatever the case of either.
-pub(super) fn fold(sources: &Sources) -> HashMap<String, usize> {
+pub(crate) fn fold(sources: &Sources) -> HashMap<String, usize> {
     let mut folded = HashMap::new();
     for (position, entry, _) in sources.effective() {
         // `effective` goes in the order added: the last spelling wins.
@@ -20,7 +20,7 @@ pub(super) fn fold(sources: &Sources) -> HashMap<String, usize> {
 
 /// Where the value of the variable `name` is: its exact spelling, or with `folded` (a
 /// case-insensitive struct's [`fold`]) any spelling.
-pub(super) fn find(
+pub(crate) fn find(
     sources: &Sources,
     folded: Option<&HashMap<String, usize>>,
     name: &str,

@@ -2,8 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::schema::under;
-use crate::{Error, ErrorKind, FieldSchema, Loader, Origin};
+use crate::{Error, ErrorKind, Loader, NameKind, Names, Origin};
 
 /// A raw value and its origin, borrowed from the sources unless read from a `*_FILE`.
 type Found<'s> = (Cow<'s, str>, Cow<'s, Origin>);
@@ -13,31 +12,21 @@ impl<'s> Loader<'s> {
     /// Every name found is marked read.
     // The error is as large as the report needs, and is built at most once per field.
     #[allow(clippy::result_large_err)]
-    pub(super) fn lookup(
-        &mut self,
-        field: &'static FieldSchema,
-        key: &str,
-        file_key: Option<&str>,
-    ) -> Result<Option<Found<'s>>, Error> {
+    pub(super) fn lookup(&mut self, names: &Names<'_>) -> Result<Option<Found<'s>>, Error> {
+        let (field, key) = (names.field(), names.key());
         let sources = self.sources;
-        // Fields, not `self.outer()`: the names borrow the prefix while `read` is written.
-        let (outer, read) = (&self.prefix[..self.scope.outer], &mut self.read);
-        let names = std::iter::once(Cow::Borrowed(key))
-            .chain(field.aliases.iter().map(|a| under(outer, a)))
-            .chain(file_key.map(Cow::Borrowed));
         let (mut first, mut others) = (None, Vec::new());
-        let folded = self.folded.as_ref();
         let (mut read_as_file, mut other_case) = (false, None);
-        for name in names {
-            let Some(position) = super::case::find(sources, folded, &name) else {
+        for (name, kind) in names.read() {
+            let Some(position) = self.find(&name) else {
                 continue;
             };
-            read[position] = true;
+            self.read[position] = true;
             let entry = sources.at(position);
             match first {
                 None => {
                     first = Some(entry);
-                    read_as_file = file_key == Some(&*name);
+                    read_as_file = kind == NameKind::File;
                     // Owned only in the rare case of another spelling: `name` borrows the prefix.
                     other_case = (entry.key() != name).then(|| name.into_owned());
                 }

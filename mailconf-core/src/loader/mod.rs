@@ -5,15 +5,18 @@ mod case;
 mod hook;
 mod lookup;
 mod unknown;
+mod view;
+
+pub use view::FieldView;
 
 use std::collections::HashMap;
 
 use mailconf_values::{FromValue, Invalid};
 
-use crate::schema::{FILE_SUFFIX, Scope, under};
+use crate::schema::Scope;
 use crate::{
-    DefaultValue, Error, ErrorKind, Errors, FieldKind, FieldSchema, Loaded, MailConfig, Origin,
-    Schema, Sources, Warning,
+    DefaultValue, Error, ErrorKind, Errors, FieldKind, FieldSchema, Loaded, MailConfig, Names,
+    Origin, Schema, Sources, Warning,
 };
 
 /// Loads the fields of a settings struct from [`Sources`], collecting every problem.
@@ -32,7 +35,8 @@ pub struct Loader<'s> {
     scope: Scope,
     /// The Rust path of the struct being loaded, such as `connection.`.
     path: String,
-    /// The variable name of the field being loaded, followed for a secret by [`FILE_SUFFIX`].
+    /// The variable name of the field being loaded, followed for a secret by `_FILE`
+    /// ([`Names::write`]).
     key: String,
     errors: Vec<Error>,
     /// What loads but deserves attention: unknown keys that are ignored, old names next to new.
@@ -140,29 +144,24 @@ impl<'s> Loader<'s> {
         default: Option<fn() -> T>,
         check: Option<FieldCheck<T>>,
     ) -> Option<T> {
-        let mut names = std::mem::take(&mut self.key);
-        names.clear();
-        field.push_key(self.outer(), &self.prefix, &mut names);
-        let key_len = names.len();
-        if field.secret {
-            names.push_str(FILE_SUFFIX);
-        }
-        let (key, file_key) = (&names[..key_len], field.secret.then_some(names.as_str()));
-        let value = self.value_named(field, key, file_key, default, check);
-        self.key = names;
+        let mut buffer = std::mem::take(&mut self.key);
+        buffer.clear();
+        Names::write(field, self.outer(), &self.prefix, &mut buffer);
+        let names = Names::in_buffer(field, self.scope.outer, &buffer);
+        let value = self.value_named(&names, default, check);
+        self.key = buffer;
         value
     }
 
     fn value_named<T: FromValue>(
         &mut self,
-        field: &'static FieldSchema,
-        key: &str,
-        file_key: Option<&str>,
+        names: &Names<'_>,
         default: Option<fn() -> T>,
         check: Option<FieldCheck<T>>,
     ) -> Option<T> {
-        self.report_renamed(field, key);
-        let found = match self.lookup(field, key, file_key) {
+        let (field, key) = (names.field(), names.key());
+        self.report_renamed(names);
+        let found = match self.lookup(names) {
             Ok(found) => found,
             Err(error) => {
                 self.errors.push(error);
@@ -265,9 +264,9 @@ impl<'s> Loader<'s> {
 
     /// "required, but not set", or "set but empty" when one of its names is set to "".
     fn missing_message(&self, field: &'static FieldSchema, key: &str) -> &'static str {
-        let empty = self
-            .names(field, key)
-            .filter_map(|name| self.entry(&name))
+        let empty = Names::new(field, self.outer(), key)
+            .read()
+            .filter_map(|(name, _)| self.entry(&name))
             .any(|entry| entry.value() == Ok(""));
         if empty {
             "set but empty"
@@ -290,8 +289,10 @@ impl<'s> Loader<'s> {
     /// Whether any of these sibling fields is set, under any of its names.
     fn any_set(&self, names: &[&str]) -> bool {
         self.siblings(names).any(|f| {
-            self.names(f, &self.key_of(f))
-                .any(|name| self.find(&name).is_some())
+            let key = self.key_of(f);
+            Names::new(f, self.outer(), &key)
+                .read()
+                .any(|(name, _)| self.find(&name).is_some())
         })
     }
 
@@ -306,29 +307,6 @@ impl<'s> Loader<'s> {
         field.key(self.outer(), &self.prefix)
     }
 
-    /// Every name a field whose variable is `key` answers to: `key`, its aliases, and for a
-    /// secret `key_FILE`.
-    fn names<'a>(
-        &'a self,
-        field: &'static FieldSchema,
-        key: &'a str,
-    ) -> impl Iterator<Item = std::borrow::Cow<'a, str>> + 'a {
-        std::iter::once(key.into())
-            .chain(field.aliases.iter().map(|a| under(self.outer(), a)))
-            .chain(field.file_key(key).map(Into::into))
-    }
-
-    /// A field's old names, under the prefix it is embedded at.
-    fn old_names<'a>(
-        &'a self,
-        field: &'static FieldSchema,
-    ) -> impl Iterator<Item = std::borrow::Cow<'static, str>> + 'a {
-        field
-            .renamed_from
-            .iter()
-            .map(|old| under(self.outer(), old))
-    }
-
     /// Loads a flattened settings struct under the field's prefix.
     pub fn nested<T: MailConfig>(&mut self, field: &'static FieldSchema) -> Option<T> {
         let prefix = match field.kind {
@@ -340,7 +318,9 @@ impl<'s> Loader<'s> {
 
     /// "MAIL_TLS was renamed to MAIL_STARTTLS", when an old name of the field is set.
     fn renamed_hint(&self, field: &'static FieldSchema, key: &str) -> Option<String> {
-        let old = self.old_names(field).find(|old| self.find(old).is_some())?;
+        let old = Names::new(field, self.outer(), key)
+            .renamed_from()
+            .find(|old| self.find(old).is_some())?;
         Some(format!("{old} was renamed to {key}: rename {old} to {key}"))
     }
 }

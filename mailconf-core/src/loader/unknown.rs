@@ -1,9 +1,9 @@
 //! Keys no field reads (typos, renamed keys, leftovers) and "did you mean" for missing ones.
 
-use crate::schema::{FILE_SUFFIX, Scope, under};
+use crate::schema::{FILE_SUFFIX, Scope};
 use crate::sources::Entry;
 use crate::suggest::closest;
-use crate::{Error, ErrorKind, Loader, Schema, Warning};
+use crate::{Error, ErrorKind, Loader, Names, Schema, Warning};
 
 impl Loader<'_> {
     /// Keys of a JSON object or map that no field reads, and environment-like keys under one of
@@ -33,10 +33,11 @@ impl Loader<'_> {
         // Renamed keys are known (they get their own error) but never suggested.
         let known: Vec<String> = schema
             .entries()
-            .into_iter()
+            .iter()
             .flat_map(|e| {
-                let file_key = e.field.file_key(&e.key);
-                std::iter::once(e.key).chain(e.aliases).chain(file_key)
+                let names = e.names();
+                let read: Vec<String> = names.read().map(|(n, _)| n.into_owned()).collect();
+                read
             })
             .collect();
         let scopes = schema.scopes();
@@ -167,9 +168,10 @@ impl Loader<'_> {
     }
 
     /// An old name of the setting that is still set: "MAIL_TLS was renamed to MAIL_STARTTLS".
-    pub(super) fn report_renamed(&mut self, field: &'static crate::FieldSchema, key: &str) {
-        for old in field.renamed_from {
-            let old = &*under(self.outer(), old);
+    pub(super) fn report_renamed(&mut self, names: &Names<'_>) {
+        let (field, key) = (names.field(), names.key());
+        for old in names.renamed_from() {
+            let old = &*old;
             let Some(position) = self.find(old) else {
                 continue;
             };

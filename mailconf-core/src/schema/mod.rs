@@ -1,8 +1,13 @@
 //! Static metadata about a settings struct, from which templates and docs are made.
 
+use std::borrow::Cow;
+
 mod env_example;
 mod json_schema;
 mod markdown;
+mod names;
+
+pub use names::{NameKind, Names};
 
 /// What a secret's variable name ends with when the variable names a file holding the value.
 pub(crate) const FILE_SUFFIX: &str = "_FILE";
@@ -148,6 +153,15 @@ pub struct SchemaEntry {
     /// The old full names reported as renamed ([`FieldSchema::renamed_from`]), under the
     /// embedding prefix.
     pub renamed_from: Vec<String>,
+    /// The prefix the field's struct is embedded at, for [`SchemaEntry::names`].
+    outer: String,
+}
+
+impl SchemaEntry {
+    /// Every name the field answers to here: the rules the loader reads them by.
+    pub fn names(&self) -> Names<'_> {
+        Names::new(self.field, &self.outer, &self.key)
+    }
 }
 
 /// Where a struct's names go: `outer` is the prefix of the place it is embedded at (empty for
@@ -177,29 +191,14 @@ impl Scope {
     }
 }
 
-/// The full name of an alias or old name under the embedding prefix `outer`.
-pub(crate) fn under<'a>(outer: &str, name: &'a str) -> std::borrow::Cow<'a, str> {
-    if outer.is_empty() {
-        std::borrow::Cow::Borrowed(name)
-    } else {
-        std::borrow::Cow::Owned(format!("{outer}{name}"))
-    }
-}
-
 impl FieldSchema {
     /// The full variable name of this field of a struct whose names start with `prefix`, the
     /// struct being embedded at `outer` (a start of `prefix`; empty for the struct that is
     /// loaded). An `env` name goes under `outer`, any other under `prefix`.
     pub fn key(&self, outer: &str, prefix: &str) -> String {
         let mut key = String::new();
-        self.push_key(outer, prefix, &mut key);
+        Names::write_key(self, outer, prefix, &mut key);
         key
-    }
-
-    /// Appends [`FieldSchema::key`] to `out`: the loader reuses one buffer for every field.
-    pub(crate) fn push_key(&self, outer: &str, prefix: &str, out: &mut String) {
-        out.push_str(if self.absolute { outer } else { prefix });
-        out.push_str(self.name);
     }
 
     /// A flattened field's struct, and its prefix and scope within the composed `prefix`.
@@ -223,9 +222,11 @@ impl FieldSchema {
         !self.optional && self.default == DefaultValue::None
     }
 
-    /// The name of the variable that may hold the path of a file with the value (secrets only).
+    /// The name of the variable that may hold the path of a file with the value (secrets only);
+    /// [`Names::file_key`] with the field's other names.
     pub fn file_key(&self, key: &str) -> Option<String> {
-        self.secret.then(|| format!("{key}{FILE_SUFFIX}"))
+        self.secret
+            .then(|| format!("{key}{}", names::file_suffix(self)))
     }
 }
 
@@ -241,9 +242,6 @@ impl Schema {
 
     fn collect(&self, prefix: &str, scope: Scope, path: &str, out: &mut Vec<SchemaEntry>) {
         let outer = &prefix[..scope.outer];
-        let under_outer = |names: &[&str]| -> Vec<String> {
-            names.iter().map(|n| under(outer, n).into_owned()).collect()
-        };
         for field in self.fields {
             let field_path = format!("{path}{}", field.field);
             if let Some((nested, composed, scope)) = field.nested(prefix, scope) {
@@ -256,13 +254,18 @@ impl Schema {
                 .filter_map(|name| self.fields.iter().find(|f| f.field == *name))
                 .map(|sibling| sibling.key(outer, prefix))
                 .collect();
+            let key = field.key(outer, prefix);
+            let names = Names::new(field, outer, &key);
+            let aliases = names.aliases().map(Cow::into_owned).collect();
+            let renamed_from = names.renamed_from().map(Cow::into_owned).collect();
             out.push(SchemaEntry {
-                key: field.key(outer, prefix),
+                key,
                 path: field_path,
                 field,
                 required_unless,
-                aliases: under_outer(field.aliases),
-                renamed_from: under_outer(field.renamed_from),
+                aliases,
+                renamed_from,
+                outer: outer.to_owned(),
             });
         }
     }

@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mailconf_core::{Errors, MailConfig};
+use mailconf_core::{Errors, FieldSchema, MailConfig, NameKind};
 use mailconf_smtp::{Provider, Security, SmtpConfig};
 use serde_json::{Map, Value, json};
 
@@ -117,42 +117,30 @@ pub(crate) async fn api_method_not_allowed() -> ApiError {
 /// setting), so the page and the saved file list them as the struct does; JSON objects do not
 /// keep an order.
 fn ordered_keys() -> Vec<String> {
+    keys_where(|_, _| true)
+}
+
+/// The names settings are read by ([`mailconf_core::Names::read`]), in declaration order,
+/// where `keep(field, kind)`.
+fn keys_where(keep: impl Fn(&FieldSchema, NameKind) -> bool) -> Vec<String> {
     let mut keys = Vec::new();
     for entry in SmtpConfig::schema().entries() {
-        let file_key = entry.field.file_key(&entry.key);
-        keys.push(entry.key);
-        keys.extend(entry.field.aliases.iter().map(|a| (*a).to_owned()));
-        keys.extend(file_key);
+        let names = entry.names();
+        let kept = names.read().filter(|(_, kind)| keep(entry.field, *kind));
+        keys.extend(kept.map(|(name, _)| name.into_owned()));
     }
     keys
 }
 
 /// Variables whose values are secret: never sent back, merged from the saved file on request.
 fn secret_keys() -> Vec<String> {
-    SmtpConfig::schema()
-        .entries()
-        .into_iter()
-        .filter(|e| e.field.secret)
-        .flat_map(|e| {
-            let aliases = e.field.aliases.iter().map(|a| (*a).to_owned());
-            std::iter::once(e.key.clone()).chain(aliases)
-        })
-        .collect()
+    keys_where(|field, kind| field.secret && kind != NameKind::File)
 }
 
 /// Variables holding a file path, which mailconf opens while loading: `path` settings (such as
 /// MAIL_CA_FILE) with their aliases, and every `*_FILE` variant.
 fn path_keys() -> Vec<String> {
-    let mut keys = Vec::new();
-    for entry in SmtpConfig::schema().entries() {
-        let file_key = entry.field.file_key(&entry.key);
-        if entry.field.type_name == "path" {
-            keys.push(entry.key);
-            keys.extend(entry.field.aliases.iter().map(|a| (*a).to_owned()));
-        }
-        keys.extend(file_key);
-    }
-    keys
+    keys_where(|field, kind| field.type_name == "path" || kind == NameKind::File)
 }
 
 /// Variables that must be set: required ones, and those required unless another is set (such
