@@ -39,7 +39,7 @@ mod suggest;
 mod warning;
 
 pub use config::MailConfig;
-pub use error::{Error, ErrorKind, Errors, Input};
+pub use error::{Error, ErrorKind, Errors, Input, Problem, ProblemKind, Problems};
 pub use file::{read_setting_bytes, read_setting_file};
 pub use loader::{FieldView, Loader};
 pub use mailconf_values::{

@@ -6,7 +6,7 @@
 //! single span (the field's type), and rustc prints one error that names the trait, instead of
 //! one per use of the type.
 
-use crate::{Errors, FieldSchema, FromValue, Invalid, Loader, MailConfig, Schema};
+use crate::{FieldSchema, FromValue, Invalid, Loader, MailConfig, Problems, Schema};
 
 /// `#[derive(FromValue)]` matches names, and checks literal defaults, with these.
 pub use mailconf_values::{choose, is_choice};
@@ -37,7 +37,7 @@ type LoadValue<T> = fn(
 pub type FieldCheck<T> = fn(&T) -> Result<(), Invalid>;
 
 /// A struct's `#[mailconf(validate = path)]` hook, `T` being the struct's `…Partial`.
-pub type StructCheck<T> = fn(&T) -> Result<(), Errors>;
+pub type StructCheck<T> = fn(&T) -> Result<(), Problems>;
 
 /// The facts and loader of a value field of type `T`.
 #[must_use]

@@ -1,7 +1,7 @@
 //! The rules between SMTP settings: the mistakes that otherwise surface only at send time, as a
 //! hang, a cryptic TLS error, or a password sent in clear text.
 
-use mailconf_core::{Error, Errors, FromValue};
+use mailconf_core::{FromValue, Problem, Problems};
 
 use crate::config::SmtpConfigPartial;
 use crate::connection::ConnectionPartial;
@@ -18,7 +18,7 @@ fn is_set<T>(setting: &Option<Option<T>>) -> bool {
 }
 
 /// The rules of the connection settings.
-pub(crate) fn check(config: &ConnectionPartial) -> Result<(), Errors> {
+pub(crate) fn check(config: &ConnectionPartial) -> Result<(), Problems> {
     let mut errors = Vec::new();
     // Which settings are in force depends on MAIL_URL: unknown when it did not load.
     match &config.url {
@@ -29,18 +29,18 @@ pub(crate) fn check(config: &ConnectionPartial) -> Result<(), Errors> {
     port_matches_security(config, &mut errors);
     provider_contradictions(config, &mut errors);
     credentials(config, &mut errors);
-    Errors::from_vec(errors).map_or(Ok(()), Err)
+    Problems::from_vec(errors).map_or(Ok(()), Err)
 }
 
 /// The struct-level hook of [`SmtpConfig`]: the sender's two names agree, and a config that
 /// loads logs its warnings.
-pub(crate) fn check_config(config: &SmtpConfigPartial) -> Result<(), Errors> {
+pub(crate) fn check_config(config: &SmtpConfigPartial) -> Result<(), Problems> {
     if let (Some(from), Some(Some(from_name))) = (&config.from, &config.from_name)
         && let Some(in_from) = &from.name
         && in_from != from_name
     {
-        return Err(Errors::new(
-            Error::conflict_fields(
+        return Err(Problems::from(
+            Problem::conflict(
                 &["from", "from_name"],
                 "{from} has a display name and {from_name} gives a different one: which one to send is unclear",
             )
@@ -58,7 +58,7 @@ pub(crate) fn check_config(config: &SmtpConfigPartial) -> Result<(), Errors> {
     Ok(())
 }
 
-fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Error>) {
+fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Problem>) {
     let mut also_set = vec!["url"];
     let separate = [
         ("server", is_set(&config.server)),
@@ -70,7 +70,7 @@ fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Err
     also_set.extend(separate.iter().filter(|(_, set)| *set).map(|(f, _)| *f));
     if also_set.len() > 1 {
         errors.push(
-            Error::conflict_fields(
+            Problem::conflict(
                 &also_set,
                 "{url} already gives the server, port and TLS mode",
             )
@@ -79,13 +79,13 @@ fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Err
     }
     if url.username.is_some() && is_set(&config.username) {
         errors.push(
-            Error::conflict_fields(&["url", "username"], "{url} already gives the login name")
+            Problem::conflict(&["url", "username"], "{url} already gives the login name")
                 .with_hint("remove {username} or the user from {url}"),
         );
     }
     if url.password.is_some() && is_set(&config.password) {
         errors.push(
-            Error::conflict_fields(&["url", "password"], "{url} already gives the password")
+            Problem::conflict(&["url", "password"], "{url} already gives the password")
                 .with_hint("remove {password} or the password from {url}"),
         );
     }
@@ -93,10 +93,10 @@ fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Err
 
 /// Presence is checked by the loader (`required_unless = "url"`), so it is reported even when
 /// another field fails to parse; what remains is the pair that cannot go together.
-fn separate_settings(config: &ConnectionPartial, errors: &mut Vec<Error>) {
+fn separate_settings(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
     if config.starttls == Some(Some(true)) && config.ssl_tls == Some(Some(true)) {
         errors.push(
-            Error::conflict_fields(
+            Problem::conflict(
                 &["starttls", "ssl_tls"],
                 "{starttls} and {ssl_tls} are both true, but a connection uses one or the other",
             )
@@ -107,7 +107,7 @@ fn separate_settings(config: &ConnectionPartial, errors: &mut Vec<Error>) {
 
 /// A mode on a well-known port of the other kind (`Security::port_mismatch`), named by the
 /// symptom a user would otherwise see.
-fn port_matches_security(config: &ConnectionPartial, errors: &mut Vec<Error>) {
+fn port_matches_security(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
     let Some(security) = known_security(config) else {
         return;
     };
@@ -122,13 +122,13 @@ fn port_matches_security(config: &ConnectionPartial, errors: &mut Vec<Error>) {
         return;
     };
     if let Some(mismatch) = security.port_mismatch(port, &PLACEHOLDERS) {
-        errors.push(Error::conflict_fields(fields, mismatch.message).with_hint(mismatch.fix));
+        errors.push(Problem::conflict(fields, mismatch.message).with_hint(mismatch.fix));
     }
 }
 
 /// `MAIL_PROVIDER` with a port it does not offer, or a TLS mode it does not speak: the preset
 /// is overridden by keys that cannot work with that provider.
-fn provider_contradictions(config: &ConnectionPartial, errors: &mut Vec<Error>) {
+fn provider_contradictions(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
     let (Some(Some(choice)), Some(None)) = (&config.provider, &config.url) else {
         return;
     };
@@ -146,13 +146,11 @@ fn provider_contradictions(config: &ConnectionPartial, errors: &mut Vec<Error>) 
         if starttls.is_some() || ssl_tls.is_some() {
             fields.extend(["starttls", "ssl_tls"]);
         }
-        errors.push(
-            Error::conflict_fields(&fields, contradiction.message).with_hint(contradiction.fix),
-        );
+        errors.push(Problem::conflict(&fields, contradiction.message).with_hint(contradiction.fix));
     }
 }
 
-fn credentials(config: &ConnectionPartial, errors: &mut Vec<Error>) {
+fn credentials(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
     // Whether to log in, and whether MAIL_URL gives the login, must be known.
     let (Some(true), Some(url)) = (config.use_credentials, &config.url) else {
         return;
@@ -161,13 +159,13 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Error>) {
     let username = in_url(|u| u.username.is_some()) || matches!(config.username, Some(Some(_)));
     let password = in_url(|u| u.password.is_some()) || matches!(config.password, Some(Some(_)));
     if !username && !is_set(&config.username) {
-        errors.push(Error::missing_field(
+        errors.push(Problem::missing(
             "username",
             "set {username}, or {use_credentials}=false if the server needs no login",
         ));
     }
     if !password && !is_set(&config.password) {
-        errors.push(Error::missing_field("password", "set {password} (or {password}_FILE), or {use_credentials}=false if the server needs no login"));
+        errors.push(Problem::missing("password", "set {password} (or {password}_FILE), or {use_credentials}=false if the server needs no login"));
     }
     let preset_host = match &config.provider {
         Some(Some(choice)) => mailconf_core::Host::from_value(&choice.host()).ok(),
@@ -194,7 +192,7 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Error>) {
             &["starttls", "ssl_tls", "use_credentials"]
         };
         errors.push(
-            Error::conflict_fields(
+            Problem::conflict(
                 fields,
                 format!("the password would be sent unencrypted to {host}: no TLS is configured"),
             )

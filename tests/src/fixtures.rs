@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use mailconf_core::{EmailAddress, Error, Errors, Host, Invalid, MailConfig, Port, Secret};
+use mailconf_core::{EmailAddress, Host, Invalid, MailConfig, Port, Problem, Problems, Secret};
 
 /// Outgoing mail.
 ///
@@ -60,12 +60,12 @@ pub struct Server {
 
 impl Server {
     /// Each rule runs when the fields it needs loaded.
-    fn check(server: &ServerPartial) -> Result<(), Errors> {
+    fn check(server: &ServerPartial) -> Result<(), Problems> {
         let mut errors = Vec::new();
         if let (Some(true), Some(port)) = (server.tls, server.port)
             && port.get() == 25
         {
-            errors.push(Error::conflict_fields(
+            errors.push(Problem::conflict(
                 &["tls", "port"],
                 "implicit TLS is never on port 25",
             ));
@@ -75,12 +75,12 @@ impl Server {
             .as_ref()
             .is_some_and(|host| host.to_string() == "forbidden.test")
         {
-            errors.push(Error::invalid_field(
+            errors.push(Problem::invalid(
                 "host",
                 Invalid::new("forbidden_host", "this host is not allowed"),
             ));
         }
-        Errors::from_vec(errors).map_or(Ok(()), Err)
+        Problems::from_vec(errors).map_or(Ok(()), Err)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use mailconf_core::{EmailAddress, Error, Errors, Host, Invalid, MailConfig, Port, Secret};
+use mailconf_core::{EmailAddress, Host, Invalid, MailConfig, Port, Problem, Problems, Secret};
 
 /// SMTP connection settings, flattened into [`Outgoing`].
 #[derive(MailConfig, Debug)]
@@ -68,11 +68,11 @@ fn default_batch() -> u16 {
     50
 }
 
-fn check(settings: &OutgoingPartial) -> Result<(), Errors> {
+fn check(settings: &OutgoingPartial) -> Result<(), Problems> {
     if let (Some(true), Some(password)) = (settings.use_credentials, &settings.password)
         && password.expose_secret().is_empty()
     {
-        return Err(Error::conflict_fields(
+        return Err(Problem::conflict(
             &["password", "use_credentials"],
             "an empty password with credentials on",
         )

@@ -459,9 +459,9 @@ struct Braces {
     port: mailconf_core::Port,
 }
 
-fn name_in_braces(braces: &BracesPartial) -> Result<(), Errors> {
+fn name_in_braces(braces: &BracesPartial) -> Result<(), mailconf_core::Problems> {
     if braces.port.is_some_and(|port| port.get() == 1) {
-        let error = mailconf_core::Error::conflict_fields(&["port"], "{port}, {nope} and {port")
+        let error = mailconf_core::Problem::conflict(&["port"], "{port}, {nope} and {port")
             .with_hint("{}{port}}");
         return Err(error.into());
     }

@@ -1,10 +1,13 @@
 //! One problem ([`Error`]) and the list of all problems found in one load ([`Errors`]).
 
+mod problem;
 mod report;
+
+pub use problem::{Problem, ProblemKind, Problems};
 
 use std::path::PathBuf;
 
-use mailconf_values::{Invalid, REDACTED};
+use mailconf_values::REDACTED;
 
 use crate::Origin;
 
@@ -123,41 +126,6 @@ impl Error {
         }
     }
 
-    /// An invalid value of the field named `field` (the Rust field name), for a
-    /// `#[mailconf(validate = ...)]` hook on a struct. The loader fills in the variable name.
-    ///
-    /// In the message and hint of an error a struct's hook returns, `{port}` (the Rust name of
-    /// a value field of that struct, in braces) is replaced by the field's variable, such as
-    /// `MAIL_PORT`, or `APP_MAIL_PORT` when the struct is flattened under `APP_`: advice then
-    /// names the variable to set wherever the struct is embedded. Other braces are kept.
-    pub fn invalid_field(field: &str, invalid: Invalid) -> Self {
-        Error::new(
-            ErrorKind::InvalidValue {
-                detail: invalid.code,
-            },
-            "",
-            invalid.message,
-        )
-        .with_field(field)
-        .with_optional_hint(invalid.hint)
-    }
-
-    /// A field that must be set in this situation but is not, for a struct's validate hook
-    /// (a setting required only when another one is absent). The loader fills in the variable name.
-    pub fn missing_field(field: &str, hint: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Missing, "", "required, but not set")
-            .with_field(field)
-            .with_hint(hint)
-    }
-
-    /// Fields that cannot be used together (Rust field names; the first one leads), for a
-    /// struct's validate hook. The loader fills in the variable names.
-    pub fn conflict_fields(fields: &[&str], message: impl Into<String>) -> Self {
-        let with = fields.iter().skip(1).map(|f| (*f).to_owned()).collect();
-        Error::new(ErrorKind::Conflict { with }, "", message)
-            .with_field(fields.first().copied().unwrap_or(""))
-    }
-
     /// Sets the Rust field path.
     #[must_use]
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -241,24 +209,8 @@ impl Error {
         self.input.as_ref()
     }
 
-    pub(crate) fn set_key(&mut self, key: String) {
-        self.key = key;
-    }
-
-    pub(crate) fn set_field(&mut self, field: String) {
-        self.field = field;
-    }
-
-    pub(crate) fn set_message(&mut self, message: impl Into<String>) {
-        self.message = message.into();
-    }
-
     pub(crate) fn set_hint(&mut self, hint: String) {
         self.hint = Some(hint);
-    }
-
-    pub(crate) fn kind_mut(&mut self) -> &mut ErrorKind {
-        &mut self.kind
     }
 }
 

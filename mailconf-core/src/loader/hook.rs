@@ -1,21 +1,23 @@
-//! The end of a struct: its validate hook, whose errors name Rust fields until the loader names
+//! The end of a struct: its validate hook, whose problems name Rust fields; the loader attaches
 //! their variables.
 
-use crate::{Error, ErrorKind, FieldKind, Loader, MailConfig, Schema};
+use crate::{
+    Error, ErrorKind, FieldKind, Loader, MailConfig, Problem, ProblemKind, Problems, Schema,
+};
 
 use super::StructCheck;
 
 impl Loader<'_> {
     /// Runs the validate hook of the struct `T` on the fields that loaded (`partial`, for
-    /// generated code `TPartial`), and records its errors with their variable names, prefixes
-    /// applied. Whether the hook reported nothing: only then is `T` built.
+    /// generated code `TPartial`), and records its problems as errors on their variables,
+    /// prefixes applied. Whether the hook reported nothing: only then is `T` built.
     ///
     /// The hook runs even when some fields did not load, so a bad value of one setting hides no
     /// rule between the others; a rule that needs a field that did not load is skipped by the
     /// hook (the field's own problem is reported already).
     ///
     /// ```
-    /// use mailconf_core::{Error, Errors, Host, MailConfig, Port};
+    /// use mailconf_core::{Host, MailConfig, Port, Problem, Problems};
     ///
     /// #[derive(MailConfig, Debug)]
     /// #[mailconf(prefix = "MAIL_", validate = check)]
@@ -26,13 +28,13 @@ impl Loader<'_> {
     /// }
     ///
     /// // `MailPartial` is generated next to `Mail`: each field an `Option`.
-    /// fn check(mail: &MailPartial) -> Result<(), Errors> {
+    /// fn check(mail: &MailPartial) -> Result<(), Problems> {
     ///     if let (Some(port), Some(true)) = (mail.port, mail.starttls)
     ///         && port.get() == 465
     ///     {
-    ///         let error = Error::conflict_fields(&["starttls", "port"], "port 465 is implicit TLS")
+    ///         let problem = Problem::conflict(&["starttls", "port"], "port 465 is implicit TLS")
     ///             .with_hint("set {starttls}=false, or {port}=587");
-    ///         return Err(error.into());
+    ///         return Err(problem.into());
     ///     }
     ///     Ok(())
     /// }
@@ -49,20 +51,16 @@ impl Loader<'_> {
     /// assert_eq!(conflict.hint(), Some("set MAIL_STARTTLS=false, or MAIL_PORT=587"));
     /// ```
     pub fn check<T: MailConfig, P>(&mut self, partial: &P, check: StructCheck<P>) -> bool {
-        let Err(errors) = check(partial) else {
+        let Err(problems) = check(partial) else {
             return true;
         };
-        for error in errors {
-            let error = self.resolve_fields(T::schema(), error);
-            self.errors.push(error);
-        }
+        self.append(T::schema(), problems);
         false
     }
 
     /// Ends a struct: runs a whole-value check once every field parsed (hand-written impls;
-    /// the derive runs a struct's hook through [`Loader::check`]). The hook's errors name Rust
-    /// fields ([`Error::invalid_field`], [`Error::conflict_fields`]); their variable names are
-    /// filled in here, prefixes applied.
+    /// the derive runs a struct's hook through [`Loader::check`]). The check's problems name
+    /// Rust fields ([`Problem`]); the loader attaches their variables, prefixes applied.
     pub fn finish<T: MailConfig>(
         &mut self,
         value: Option<T>,
@@ -74,46 +72,57 @@ impl Loader<'_> {
         };
         match check(&value) {
             Ok(()) => Some(value),
-            Err(errors) => {
-                for error in errors {
-                    let error = self.resolve_fields(T::schema(), error);
-                    self.errors.push(error);
-                }
+            Err(problems) => {
+                self.append(T::schema(), problems);
                 None
             }
         }
     }
 
-    fn resolve_fields(&self, schema: &'static Schema, mut error: Error) -> Error {
+    /// Records a hook's problems, each at its place.
+    fn append(&mut self, schema: &'static Schema, problems: Problems) {
+        for problem in problems {
+            let error = self.locate(schema, problem);
+            self.errors.push(error);
+        }
+    }
+
+    /// The error for a hook's problem about `schema`, the struct being loaded: the variable of
+    /// its leading field (prefixes applied) and of the others, the field's path, and the
+    /// variables named in its text. Where a problem is gets attached here, once, as garde's
+    /// `Report::append(path, error)`; the hook never knows the variables.
+    fn locate(&self, schema: &'static Schema, problem: Problem) -> Error {
         let field_named = |name: &str| schema.fields.iter().find(|f| f.field == name);
         let key_of =
             |name: &str| field_named(name).map_or_else(|| name.to_owned(), |f| self.key_of(f));
-        if error.key().is_empty() && !error.field().is_empty() {
-            let key = key_of(error.field());
-            // A hook that reports a missing field gets the same rename hint as the loader gives.
-            if error.code() == "missing"
-                && let Some(field) = field_named(error.field())
-            {
-                if let Some(hint) = self.renamed_hint(field, &key) {
-                    error.set_hint(hint);
-                }
-                error.set_message(self.missing_message(field, &key));
+        let (kind, fields, message, hint) = problem.into_parts();
+        let lead = fields.first().map_or("", String::as_str);
+        let key = key_of(lead);
+        let (kind, message, hint) = match kind {
+            ProblemKind::Invalid { detail } => (ErrorKind::InvalidValue { detail }, message, hint),
+            ProblemKind::Missing => {
+                // Worded as the loader words any missing setting, with the same rename hint.
+                let field = field_named(lead);
+                let message =
+                    field.map_or("required, but not set", |f| self.missing_message(f, &key));
+                let renamed = field.and_then(|f| self.renamed_hint(f, &key));
+                (ErrorKind::Missing, message.to_owned(), renamed.or(hint))
             }
-            error.set_key(key);
-            error.set_field(format!("{}{}", self.path, error.field()));
-        }
-        if let ErrorKind::Conflict { with } = error.kind_mut() {
-            for other in with.iter_mut() {
-                *other = key_of(other);
+            ProblemKind::Conflict => {
+                let with = fields.iter().skip(1).map(|f| key_of(f)).collect();
+                (ErrorKind::Conflict { with }, message, hint)
             }
-        }
-        if let Some(message) = self.name_fields(schema, error.message()) {
-            error.set_message(message);
-        }
-        if let Some(hint) = error.hint().and_then(|h| self.name_fields(schema, h)) {
-            error.set_hint(hint);
-        }
-        error
+        };
+        let message = self.name_fields(schema, &message).unwrap_or(message);
+        let hint = hint.map(|h| self.name_fields(schema, &h).unwrap_or(h));
+        let field = if lead.is_empty() {
+            String::new()
+        } else {
+            format!("{}{lead}", self.path)
+        };
+        Error::new(kind, key, message)
+            .with_field(field)
+            .with_optional_hint(hint)
     }
 
     /// `text` with each `{field}` (a value field of `schema`) replaced by the field's variable,

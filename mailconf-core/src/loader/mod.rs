@@ -16,7 +16,7 @@ use mailconf_values::{FromValue, Invalid};
 use crate::schema::Scope;
 use crate::{
     DefaultValue, Error, ErrorKind, Errors, FieldKind, FieldSchema, Loaded, MailConfig, Names,
-    Origin, Schema, Sources, Warning,
+    Origin, Problems, Schema, Sources, Warning,
 };
 
 /// Loads the fields of a settings struct from [`Sources`], collecting every problem.
@@ -61,7 +61,7 @@ pub type FieldCheck<T> = fn(&T) -> Result<(), Invalid>;
 /// A whole-struct check: `#[mailconf(validate = path)]` on the struct, given the fields that
 /// loaded ([`Loader::check`]), or a hand-written impl's check of the whole value
 /// ([`Loader::finish`]).
-pub type StructCheck<T> = fn(&T) -> Result<(), Errors>;
+pub type StructCheck<T> = fn(&T) -> Result<(), Problems>;
 
 impl<'s> Loader<'s> {
     /// Loads `T` from `sources` with the warnings found: what

@@ -139,8 +139,19 @@ impl Loader<'_> {
                 None => format!("set {} instead", row.instead),
             })
             .collect();
+        // A missing setting whose old name is set has its rename hint already.
+        let renamed: Vec<String> = schema
+            .entries()
+            .iter()
+            .filter(|e| {
+                e.names()
+                    .renamed_from()
+                    .any(|old| self.find(&old).is_some())
+            })
+            .map(|e| e.key.clone())
+            .collect();
         for error in &mut self.errors {
-            if error.code() != "missing" || error.hint().is_some_and(|h| h.contains("renamed")) {
+            if error.code() != "missing" || renamed.iter().any(|k| k == error.key()) {
                 continue;
             }
             if let Some(typo) = closest(error.key(), unknown.iter().map(String::as_str)) {

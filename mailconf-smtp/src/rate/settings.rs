@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use mailconf_core::{Error, Errors, FromValue, Invalid, MailConfig, Secret};
+use mailconf_core::{FromValue, Invalid, MailConfig, Problem, Problems, Secret};
 
 use super::RateLimits;
 
@@ -127,18 +127,18 @@ impl RateSettings {
 
 /// A setting that could do nothing is an error, not silently ignored. A setting that did not
 /// load (`None`) was set: only `Some(None)` is unset.
-fn check(settings: &RateSettingsPartial) -> Result<(), Errors> {
+fn check(settings: &RateSettingsPartial) -> Result<(), Problems> {
     check_built(settings, cfg!(feature = "redis"))
 }
 
 /// [`check`], for a build of this crate with or without its `redis` feature.
-fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), Errors> {
+fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), Problems> {
     let mut errors = Vec::new();
     let redis_url_unset = matches!(settings.redis_url, Some(None));
     // A URL that did not load is reported already; one that did would be dropped.
     if matches!(settings.redis_url, Some(Some(_))) && !redis_built {
         errors.push(
-            Error::invalid_field(
+            Problem::invalid(
                 "redis_url",
                 Invalid::new(
                     "feature_disabled",
@@ -150,7 +150,7 @@ fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), 
     }
     if !redis_url_unset && matches!(settings.rate_limit, Some(None)) {
         errors.push(
-            Error::conflict_fields(&["redis_url", "rate_limit"], "a shared limit needs {rate_limit}, which is not set")
+            Problem::conflict(&["redis_url", "rate_limit"], "a shared limit needs {rate_limit}, which is not set")
                 .with_hint("set {rate_limit} (such as 14/s) to the limit every process shares, or remove {redis_url}"),
         );
     }
@@ -164,12 +164,12 @@ fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), 
     if redis_url_unset {
         for (field, _) in needs_url.iter().filter(|(_, set)| *set) {
             errors.push(
-                Error::conflict_fields(&[field, "redis_url"], "only a limit shared through Redis uses this, and {redis_url} is not set")
+                Problem::conflict(&[field, "redis_url"], "only a limit shared through Redis uses this, and {redis_url} is not set")
                     .with_hint("set {redis_url} (redis://host:6379) to share the limit, or remove this setting"),
             );
         }
     }
-    Errors::from_vec(errors).map_or(Ok(()), Err)
+    Problems::from_vec(errors).map_or(Ok(()), Err)
 }
 
 fn redis_urls(url: &Option<Secret<String>>) -> Result<(), Invalid> {
@@ -261,14 +261,15 @@ mod tests {
             on_failure: Some(None),
             cluster: Some(None),
         };
-        let errors = check_built(&set, false).unwrap_err();
-        assert_eq!(errors.len(), 1, "{errors}");
-        let e = errors.iter().next().unwrap();
-        assert_eq!(
-            (e.field(), e.detail()),
-            ("redis_url", Some("feature_disabled"))
-        );
-        assert!(e.hint().unwrap().contains("`redis` feature"), "{e:?}");
+        let problems = check_built(&set, false).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = problems.iter().next().unwrap();
+        assert_eq!(p.fields(), ["redis_url"]);
+        let feature = mailconf_core::ProblemKind::Invalid {
+            detail: "feature_disabled",
+        };
+        assert_eq!(p.kind(), &feature);
+        assert!(p.hint().unwrap().contains("`redis` feature"), "{p:?}");
         assert!(check_built(&set, true).is_ok());
         let unset = RateSettingsPartial {
             redis_url: Some(None),

@@ -1,5 +1,5 @@
 //! A mistake in the attributes is the only error: the hook's partial struct still exists.
-use mailconf_core::{Errors, MailConfig, Port};
+use mailconf_core::{MailConfig, Port, Problems};
 
 #[derive(MailConfig)]
 #[mailconf(prefix = "MAIL_", validate = check)]
@@ -9,7 +9,7 @@ struct MailSettings {
     starttls: bool,
 }
 
-fn check(settings: &MailSettingsPartial) -> Result<(), Errors> {
+fn check(settings: &MailSettingsPartial) -> Result<(), Problems> {
     let _ = (settings.port, settings.starttls);
     Ok(())
 }

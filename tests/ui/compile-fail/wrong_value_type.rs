@@ -18,7 +18,7 @@ struct Smtp {
     host: String,
 }
 
-fn check(_: &MailSettings) -> Result<(), mailconf_core::Errors> {
+fn check(_: &MailSettings) -> Result<(), mailconf_core::Problems> {
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use mailconf_core::{Error, Errors, ForeignKey, Invalid, MailConfig, Port, Secret};
+use mailconf_core::{ForeignKey, Invalid, MailConfig, Port, Problem, Problems, Secret};
 
 const FOREIGN: &[ForeignKey] = &[ForeignKey {
     key: "ALL_WAIT_SECONDS",
@@ -61,10 +61,10 @@ fn not_25(port: &Port) -> Result<(), Invalid> {
     Ok(())
 }
 
-fn check_all(all: &AllPartial) -> Result<(), Errors> {
+fn check_all(all: &AllPartial) -> Result<(), Problems> {
     if all.pool_size.is_some_and(|size| size > 10) {
         return Err(
-            Error::invalid_field("pool_size", Invalid::new("too_big", "at most 10")).into(),
+            Problem::invalid("pool_size", Invalid::new("too_big", "at most 10")).into(),
         );
     }
     Ok(())
