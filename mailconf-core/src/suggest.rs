@@ -9,17 +9,12 @@ pub(crate) fn closest<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let upper = name.to_ascii_uppercase();
-    candidates
-        .into_iter()
-        .filter(|c| *c != name)
-        .map(|c| {
-            let candidate = c.to_ascii_uppercase();
-            let (a, b) = without_shared_words(&upper, &candidate);
-            (strsim::jaro_winkler(a, b), c)
-        })
-        .filter(|(score, _)| *score >= 0.9)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+    mailconf_values::suggest::closest(candidates, |c| {
+        let candidate = c.to_ascii_uppercase();
+        let (a, b) = without_shared_words(&upper, &candidate);
+        let score = strsim::jaro_winkler(a, b);
+        (c != name && score >= 0.9).then_some(score)
+    })
 }
 
 /// `a` and `b` after the words (up to an `_`) they both start with.

@@ -105,6 +105,16 @@ impl<'a> Input<'a> {
     pub(crate) fn name(&self) -> String {
         unraw(self.ident)
     }
+
+    /// The struct's own prefix (`prefix = "MAIL_"`), empty when it has none: what the checks
+    /// validate names under and what the expansion writes into the schema.
+    pub(crate) fn prefix(&self) -> String {
+        self.attrs
+            .prefix
+            .as_ref()
+            .map(|p| p.value.value())
+            .unwrap_or_default()
+    }
 }
 
 impl<'a> Field<'a> {

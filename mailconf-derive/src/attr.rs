@@ -11,32 +11,7 @@ use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Token};
 
 use crate::error::Errors;
 use crate::name::{self, RenameAll};
-
-/// The keys a struct takes, for suggestions.
-const CONTAINER_KEYS: &[&str] = &[
-    "prefix",
-    "rename_all",
-    "allow_unknown",
-    "deny_unknown",
-    "foreign_keys",
-    "case_insensitive",
-    "validate",
-];
-
-/// The keys a field takes, for suggestions.
-const FIELD_KEYS: &[&str] = &[
-    "env",
-    "rename",
-    "alias",
-    "renamed_from",
-    "required_unless",
-    "default",
-    "secret",
-    "flatten",
-    "skip",
-    "validate",
-    "hint",
-];
+use crate::symbol::{self, CONTAINER_KEYS, FIELD_KEYS};
 
 /// An attribute's value with the span of its key, where messages about the attribute as a
 /// whole ("`skip` conflicts with `env`") point.
@@ -87,36 +62,36 @@ impl Container {
         for_each_key(attrs, errors, |meta, key, errors| {
             let span = key_span(&meta);
             match key {
-                "prefix" => {
+                symbol::PREFIX => {
                     if let Some(lit) = string(&meta, key, "MAIL_", errors)? {
                         set_once(&mut out.prefix, span, lit, key, errors);
                     }
                 }
-                "rename_all" => {
+                symbol::RENAME_ALL => {
                     if let Some(lit) = string(&meta, key, "SCREAMING_SNAKE_CASE", errors)?
                         && let Some(rule) = rename_all(&lit, errors)
                     {
                         set_once(&mut out.rename_all, span, rule, key, errors);
                     }
                 }
-                "allow_unknown" => {
+                symbol::ALLOW_UNKNOWN => {
                     flag(&meta, key, errors)?;
                     set_once(&mut out.allow_unknown, span, (), key, errors);
                 }
-                "deny_unknown" => {
+                symbol::DENY_UNKNOWN => {
                     flag(&meta, key, errors)?;
                     set_once(&mut out.deny_unknown, span, (), key, errors);
                 }
-                "case_insensitive" => {
+                symbol::CASE_INSENSITIVE => {
                     flag(&meta, key, errors)?;
                     set_once(&mut out.case_insensitive, span, (), key, errors);
                 }
-                "foreign_keys" => {
+                symbol::FOREIGN_KEYS => {
                     if let Some(path) = function(&meta, key, "dialects::FOREIGN_KEYS", errors)? {
                         set_once(&mut out.foreign_keys, span, path, key, errors);
                     }
                 }
-                "validate" => {
+                symbol::VALIDATE => {
                     if let Some(path) = function(&meta, key, "check_settings", errors)? {
                         set_once(&mut out.validate, span, path, key, errors);
                     }
@@ -136,17 +111,17 @@ impl FieldAttrs {
         for_each_key(attrs, errors, |meta, key, errors| {
             let span = key_span(&meta);
             match key {
-                "env" => {
+                symbol::ENV => {
                     if let Some(lit) = string(&meta, key, "MAIL_PORT", errors)? {
                         set_once(&mut out.env, span, lit, key, errors);
                     }
                 }
-                "rename" => {
+                symbol::RENAME => {
                     if let Some(lit) = string(&meta, key, "PORT", errors)? {
                         set_once(&mut out.rename, span, lit, key, errors);
                     }
                 }
-                "alias" => {
+                symbol::ALIAS => {
                     if let Some(lit) = string(&meta, key, "SMTP_PORT", errors)? {
                         out.aliases.push(Keyed {
                             key: span,
@@ -154,7 +129,7 @@ impl FieldAttrs {
                         });
                     }
                 }
-                "renamed_from" => {
+                symbol::RENAMED_FROM => {
                     if let Some(lit) = string(&meta, key, "MAIL_TLS", errors)? {
                         out.renamed_from.push(Keyed {
                             key: span,
@@ -162,7 +137,7 @@ impl FieldAttrs {
                         });
                     }
                 }
-                "required_unless" => {
+                symbol::REQUIRED_UNLESS => {
                     if let Some(lit) = string(&meta, key, "url", errors)? {
                         out.required_unless.push(Keyed {
                             key: span,
@@ -170,7 +145,7 @@ impl FieldAttrs {
                         });
                     }
                 }
-                "default" => {
+                symbol::DEFAULT => {
                     let value = if meta.input.peek(Token![=]) {
                         Some(meta.value()?.parse::<Expr>()?)
                     } else {
@@ -178,24 +153,24 @@ impl FieldAttrs {
                     };
                     set_once(&mut out.default, span, value, key, errors);
                 }
-                "secret" => {
+                symbol::SECRET => {
                     flag(&meta, key, errors)?;
                     set_once(&mut out.secret, span, (), key, errors);
                 }
-                "skip" => {
+                symbol::SKIP => {
                     flag(&meta, key, errors)?;
                     set_once(&mut out.skip, span, (), key, errors);
                 }
-                "flatten" => {
+                symbol::FLATTEN => {
                     let prefix = flatten(&meta, errors)?;
                     set_once(&mut out.flatten, span, prefix, key, errors);
                 }
-                "validate" => {
+                symbol::VALIDATE => {
                     if let Some(path) = function(&meta, key, "check_port", errors)? {
                         set_once(&mut out.validate, span, path, key, errors);
                     }
                 }
-                "hint" => {
+                symbol::HINT => {
                     if let Some(lit) = string(&meta, key, "use 8080 for the admin page", errors)? {
                         set_once(&mut out.hint, span, lit, key, errors);
                     }
@@ -341,12 +316,12 @@ fn flatten(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Optio
     let mut prefix = None;
     meta.parse_nested_meta(|inner| {
         let key = inner.path.to_token_stream().to_string().replace(' ', "");
-        if key == "prefix" {
-            if let Some(lit) = string(&inner, "prefix", "SMTP_", errors)? {
-                set_once(&mut prefix, key_span(&inner), lit, "prefix", errors);
+        if key == symbol::PREFIX {
+            if let Some(lit) = string(&inner, symbol::PREFIX, "SMTP_", errors)? {
+                set_once(&mut prefix, key_span(&inner), lit, symbol::PREFIX, errors);
             }
         } else {
-            let hint = match name::did_you_mean(&key, ["prefix"]) {
+            let hint = match name::did_you_mean(&key, [symbol::PREFIX]) {
                 Some(known) => format!("did you mean `{known}`?"),
                 None => "the only one is `prefix`: `flatten(prefix = \"SMTP_\")`".to_owned(),
             };
@@ -415,17 +390,17 @@ fn unknown_key(
 
 fn misplaced(key: &str, place: Place) -> String {
     match (place, key) {
-        (Place::Field, "prefix") => {
+        (Place::Field, symbol::PREFIX) => {
             "`prefix` goes on the struct; for a flattened field write `flatten(prefix = \"...\")`"
                 .to_owned()
         }
-        (Place::Field, "rename_all") => {
+        (Place::Field, symbol::RENAME_ALL) => {
             "`rename_all` goes on the struct; to rename one field, use `rename`".to_owned()
         }
         (Place::Field, _) => {
             format!("`{key}` goes on the struct, in the `#[mailconf(...)]` above it")
         }
-        (Place::Struct, "rename") => {
+        (Place::Struct, symbol::RENAME) => {
             "`rename` goes on a field; to rename every field, use `rename_all`".to_owned()
         }
         (Place::Struct, _) => format!("`{key}` goes on a field, not on the struct"),

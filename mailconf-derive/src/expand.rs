@@ -49,12 +49,7 @@ fn impl_mail_config(input: &Input<'_>) -> TokenStream {
     let ident = input.ident;
     let name = input.name();
     let doc = &input.doc;
-    let prefix = input
-        .attrs
-        .prefix
-        .as_ref()
-        .map(|p| p.value.value())
-        .unwrap_or_default();
+    let prefix = input.prefix();
     let allow_unknown = input.attrs.allow_unknown.is_some();
     let deny_unknown = input.attrs.deny_unknown.is_some();
     let case_insensitive = input.attrs.case_insensitive.is_some();

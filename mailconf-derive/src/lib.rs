@@ -18,7 +18,7 @@
 //! | `deny_unknown` | every unknown key is an error; otherwise only a near miss of a known key (`MAIL_PASWORD`, `MAIL_TIMEOUT` for `TIMEOUT`) or a key of the `foreign_keys` table is, and any other is a warning (logged by a load, shown by `load_with_warnings`) |
 //! | `case_insensitive` | variable names match whatever their case, as pydantic-settings matches them (`mail_server` sets `MAIL_SERVER`), each with a warning; on the struct that is loaded, for its flattened structs too |
 //! | `foreign_keys = path` | a `&'static [mailconf_core::ForeignKey]`: keys other libraries read for these settings (Flask-Mail's `MAIL_USE_TLS`); each one set is an error naming what to set instead |
-//! | `validate = path` | `fn(&NamePartial) -> Result<(), mailconf_core::Errors>`, run on the fields that loaded (see below); name fields with `Error::invalid_field`, `Error::missing_field` and `Error::conflict_fields`, and in messages and hints as `{field}` |
+//! | `validate = path` | `fn(&NamePartial) -> Result<(), mailconf_core::Problems>`, run on the fields that loaded (see below); name fields with `Problem::invalid`, `Problem::missing` and `Problem::conflict`, and in messages and hints as `{field}`: the loader attaches the variables |
 //!
 //! # Field attributes
 //!
@@ -74,11 +74,11 @@
 //!     starttls: bool,
 //! }
 //!
-//! fn check(mail: &MailPartial) -> Result<(), Errors> {
+//! fn check(mail: &MailPartial) -> Result<(), Problems> {
 //!     if let (Some(port), Some(true)) = (mail.port, mail.starttls)
 //!         && port.get() == 465
 //!     {
-//!         return Err(Error::conflict_fields(&["port", "starttls"], "{port}=465 is implicit TLS")
+//!         return Err(Problem::conflict(&["port", "starttls"], "{port}=465 is implicit TLS")
 //!             .with_hint("set {starttls}=false")
 //!             .into());
 //!     }
@@ -112,6 +112,7 @@ mod error;
 mod expand;
 mod literal;
 mod name;
+mod symbol;
 mod valid;
 
 use syn::{DeriveInput, parse_macro_input};

@@ -95,28 +95,26 @@ pub(crate) fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let unknown = unknown.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| {
-            let lower = c.to_lowercase();
-            let mut distance = strsim::damerau_levenshtein(&unknown, &lower);
-            // `allow_unknown_keys` means `allow_unknown` although they are far apart.
-            let (short, long) = if unknown.len() < lower.len() {
-                (&unknown, &lower)
-            } else {
-                (&lower, &unknown)
-            };
-            if long
-                .strip_prefix(short.as_str())
-                .is_some_and(|rest| rest.starts_with('_'))
-            {
-                distance = distance.min(1);
-            }
-            (distance, c)
-        })
-        .filter(|(distance, c)| *distance <= (c.len() / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
+    mailconf_values::suggest::closest(candidates, |c| {
+        let lower = c.to_lowercase();
+        let mut distance = strsim::damerau_levenshtein(&unknown, &lower);
+        // `allow_unknown_keys` means `allow_unknown` although they are far apart.
+        let (short, long) = if unknown.len() < lower.len() {
+            (&unknown, &lower)
+        } else {
+            (&lower, &unknown)
+        };
+        if long
+            .strip_prefix(short.as_str())
+            .is_some_and(|rest| rest.starts_with('_'))
+        {
+            distance = distance.min(1);
+        }
+        // Fewer edits is better; the first of equally close keys wins, as before.
+        #[allow(clippy::cast_precision_loss)]
+        let score = -(distance as f64);
+        (distance <= (c.len() / 3).max(1)).then_some(score)
+    })
 }
 
 #[cfg(test)]

@@ -13,12 +13,7 @@ use crate::name::{self, Verdict};
 /// Records every mistake in `input`.
 pub(crate) fn check(input: &Input<'_>, errors: &mut Errors) {
     errors.set_item(None);
-    let prefix = input
-        .attrs
-        .prefix
-        .as_ref()
-        .map(|p| p.value.value())
-        .unwrap_or_default();
+    let prefix = input.prefix();
     if let Some(p) = &input.attrs.prefix {
         check_name(&p.value, "prefix", Piece::Prefix, errors);
     }

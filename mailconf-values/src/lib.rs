@@ -19,6 +19,7 @@ mod parsed;
 mod port;
 mod secret;
 mod std_impls;
+pub mod suggest;
 
 pub use choice::{choose, is_choice};
 pub use email::EmailAddress;
