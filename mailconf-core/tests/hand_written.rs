@@ -6,8 +6,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use mailconf_core::{
-    DefaultValue, EmailAddress, FieldKind, FieldSchema, Loader, MailConfig, Origin, Port, Schema,
-    Secret, Sources,
+    DefaultValue, EmailAddress, FieldSchema, Loader, MailConfig, Origin, Port, Schema, Secret,
+    Sources,
 };
 
 #[derive(Debug)]
@@ -26,61 +26,46 @@ const fn value_field(
     type_name: &'static str,
 ) -> FieldSchema {
     FieldSchema {
-        field,
-        name,
-        absolute: false,
-        aliases: &[],
-        renamed_from: &[],
-        required_unless: &[],
         type_name,
-        json_type: "string",
-        choices: &[],
-        default: DefaultValue::None,
-        optional: false,
-        secret: false,
-        hint: None,
-        doc: "",
-        kind: FieldKind::Value,
+        ..FieldSchema::value(field, name)
     }
 }
 
 static SCHEMA: Schema = Schema {
-    name: "Mail",
     doc: "Outgoing mail.",
-    prefix: "MAIL_",
-    allow_unknown: false,
-    deny_unknown: false,
-    foreign_keys: &[],
-    case_insensitive: false,
-    fields: &[
-        FieldSchema {
-            doc: "SMTP login.",
-            ..value_field("username", "USERNAME", "email address")
-        },
-        FieldSchema {
-            secret: true,
-            ..value_field("password", "PASSWORD", "string")
-        },
-        FieldSchema {
-            default: DefaultValue::Text("587"),
-            json_type: "integer",
-            ..value_field("port", "PORT", "port")
-        },
-        FieldSchema {
-            renamed_from: &["MAIL_TLS"],
-            json_type: "boolean",
-            ..value_field("starttls", "STARTTLS", "boolean")
-        },
-        FieldSchema {
-            absolute: true,
-            default: DefaultValue::Text("60"),
-            ..value_field("timeout", "TIMEOUT", "duration")
-        },
-        FieldSchema {
-            optional: true,
-            ..value_field("from_name", "FROM_NAME", "string")
-        },
-    ],
+    ..Schema::new(
+        "Mail",
+        "MAIL_",
+        &[
+            FieldSchema {
+                doc: "SMTP login.",
+                ..value_field("username", "USERNAME", "email address")
+            },
+            FieldSchema {
+                secret: true,
+                ..value_field("password", "PASSWORD", "string")
+            },
+            FieldSchema {
+                default: DefaultValue::Text("587"),
+                json_type: "integer",
+                ..value_field("port", "PORT", "port")
+            },
+            FieldSchema {
+                renamed_from: &["MAIL_TLS"],
+                json_type: "boolean",
+                ..value_field("starttls", "STARTTLS", "boolean")
+            },
+            FieldSchema {
+                absolute: true,
+                default: DefaultValue::Text("60"),
+                ..value_field("timeout", "TIMEOUT", "duration")
+            },
+            FieldSchema {
+                optional: true,
+                ..value_field("from_name", "FROM_NAME", "string")
+            },
+        ],
+    )
 };
 
 impl MailConfig for Mail {
@@ -282,19 +267,14 @@ fn a_secret_input_is_redacted_in_errors() {
         #[allow(dead_code)]
         pin: Secret<u32>,
     }
-    static PIN: Schema = Schema {
-        name: "Pin",
-        doc: "",
-        prefix: "",
-        allow_unknown: false,
-        deny_unknown: false,
-        foreign_keys: &[],
-        case_insensitive: false,
-        fields: &[FieldSchema {
+    static PIN: Schema = Schema::new(
+        "Pin",
+        "",
+        &[FieldSchema {
             secret: true,
             ..value_field("pin", "PIN", "integer")
         }],
-    };
+    );
     impl MailConfig for Pin {
         fn schema() -> &'static Schema {
             &PIN

@@ -3,9 +3,7 @@
 
 use std::io::Write;
 
-use mailconf_core::{
-    DefaultValue, FieldKind, FieldSchema, Loader, MailConfig, Port, Schema, Secret, Sources,
-};
+use mailconf_core::{DefaultValue, FieldSchema, Loader, MailConfig, Port, Schema, Secret, Sources};
 use proptest::prelude::*;
 
 #[derive(Debug)]
@@ -18,33 +16,15 @@ struct Login {
 
 const fn field(field: &'static str, name: &'static str, secret: bool) -> FieldSchema {
     FieldSchema {
-        field,
-        name,
-        absolute: false,
-        aliases: &[],
-        renamed_from: &[],
-        required_unless: &[],
-        type_name: "string",
-        json_type: "string",
-        choices: &[],
-        default: DefaultValue::None,
-        optional: false,
         secret,
-        hint: None,
-        doc: "",
-        kind: FieldKind::Value,
+        ..FieldSchema::value(field, name)
     }
 }
 
-static SCHEMA: Schema = Schema {
-    name: "Login",
-    doc: "",
-    prefix: "MAIL_",
-    allow_unknown: false,
-    deny_unknown: false,
-    foreign_keys: &[],
-    case_insensitive: false,
-    fields: &[
+static SCHEMA: Schema = Schema::new(
+    "Login",
+    "MAIL_",
+    &[
         FieldSchema {
             aliases: &["SMTP_PASSWORD"],
             renamed_from: &["MAIL_PASS"],
@@ -56,7 +36,7 @@ static SCHEMA: Schema = Schema {
         },
         field("port", "PORT", false),
     ],
-};
+);
 
 impl MailConfig for Login {
     fn schema() -> &'static Schema {

@@ -191,7 +191,55 @@ impl Scope {
     }
 }
 
+impl Schema {
+    /// A schema with these fields and nothing else set, for a hand-written [`MailConfig`]
+    /// impl: change the rest with struct update syntax (`Schema { doc: "...", ..Schema::new(...) }`).
+    ///
+    /// [`MailConfig`]: crate::MailConfig
+    pub const fn new(
+        name: &'static str,
+        prefix: &'static str,
+        fields: &'static [FieldSchema],
+    ) -> Schema {
+        Schema {
+            name,
+            doc: "",
+            prefix,
+            allow_unknown: false,
+            deny_unknown: false,
+            foreign_keys: &[],
+            case_insensitive: false,
+            fields,
+        }
+    }
+}
+
 impl FieldSchema {
+    /// A required, non-secret text field read from the variable `name` (after the prefix), for
+    /// a hand-written [`MailConfig`] impl: change the rest with struct update syntax
+    /// (`FieldSchema { secret: true, ..FieldSchema::value("password", "PASSWORD") }`).
+    ///
+    /// [`MailConfig`]: crate::MailConfig
+    pub const fn value(field: &'static str, name: &'static str) -> FieldSchema {
+        FieldSchema {
+            field,
+            name,
+            absolute: false,
+            aliases: &[],
+            renamed_from: &[],
+            required_unless: &[],
+            type_name: "string",
+            json_type: "string",
+            choices: &[],
+            default: DefaultValue::None,
+            optional: false,
+            secret: false,
+            hint: None,
+            doc: "",
+            kind: FieldKind::Value,
+        }
+    }
+
     /// The full variable name of this field of a struct whose names start with `prefix`, the
     /// struct being embedded at `outer` (a start of `prefix`; empty for the struct that is
     /// loaded). An `env` name goes under `outer`, any other under `prefix`.
