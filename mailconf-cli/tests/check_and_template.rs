@@ -4,7 +4,7 @@ mod support;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use support::{example_starttls, mailconf, stdout};
+use support::{assert_has, example_starttls, mailconf, run, stdout};
 
 const PASSWORD: &str = "Distinctive-Pa55word-7f3a";
 
@@ -14,56 +14,44 @@ fn good(cmd: &mut Command) -> &mut Command {
 
 #[test]
 fn check_accepts_good_settings_and_shows_where_each_came_from() {
-    let out = good(&mut mailconf())
-        .env("VALIDATE_CERTS", "false")
-        .arg("check")
-        .output()
-        .unwrap();
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let (code, text) = run(
+        good(&mut mailconf()).env("VALIDATE_CERTS", "false"),
+        &["check"],
+    );
+    assert_eq!(code, Some(0), "{text}");
     assert!(
         text.starts_with("Settings OK: smtp.example.com:587 with STARTTLS"),
         "{text}"
     );
-    assert!(
-        text.contains("MAIL_PASSWORD            = [redacted]  (environment)"),
-        "{text}"
-    );
-    assert!(
-        text.contains("TIMEOUT                  = 60  (default)"),
-        "{text}"
-    );
-    assert!(
-        text.contains("1 warning:\n  - VALIDATE_CERTS: certificate checks are off"),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "MAIL_PASSWORD            = [redacted]  (environment)",
+            "TIMEOUT                  = 60  (default)",
+            "1 warning:\n  - VALIDATE_CERTS: certificate checks are off",
+        ],
     );
     assert!(!text.contains(PASSWORD));
 }
 
 #[test]
 fn check_reports_every_problem_with_exit_status_1() {
-    let out = good(&mut mailconf())
+    let mut cmd = mailconf();
+    let broken = good(&mut cmd)
         .env_remove("MAIL_STARTTLS")
         .env("MAIL_TLS", "true")
         .env("MAIL_PORT", "99999")
-        .env("MAIL_SSL_TLS", "true")
-        .arg("check")
-        .output()
-        .unwrap();
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+        .env("MAIL_SSL_TLS", "true");
+    let (code, text) = run(broken, &["check"]);
+    assert_eq!(code, Some(1), "{text}");
     assert!(text.starts_with("3 problems in SmtpConfig:"), "{text}");
-    assert!(
-        text.contains("MAIL_PORT: the port is above 65535"),
-        "{text}"
-    );
-    assert!(
-        text.contains("MAIL_TLS: MAIL_TLS was renamed to MAIL_STARTTLS"),
-        "{text}"
-    );
-    assert!(
-        text.contains("MAIL_STARTTLS: required, but not set"),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "MAIL_PORT: the port is above 65535",
+            "MAIL_TLS: MAIL_TLS was renamed to MAIL_STARTTLS",
+            "MAIL_STARTTLS: required, but not set",
+        ],
     );
     assert!(!text.contains(PASSWORD));
 }

@@ -3,10 +3,6 @@
 //! and `--metrics` moving while they run.
 
 use std::collections::HashSet;
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpStream};
-
-use mailconf_tests::ports::free_port;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,8 +10,10 @@ use std::time::{Duration, Instant};
 use mailconf_core::FromValue;
 use mailconf_smtp::RateLimit;
 use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_tests::ports::free_port;
 use mailconf_tests::redis::RedisServer;
 use mailconf_tests::redis_cluster::RedisCluster;
+use mailconf_tests::scrape::{metric_value, metrics_text};
 use mailconf_tests::wakeup::WakeUps;
 use serde_json::Value;
 
@@ -189,26 +187,12 @@ fn count_reports_failures_by_stage_and_exits_1() {
 
 /// The value of an unlabelled metric in Prometheus text, fetched with a plain HTTP GET.
 fn scrape(port: u16, metric: &str) -> Option<f64> {
-    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut text = String::new();
-    stream.read_to_string(&mut text).ok()?;
+    let text = metrics_text(port)?;
     assert!(
         !text.contains("example.net") && !text.contains("example.com"),
         "an address in the metrics: {text}"
     );
-    text.lines().find_map(|line| {
-        line.strip_prefix(metric)?
-            .strip_prefix(' ')?
-            .trim()
-            .parse()
-            .ok()
-    })
+    metric_value(&text, metric)
 }
 
 /// Polls `metric` on `port` until it is above `above`, while `running` says the run is on.
@@ -270,6 +254,33 @@ fn run_processes(catcher: &Catcher, run: &Run<'_>) -> Duration {
         assert_eq!(report(child)["sent"].as_u64(), Some(run.each as u64));
     }
     started.elapsed()
+}
+
+/// Runs `processes` × `each` sends with `env` and checks that a limit of `rate` per second
+/// shared `how` held across them: the run took at least (messages − 1) / rate, the burst being
+/// one message.
+fn assert_limit_held(
+    catcher: &Catcher,
+    (processes, each): (usize, usize),
+    env: &[(&str, String)],
+    rate: f64,
+    how: &str,
+) {
+    let took = run_processes(
+        catcher,
+        &Run {
+            processes,
+            each,
+            env,
+            metrics: None,
+        },
+    );
+    catcher.wait_for(processes * each);
+    let floor = Duration::from_secs_f64((processes * each - 1) as f64 / rate);
+    assert!(
+        took >= floor,
+        "took {took:?}, the limit shared {how} allows no less than {floor:?}"
+    );
 }
 
 const RATE: f64 = 30.0;
@@ -366,21 +377,13 @@ fn processes_share_a_limit_through_a_redis_cluster() {
         ("MAIL_RATE_LIMIT_REDIS_CLUSTER", "true".to_owned()),
         ("MAIL_RATE_LIMIT_KEY", "cluster-acceptance".to_owned()),
     ];
-    let took = run_processes(
-        &catcher,
-        &Run {
-            processes,
-            each,
-            env: &env,
-            metrics: None,
-        },
-    );
-    catcher.wait_for(processes * each);
     // 30 messages at a shared 10/s: no less than 2.9 s; each process alone would take 1.4 s.
-    let floor = Duration::from_secs_f64((processes * each - 1) as f64 / RATE as f64);
-    assert!(
-        took >= floor,
-        "took {took:?}, the limit shared through the cluster allows no less than {floor:?}"
+    assert_limit_held(
+        &catcher,
+        (processes, each),
+        &env,
+        RATE as f64,
+        "through the cluster",
     );
 }
 
@@ -463,19 +466,5 @@ fn processes_share_a_limit_over_tls_and_check_the_certificate() {
     assert_eq!(catcher.arrived(), 0);
 
     env.push(("SSL_CERT_FILE", redis.ca_file().display().to_string()));
-    let took = run_processes(
-        &catcher,
-        &Run {
-            processes,
-            each,
-            env: &env,
-            metrics: None,
-        },
-    );
-    catcher.wait_for(processes * each);
-    let floor = Duration::from_secs_f64((processes * each - 1) as f64 / rate);
-    assert!(
-        took >= floor,
-        "took {took:?}, the limit shared over TLS allows no less than {floor:?}"
-    );
+    assert_limit_held(&catcher, (processes, each), &env, rate, "over TLS");
 }

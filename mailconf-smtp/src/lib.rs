@@ -135,6 +135,8 @@ mod rate;
 mod rules;
 mod security;
 mod settings;
+#[cfg(test)]
+mod test_support;
 mod url;
 mod warning;
 

@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn rejects_what_it_cannot_honour() {
-        for bad in [
+        let bad = [
             "smtp.example.com",
             "http://smtp.example.com",
             "smtp://h.example?tls=opportunistic",
@@ -228,9 +228,7 @@ mod tests {
             "smtp://u:p%zz@h.example",
             "smtp://",
             "smtp://u:secret#x@h.example",
-        ] {
-            let e = SmtpUrl::from_value(bad).unwrap_err();
-            assert_eq!(e.code, "invalid_url", "{bad}: {e}");
-        }
+        ];
+        crate::test_support::assert_rejects::<SmtpUrl>(&bad, "invalid_url");
     }
 }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use mailconf_smtp::dev_server::{DevTls, ReceivedMessage};
+use mailconf_smtp::dev_server::{DevServer, DevTls, ReceivedMessage};
 use mailconf_smtp::{Mailer, Security};
 use support::*;
 
@@ -192,15 +192,17 @@ async fn starttls_with_auth_trusting_the_dev_ca_file() {
     let server = dev_server(DevTls::StartTls).await;
     let mailer = Mailer::new(&trusting(&server, Security::StartTls, &dir)).unwrap();
 
-    let report = within(mailer.send(simple(&mailer, "over STARTTLS")))
-        .await
-        .unwrap();
-    assert_eq!(report.code(), 250);
+    sends_over_tls_as_user(&mailer, &server, "over STARTTLS").await;
+}
 
+/// `mailer` sends a message with `subject`, and `server` got it over TLS from `USER`.
+async fn sends_over_tls_as_user(mailer: &Mailer, server: &DevServer, subject: &str) {
+    let report = within(mailer.send(simple(mailer, subject))).await.unwrap();
+    assert_eq!(report.code(), 250);
     let got = &server.wait_for_messages(1, WAIT).await[0];
     assert!(got.tls);
     assert_eq!(got.auth_user.as_deref(), Some(USER));
-    assert_eq!(got.subject().as_deref(), Some("over STARTTLS"));
+    assert_eq!(got.subject().as_deref(), Some(subject));
 }
 
 #[tokio::test]
@@ -210,14 +212,7 @@ async fn implicit_tls_with_auth_trusting_the_dev_ca_file() {
     let mailer = Mailer::new(&trusting(&server, Security::ImplicitTls, &dir)).unwrap();
 
     within(mailer.test_connection()).await.unwrap();
-    let report = within(mailer.send(simple(&mailer, "over implicit TLS")))
-        .await
-        .unwrap();
-    assert_eq!(report.code(), 250);
-
-    let got = &server.wait_for_messages(1, WAIT).await[0];
-    assert!(got.tls);
-    assert_eq!(got.auth_user.as_deref(), Some(USER));
+    sends_over_tls_as_user(&mailer, &server, "over implicit TLS").await;
     // The tested session was kept and reused for the send.
     assert_eq!(server.connections_total(), 1);
 }

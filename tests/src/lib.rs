@@ -15,6 +15,8 @@ pub mod ports;
 pub mod postfix;
 pub mod redis;
 pub mod redis_cluster;
+pub mod scrape;
 pub mod scripted;
+pub mod skip;
 pub mod venv;
 pub mod wakeup;

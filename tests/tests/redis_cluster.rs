@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use mailconf_core::{FromValue, Secret};
 use mailconf_smtp::{RateLimits, RedisFailure, SendLimiter, SharedLimit};
+use mailconf_tests::redis::goes_now;
 use mailconf_tests::redis_cluster::RedisCluster;
 use tokio::time::timeout;
 
@@ -19,17 +20,6 @@ fn limiter(cluster: &RedisCluster, limits: &str, key: &str) -> SendLimiter {
         cluster: true,
     };
     SendLimiter::shared(&RateLimits::from_value(limits).unwrap(), &shared).unwrap()
-}
-
-/// Whether `acquire` goes through within a moment (else it is waiting for the limit).
-async fn goes_now(limiter: &SendLimiter) -> bool {
-    match timeout(Duration::from_millis(300), limiter.acquire()).await {
-        Ok(result) => {
-            result.unwrap();
-            true
-        }
-        Err(_) => false,
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,7 +13,7 @@ use mailconf_smtp::{
     Mailer, RateLimits, RedisFailure, SendLimiter, SharedLimit, SmtpConfig, Stage,
 };
 use mailconf_tests::dev_settings::plain_dev_settings;
-use mailconf_tests::redis::RedisServer;
+use mailconf_tests::redis::{RedisServer, goes_now};
 use tokio::time::timeout;
 
 const HUNTER: &str = "Redis-Pa55word-f00d";
@@ -24,17 +24,6 @@ fn shared(url: String, key: &str, on_failure: RedisFailure) -> SharedLimit {
         key: key.to_owned(),
         on_failure,
         cluster: false,
-    }
-}
-
-/// Whether `acquire` goes through within a moment (else it is waiting for the limit).
-async fn goes_now(limiter: &SendLimiter) -> bool {
-    match timeout(Duration::from_millis(300), limiter.acquire()).await {
-        Ok(result) => {
-            result.unwrap();
-            true
-        }
-        Err(_) => false,
     }
 }
 

@@ -1,33 +1,23 @@
 //! The page's `--metrics`: how an application wires its own exporter so that the metrics the
 //! `Mailer` records are scraped.
 
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mailconf_core::MailConfig;
 use mailconf_smtp::dev_server::{DevServer, DevTls};
 use mailconf_smtp::{Mailer, SmtpConfig};
+use mailconf_tests::dev_settings::plain_dev_settings;
+use mailconf_tests::ports::free_port;
+use mailconf_tests::scrape::metrics_text;
 
 fn free_addr() -> SocketAddr {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-    listener.local_addr().unwrap()
+    (Ipv4Addr::LOCALHOST, free_port()).into()
 }
 
-/// `GET /metrics` on `addr`: the body of a 200 answer, or `None` while nothing answers.
 fn scrape(addr: SocketAddr) -> Option<String> {
-    let mut stream = TcpStream::connect(addr).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut text = String::new();
-    stream.read_to_string(&mut text).ok()?;
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    head.starts_with("HTTP/1.1 200").then(|| body.to_owned())
+    metrics_text(addr.port())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -42,15 +32,7 @@ async fn an_app_that_installs_the_exporter_serves_the_mailers_metrics() {
         .start()
         .await
         .unwrap();
-    let config = SmtpConfig::from_map([
-        ("MAIL_SERVER", "127.0.0.1".to_owned()),
-        ("MAIL_PORT", server.port().to_string()),
-        ("MAIL_STARTTLS", "false".to_owned()),
-        ("MAIL_SSL_TLS", "false".to_owned()),
-        ("USE_CREDENTIALS", "false".to_owned()),
-        ("MAIL_FROM", "app@example.com".to_owned()),
-    ])
-    .unwrap();
+    let config = SmtpConfig::from_map(plain_dev_settings(server.port())).unwrap();
     let mailer = Mailer::new(&config).unwrap();
     let message = mailer
         .message()

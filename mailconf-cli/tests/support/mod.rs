@@ -48,6 +48,20 @@ pub fn example_starttls<'c>(cmd: &'c mut Command, password: &str) -> &'c mut Com
         .envs(STARTTLS)
 }
 
+/// Runs `cmd` with `args`: its exit code and its standard output.
+pub fn run(cmd: &mut Command, args: &[&str]) -> (Option<i32>, String) {
+    let out = cmd.args(args).output().unwrap();
+    (out.status.code(), stdout(&out))
+}
+
+/// Asserts that `text` holds every one of `parts`, showing `text` when one is missing.
+#[track_caller]
+pub fn assert_has(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -146,17 +146,15 @@ mod tests {
 
     #[test]
     fn rejects_empty_parts_repeated_periods_and_huge_quotas() {
-        for bad in [
+        let bad = [
             "",
             "14/s,",
             ",14/s",
             "14/s,,1/day",
             "14/s,10/s",
             "1/min,2/m",
-        ] {
-            let e = RateLimits::from_value(bad).unwrap_err();
-            assert_eq!(e.code, "invalid_rate", "{bad}");
-        }
+        ];
+        crate::test_support::assert_rejects::<RateLimits>(&bad, "invalid_rate");
         let e = RateLimits::from_value("14/s,x/day").unwrap_err();
         assert!(e.message.contains("in `x/day`"), "{e}");
         let e = RateLimits::from_value("14/s,10/s").unwrap_err();
