@@ -1,0 +1,239 @@
+//! Building and "sending" a message: `Mailer::message()` (sender and Message-ID from the
+//! settings), recipients given as text or as `Mailbox`es, any subject and body, and
+//! `verification_email`; then `send` under `SUPPRESS_SEND`, which records the message exactly as
+//! it would go out.
+//!
+//! Any input gives either a structured error (a `ComposeError`, lettre's build error, a
+//! `SendError`) or a message that an independent parser (mail-parser) reads back with the same
+//! subject, sender and recipients, with no header line that a value could have injected.
+//!
+//! Input shape (`arbitrary`): the sender's name and address, recipients, subject and body;
+//! addresses mostly from a short list so that the fuzzer spends its time on names and text.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::arbitrary::{Result, Unstructured};
+use libfuzzer_sys::fuzz_target;
+use mail_parser::{Address, MessageParser};
+use mailconf_core::{FromValue, MailConfig};
+use mailconf_smtp::{Mailer, Recipient, SmtpConfig};
+
+const ADDRESSES: &[&str] = &[
+    "app@example.com",
+    "jo.doe+tag@example.org",
+    "a@b.co",
+    "\"quoted local\"@example.com",
+    "user@[127.0.0.1]",
+    "zoë@exämple.com",
+    "x@xn--exmple-cua.com",
+];
+
+const TEXTS: &[&str] = &[
+    "",
+    " ",
+    "Example App",
+    "Doe, Jo",
+    "\"quoted\"",
+    "=?utf-8?q?encoded?=",
+    "Zoë Müller",
+    "日本語の件名",
+    "a\r\nBcc: evil@example.com",
+    "line\nbreak",
+    "tab\there",
+    "<angle>",
+    "semi;colon:",
+];
+
+struct Input {
+    from_name: String,
+    from: String,
+    to: Vec<To>,
+    subject: String,
+    body: String,
+    verification: Option<(String, String)>,
+}
+
+enum To {
+    Text(String),
+    Mailbox(Option<String>, String),
+}
+
+fn text(u: &mut Unstructured<'_>) -> Result<String> {
+    if u.ratio(1, 3)? {
+        Ok((*u.choose(TEXTS)?).to_owned())
+    } else {
+        u.arbitrary()
+    }
+}
+
+fn address(u: &mut Unstructured<'_>) -> Result<String> {
+    if u.ratio(7, 8)? {
+        Ok((*u.choose(ADDRESSES)?).to_owned())
+    } else {
+        u.arbitrary()
+    }
+}
+
+fn input(u: &mut Unstructured<'_>) -> Result<Input> {
+    let from_name = text(u)?;
+    let from = address(u)?;
+    let mut to = Vec::new();
+    for _ in 0..u.int_in_range(1..=3)? {
+        to.push(match u.int_in_range(0..=2)? {
+            0 => To::Text(format!("{} <{}>", text(u)?, address(u)?)),
+            1 => To::Text(if u.ratio(1, 2)? {
+                address(u)?
+            } else {
+                u.arbitrary()?
+            }),
+            _ => To::Mailbox(
+                if u.arbitrary()? { Some(text(u)?) } else { None },
+                address(u)?,
+            ),
+        });
+    }
+    let verification = if u.ratio(1, 4)? {
+        let link = if u.ratio(3, 4)? {
+            format!("https://example.com/confirm?t={}", text(u)?)
+        } else {
+            u.arbitrary()?
+        };
+        Some((text(u)?, link))
+    } else {
+        None
+    };
+    Ok(Input {
+        from_name,
+        from,
+        to,
+        subject: text(u)?,
+        body: u.arbitrary()?,
+        verification,
+    })
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut u = Unstructured::new(data);
+    let Ok(input) = input(&mut u) else {
+        return;
+    };
+    // Plain text on loopback without a login: no TLS set-up per input, and nothing is sent
+    // (SUPPRESS_SEND).
+    let Ok(config) = SmtpConfig::from_map([
+        ("MAIL_SERVER", "localhost"),
+        ("MAIL_PORT", "2525"),
+        ("MAIL_STARTTLS", "false"),
+        ("MAIL_SSL_TLS", "false"),
+        ("MAIL_FROM", input.from.as_str()),
+        ("MAIL_FROM_NAME", input.from_name.as_str()),
+        ("SUPPRESS_SEND", "true"),
+        ("USE_CREDENTIALS", "false"),
+    ]) else {
+        return; // the loader's errors are the other targets' business
+    };
+    let mailer = match Mailer::new(&config) {
+        Ok(mailer) => mailer,
+        Err(error) => return assert!(!error.to_string().is_empty()),
+    };
+    let mut recipients = Vec::new();
+    for to in &input.to {
+        let converted = match to {
+            To::Text(text) => text.as_str().into_mailbox(),
+            To::Mailbox(name, address) => match mailconf_core::EmailAddress::from_value(address) {
+                Ok(email) => mailconf_core::Mailbox {
+                    name: name.clone(),
+                    email,
+                }
+                .into_mailbox(),
+                Err(_) => continue,
+            },
+        };
+        match converted {
+            Ok(mailbox) => recipients.push(mailbox),
+            Err(error) => return assert!(!error.to_string().is_empty()),
+        }
+    }
+    let expected: Vec<String> = match &input.verification {
+        Some(_) => recipients.iter().take(1),
+        None => recipients.iter().take(recipients.len()),
+    }
+    .map(|m| m.email.to_string())
+    .collect();
+    let built = match &input.verification {
+        Some((app, link)) => match recipients.first() {
+            Some(to) => mailer.verification_email(to.clone(), app, link),
+            None => return,
+        },
+        None => {
+            let mut builder = mailer.message().subject(input.subject.clone());
+            for to in &recipients {
+                builder = builder.to(to.clone());
+            }
+            builder.body(input.body.clone()).map_err(Into::into)
+        }
+    };
+    let message = match built {
+        Ok(message) => message,
+        Err(error) => return assert!(!error.to_string().is_empty()),
+    };
+    let sent = runtime().block_on(mailer.send(message));
+    if let Err(error) = sent {
+        return assert!(!error.to_string().is_empty());
+    }
+    let out = mailer
+        .suppressed()
+        .pop()
+        .expect("a suppressed send is recorded");
+    let raw = out.formatted();
+    check_read_back(&raw, &input, &expected, &mailer.sender().email.to_string());
+});
+
+fn check_read_back(raw: &[u8], input: &Input, expected: &[String], sender: &str) {
+    let shown = String::from_utf8_lossy(raw);
+    let parsed = MessageParser::default()
+        .parse(raw)
+        .unwrap_or_else(|| panic!("mail-parser cannot read the message:\n{shown}"));
+    // A value that injected a header line would show up as a header of its own.
+    for header in ["Bcc", "X-Injected"] {
+        assert!(
+            parsed.header_raw(header).is_none(),
+            "a {header} header appeared:\n{shown}"
+        );
+    }
+    let subject = match &input.verification {
+        Some((app, _)) => format!("Confirm your email for {app}"),
+        None => input.subject.clone(),
+    };
+    assert_eq!(
+        parsed.subject().unwrap_or("").trim(),
+        subject.trim(),
+        "subject of\n{shown}"
+    );
+    assert_eq!(addresses(parsed.to()), expected, "recipients of\n{shown}");
+    assert_eq!(
+        addresses(parsed.from()),
+        [sender.to_owned()],
+        "sender of\n{shown}"
+    );
+}
+
+fn addresses(field: Option<&Address<'_>>) -> Vec<String> {
+    field
+        .map(|a| {
+            a.iter()
+                .filter_map(|addr| addr.address().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
