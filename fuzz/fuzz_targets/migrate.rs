@@ -70,6 +70,10 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let again = rewrite(&migration.text).expect("a rewritten file rewrites again");
-    assert!(again.changes.is_empty(), "a second rewrite changed {:?}", again.changes);
+    assert!(
+        again.changes.is_empty(),
+        "a second rewrite changed {:?}",
+        again.changes
+    );
     assert_eq!(again.text, migration.text);
 });

@@ -76,3 +76,50 @@ fn a_recipient_name_with_a_line_break_is_an_error_not_a_panic() {
     assert!(matches!(error, ComposeError::Recipient { .. }), "{error}");
     assert!(error.to_string().contains("line break"), "{error}");
 }
+
+/// What dotenvy reads from `text`.
+fn dotenvy_reads(text: &str) -> Vec<(String, String)> {
+    dotenvy::from_read_iter(text.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("dotenvy refuses {text:?}: {e}"))
+}
+
+#[test]
+fn an_assignment_with_a_stray_carriage_return_is_edited_where_dotenvy_reads_it() {
+    // `dotenv_writer` found it: dotenvy skips any whitespace before a key, a lone `\r` too;
+    // the writer took such a line for no assignment, so removing the key left it in place and
+    // setting it appended a second assignment that dotenvy, which keeps the first, ignores.
+    use mailconf_core::dotenv_file::edit;
+    let before = "A=1\n\r\rMAIL_PORT=25\n";
+    assert_eq!(dotenvy_reads(before)[1], ("MAIL_PORT".into(), "25".into()));
+
+    let removed = edit(before, &[("MAIL_PORT", None)]).unwrap();
+    assert_eq!(dotenvy_reads(&removed), [("A".into(), "1".into())]);
+
+    let set = edit(before, &[("MAIL_PORT", Some("587"))]).unwrap();
+    assert_eq!(set, "A=1\n\r\rMAIL_PORT='587'\n");
+
+    // And between the key and `=`.
+    let before = "MAIL_PORT\r=25\n";
+    assert_eq!(dotenvy_reads(before), [("MAIL_PORT".into(), "25".into())]);
+    assert_eq!(edit(before, &[("MAIL_PORT", None)]).unwrap(), "");
+}
+
+#[test]
+fn a_quote_opened_inside_a_value_spans_lines_for_migrate_as_for_dotenvy() {
+    // `migrate` found it: dotenvy lets a quote open anywhere in a value and reads on to the
+    // line that closes it; the rewrite took that line for an assignment of its own (Laravel's
+    // MAIL_HOST, a second time), removed it, and left a file with a quote never closed.
+    use mailconf_smtp::migrate::rewrite;
+    let before =
+        "MAIL_HOST=smtp.example.com\nMAIL_FROM_NAME=Shop\"\nMAIL_HOST=x\"\nMAIL_PORT=587\n";
+    assert_eq!(dotenvy_reads(before)[1].1, "Shop\nMAIL_HOST=x");
+
+    let migration = rewrite(before).unwrap();
+    assert_eq!(
+        migration.text,
+        "MAIL_SERVER=smtp.example.com\nMAIL_FROM_NAME=Shop\"\nMAIL_HOST=x\"\nMAIL_PORT=587\n"
+    );
+    assert_eq!(dotenvy_reads(&migration.text)[1].1, "Shop\nMAIL_HOST=x");
+    assert!(rewrite(&migration.text).unwrap().changes.is_empty());
+}

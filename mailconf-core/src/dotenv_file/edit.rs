@@ -66,30 +66,25 @@ pub fn edit(text: &str, changes: &[(&str, Option<&str>)]) -> Result<String, Unwr
     Ok(out)
 }
 
-/// Splits `text` (a `.env` file) into [`Piece`]s. An assignment is `[export ]KEY=value` after optional blanks,
-/// where KEY is what Node's dotenv accepts (letters, digits, `_`, `.`, `-`); a value opening
-/// with a quote runs to its closing quote, over lines if need be, as dotenvy reads it.
+/// Splits `text` (a `.env` file) into [`Piece`]s, grouping lines as dotenvy does: a piece runs
+/// over further lines while a quote it opened (anywhere in the value, not only at its start)
+/// is still open, and a line whose first non-blank character is `#` is a comment. An
+/// assignment is `[export ]KEY=value` after any whitespace dotenvy skips (Unicode whitespace,
+/// a stray carriage return included), where KEY is what Node's dotenv accepts (letters,
+/// digits, `_`, `.`, `-`).
 pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut items = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
-        let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-        let (key, lead, value_start) = match assignment_head(&rest[..line_end]) {
-            Some(head) => head,
-            None => {
-                items.push(Piece {
-                    text: &rest[..line_end],
-                    key: None,
-                    lead: "",
-                });
-                rest = &rest[line_end..];
-                continue;
-            }
+        let end = logical_line_end(rest);
+        let piece = &rest[..end];
+        let (key, lead) = match assignment_head(piece) {
+            Some((key, lead)) => (Some(key), lead),
+            None => (None, ""),
         };
-        let end = value_end(rest, value_start).unwrap_or(line_end);
         items.push(Piece {
-            text: &rest[..end],
-            key: Some(key),
+            text: piece,
+            key,
             lead,
         });
         rest = &rest[end..];
@@ -97,55 +92,81 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     items
 }
 
-/// For an assignment line: the key, the text before it, and where the value starts.
-fn assignment_head(line: &str) -> Option<(&str, &str, usize)> {
-    let blank = |c: char| c == ' ' || c == '\t';
-    let trimmed = line.trim_start_matches(blank);
-    let mut at = line.len() - trimmed.len();
-    if let Some(after) = trimmed.strip_prefix("export")
-        && after.starts_with(blank)
-    {
-        at = line.len() - after.trim_start_matches(blank).len();
+/// Where dotenvy's line reader (its `QuotedLines`) ends the logical line that starts `text`:
+/// after the line break of the first line on which no quote or escape is left open, or at the
+/// end of the text when one stays open.
+fn logical_line_end(text: &str) -> usize {
+    let line_end = |from: usize| text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
+    let first = line_end(0);
+    if text[..first].trim_start().starts_with('#') {
+        return first;
     }
-    let lead = &line[..at];
-    let key_len = line[at..]
+    let mut state = Quote::Closed;
+    let mut from = 0;
+    loop {
+        let end = line_end(from);
+        match scan(state, &text[from..end]) {
+            Some(Quote::Closed) | None => return end,
+            Some(_) if end == text.len() => return end,
+            Some(open) => state = open,
+        }
+        from = end;
+    }
+}
+
+/// dotenvy's quote state between lines (its `eval_end_state`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    Closed,
+    Blank,
+    Escape,
+    Strong,
+    StrongEscape,
+    Weak,
+    WeakEscape,
+}
+
+/// The state after `line`, from `state`; `None` when a comment ends the logical line.
+fn scan(mut state: Quote, line: &str) -> Option<Quote> {
+    for c in line.chars() {
+        state = match (state, c) {
+            (Quote::Blank, '#') => return None,
+            (Quote::Blank | Quote::Closed, '\\') => Quote::Escape,
+            (Quote::Blank | Quote::Closed, '"') => Quote::Weak,
+            (Quote::Blank | Quote::Closed, '\'') => Quote::Strong,
+            (Quote::Closed, c) if c.is_whitespace() && c != '\n' && c != '\r' => Quote::Blank,
+            (Quote::Blank | Quote::Closed | Quote::Escape, _) => Quote::Closed,
+            (Quote::Weak, '\\') => Quote::WeakEscape,
+            (Quote::Weak, '"') => Quote::Closed,
+            (Quote::Weak | Quote::WeakEscape, _) => Quote::Weak,
+            (Quote::Strong, '\\') => Quote::StrongEscape,
+            (Quote::Strong, '\'') => Quote::Closed,
+            (Quote::Strong | Quote::StrongEscape, _) => Quote::Strong,
+        };
+    }
+    Some(state)
+}
+
+/// For an assignment: the key and the text before it (a byte order mark, whitespace,
+/// `export `).
+fn assignment_head(piece: &str) -> Option<(&str, &str)> {
+    let trimmed = piece.strip_prefix('\u{feff}').unwrap_or(piece).trim_start();
+    let mut at = piece.len() - trimmed.len();
+    if let Some(after) = trimmed.strip_prefix("export")
+        && after.starts_with(char::is_whitespace)
+    {
+        at = piece.len() - after.trim_start().len();
+    }
+    let lead = &piece[..at];
+    let key_len = piece[at..]
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-        .unwrap_or(line.len() - at);
+        .unwrap_or(piece.len() - at);
     if key_len == 0 {
         return None;
     }
-    let key = &line[at..at + key_len];
-    let after_key = &line[at + key_len..];
-    let after_blank = after_key.trim_start_matches(blank);
-    let value = after_blank.strip_prefix('=')?;
-    Some((key, lead, line.len() - value.len()))
-}
-
-/// Where the item ends when its value opens with a quote that closes on a later line: just
-/// after the line break that ends the closing quote's line. `None` for a one-line value.
-fn value_end(text: &str, value_start: usize) -> Option<usize> {
-    let value = text[value_start..].trim_start_matches([' ', '\t']);
-    let start = text.len() - value.len();
-    let quote = value.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
-    let bytes = text.as_bytes();
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quote == '"' => i += 2,
-            b if b == quote as u8 => {
-                let close = i;
-                let first_break = text[start..].find('\n').map(|b| start + b)?;
-                if close < first_break {
-                    return None;
-                }
-                return Some(
-                    text[close..]
-                        .find('\n')
-                        .map_or(text.len(), |b| close + b + 1),
-                );
-            }
-            _ => i += 1,
-        }
-    }
-    None
+    let key = &piece[at..at + key_len];
+    piece[at + key_len..]
+        .trim_start()
+        .starts_with('=')
+        .then_some((key, lead))
 }
