@@ -27,11 +27,8 @@ pub(super) fn render(schema: &Schema) -> String {
         } else if f.optional {
             facts.push("optional".into());
         }
-        if f.secret {
-            facts.push(format!(
-                "secret; or set {}_FILE to a file that holds it",
-                entry.key
-            ));
+        if let Some(file_key) = entry.names().file_key() {
+            facts.push(format!("secret; or set {file_key} to a file that holds it"));
         }
         if !entry.aliases.is_empty() {
             facts.push(format!("also accepted: {}", entry.aliases.join(", ")));

@@ -11,9 +11,9 @@ pub(super) fn render(schema: &Schema) -> Value {
         if f.required() {
             required.push(Value::String(entry.key.clone()));
         }
-        if f.secret {
+        if let Some(file_key) = entry.names().file_key() {
             properties.insert(
-                format!("{}_FILE", entry.key),
+                file_key.to_owned(),
                 json!({
                     "type": "string",
                     "description": format!("Path of a file that holds {}.", entry.key),

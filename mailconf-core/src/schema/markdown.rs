@@ -31,11 +31,10 @@ pub(super) fn render(schema: &Schema) -> String {
                 entry.renamed_from.join("`, `")
             );
         }
-        if f.secret {
+        if let Some(file_key) = entry.names().file_key() {
             let _ = write!(
                 description,
-                " May be read from the file named by `{}_FILE`.",
-                entry.key
+                " May be read from the file named by `{file_key}`."
             );
         }
         let _ = writeln!(
