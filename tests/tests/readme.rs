@@ -98,6 +98,9 @@ async fn the_readme_snippet_builds_as_a_new_project_and_sends_to_the_dev_server(
         .current_dir(project.path())
         .env("CARGO_TARGET_DIR", &target)
         .env("CARGO_TERM_COLOR", "never")
+        // What is tested is that it builds and sends; its debug info would only fill the disk.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .unwrap();
     assert!(
