@@ -39,16 +39,17 @@ mod suggest;
 mod warning;
 
 pub use config::MailConfig;
-pub use error::{Error, ErrorKind, Errors, Input, Problem, ProblemKind, Problems};
-pub use file::{read_setting_bytes, read_setting_file};
+pub use error::{Error, ErrorKind, Errors, Input, Localized, Problem, ProblemKind, Problems};
+pub use file::{file_problem, read_setting_bytes, read_setting_file};
 pub use loader::{FieldView, Loader};
 pub use mailconf_values::{
-    EmailAddress, FromValue, Host, Invalid, Mailbox, Parsed, Port, REDACTED, Secret, SecretValue,
+    EmailAddress, FromValue, Host, Invalid, Lang, Mailbox, Message, Parsed, Port, REDACTED, Secret,
+    SecretValue,
 };
 pub use origin::Origin;
 pub use schema::{
     DefaultValue, ExplainForeignKey, FieldKind, FieldSchema, ForeignKey, NameKind, Names, Schema,
-    SchemaEntry,
+    SchemaEntry, type_name_message,
 };
 pub use sources::{Entry, Sources};
 pub use warning::{Loaded, Warning};

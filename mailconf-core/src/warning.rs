@@ -2,9 +2,12 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use mailconf_values::{Lang, Message};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
-use crate::Origin;
+use crate::error::origin_text;
+use crate::{Localized, Origin};
 
 /// A setting that works but deserves attention: a key no setting reads, an old name left next
 /// to the new one, a key whose case differs, `VALIDATE_CERTS=false`.
@@ -12,24 +15,23 @@ use crate::Origin;
 /// A load collects them: [`crate::MailConfig::load_with_warnings`] returns them with the value
 /// (and [`crate::Errors::warnings`] with the errors), and every other load logs each one through
 /// `tracing` at `WARN`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     /// The variable concerned.
     pub key: String,
     /// A stable machine code, such as `unknown_key`.
     pub code: &'static str,
     /// What is risky or ignored.
-    pub message: String,
+    pub message: Message,
     /// What to do about it.
-    pub hint: Option<String>,
+    pub hint: Option<Message>,
     /// Where the variable was set, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
 }
 
 impl Warning {
     /// A warning about `key`.
-    pub fn new(key: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(key: impl Into<String>, code: &'static str, message: impl Into<Message>) -> Self {
         Warning {
             key: key.into(),
             code,
@@ -41,7 +43,7 @@ impl Warning {
 
     /// Sets the hint.
     #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Message>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -53,7 +55,14 @@ impl Warning {
         self
     }
 
-    /// Logs the warning through `tracing` at `WARN`.
+    /// The warning shown in `lang`: `Display` and `Serialize` (`message` and `hint` in
+    /// `lang`, `key` and `code` unchanged).
+    pub fn in_lang(&self, lang: Lang) -> Localized<'_, Warning> {
+        Localized::new(self, lang)
+    }
+
+    /// Logs the warning through `tracing` at `WARN`, in English: logs are read by operators
+    /// and searched by their text.
     pub fn log(&self) {
         match &self.hint {
             Some(hint) => {
@@ -64,16 +73,49 @@ impl Warning {
     }
 }
 
-impl fmt::Display for Warning {
+impl fmt::Display for Localized<'_, Warning> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.key, self.message)?;
-        if let Some(origin) = &self.origin {
-            write!(f, " (set in {origin})")?;
+        let (w, lang) = (self.value(), self.lang());
+        write!(f, "{}: {}", w.key, w.message.render(lang))?;
+        if let Some(origin) = &w.origin {
+            let text = Message::new("warning-set-in").arg("origin", origin_text(origin, lang));
+            write!(f, " {}", text.render(lang))?;
         }
-        if let Some(hint) = &self.hint {
-            write!(f, " (hint: {hint})")?;
+        if let Some(hint) = &w.hint {
+            let text = Message::new("warning-hint").arg("hint", hint.clone());
+            write!(f, " {}", text.render(lang))?;
         }
         Ok(())
+    }
+}
+
+/// English.
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.in_lang(Lang::En).fmt(f)
+    }
+}
+
+/// `{key, code, message, hint, origin}`, `origin` only when known.
+impl Serialize for Localized<'_, Warning> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (w, lang) = (self.value(), self.lang());
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &w.key)?;
+        map.serialize_entry("code", w.code)?;
+        map.serialize_entry("message", &w.message.render(lang))?;
+        map.serialize_entry("hint", &w.hint.as_ref().map(|h| h.render(lang)))?;
+        if let Some(origin) = &w.origin {
+            map.serialize_entry("origin", origin)?;
+        }
+        map.end()
+    }
+}
+
+/// In English; [`Warning::in_lang`] for another language.
+impl Serialize for Warning {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.in_lang(Lang::En).serialize(serializer)
     }
 }
 

@@ -227,15 +227,15 @@ fn reports_every_problem_at_once_with_keys_codes_origins_and_hints() {
     assert_eq!(port.input().unwrap().as_str(), "99999");
     assert_eq!(errors.get("TIMEOUT").unwrap().origin(), Some(&Origin::Json));
     assert_eq!(
-        errors.get("MAIL_PASSWORD").unwrap().hint(),
+        errors.get("MAIL_PASSWORD").unwrap().hint().as_deref(),
         Some("MAIL_PASWORD is set: did you mean MAIL_PASSWORD?")
     );
     assert_eq!(
-        errors.get("MAIL_PASWORD").unwrap().hint(),
+        errors.get("MAIL_PASWORD").unwrap().hint().as_deref(),
         Some("did you mean MAIL_PASSWORD?")
     );
     assert_eq!(
-        errors.get("MAIL_STARTTLS").unwrap().hint(),
+        errors.get("MAIL_STARTTLS").unwrap().hint().as_deref(),
         Some("MAIL_TLS was renamed to MAIL_STARTTLS: rename MAIL_TLS to MAIL_STARTTLS")
     );
     assert_eq!(

@@ -90,7 +90,7 @@ use crate::{
 /// .unwrap_err();
 /// let port = errors.get("APP_MAIL_PORT").unwrap();
 /// assert!(port.hint().unwrap().contains("APP_MAIL_SSL_TLS=true"));
-/// assert_eq!(errors.get("APP_MAIL_TIMEOUT").unwrap().hint(), Some("did you mean APP_TIMEOUT?"));
+/// assert_eq!(errors.get("APP_MAIL_TIMEOUT").unwrap().hint().as_deref(), Some("did you mean APP_TIMEOUT?"));
 /// ```
 ///
 /// [`SmtpConfig::warnings`] name the variables as `SmtpConfig` alone reads them.
@@ -286,7 +286,10 @@ mod tests {
         for path in ["/dev/zero", "/dev/null", "/"] {
             let invalid = readable_pem(&Some(PathBuf::from(path))).unwrap_err();
             assert_eq!(invalid.code, "file_unreadable", "{path}");
-            assert!(invalid.message.contains("not a regular file"), "{invalid}");
+            assert!(
+                invalid.message.to_string().contains("not a regular file"),
+                "{invalid}"
+            );
         }
     }
 }

@@ -135,7 +135,7 @@ fn renamed_keys_and_hints_name_the_prefixed_variables() {
         "APP_MAIL_TLS was renamed to APP_MAIL_STARTTLS"
     );
     assert_eq!(
-        e.get("APP_MAIL_STARTTLS").unwrap().hint(),
+        e.get("APP_MAIL_STARTTLS").unwrap().hint().as_deref(),
         Some(
             "APP_MAIL_TLS was renamed to APP_MAIL_STARTTLS: rename APP_MAIL_TLS to APP_MAIL_STARTTLS"
         )
@@ -158,7 +158,7 @@ fn rule_errors_name_the_prefixed_variables() {
     let e = prefixed_errors(&[("MAIL_PORT", Some("465"))]);
     assert_eq!(keys_and_codes(&e), [("APP_MAIL_PORT".into(), "conflict")]);
     assert_eq!(
-        e.get("APP_MAIL_PORT").unwrap().hint(),
+        e.get("APP_MAIL_PORT").unwrap().hint().as_deref(),
         Some(
             "for port 465 set APP_MAIL_STARTTLS=false, APP_MAIL_SSL_TLS=true; to keep STARTTLS use APP_MAIL_PORT=587"
         )
@@ -177,12 +177,12 @@ fn rule_errors_name_the_prefixed_variables() {
 fn did_you_mean_names_the_prefixed_variables() {
     let e = prefixed_errors(&[("MAIL_SERVR", Some("smtp.example.com"))]);
     assert_eq!(
-        e.get("APP_MAIL_SERVR").unwrap().hint(),
+        e.get("APP_MAIL_SERVR").unwrap().hint().as_deref(),
         Some("did you mean APP_MAIL_SERVER?")
     );
     let e = prefixed_errors(&[("MAIL_TIMEOUT", Some("5"))]);
     assert_eq!(
-        e.get("APP_MAIL_TIMEOUT").unwrap().hint(),
+        e.get("APP_MAIL_TIMEOUT").unwrap().hint().as_deref(),
         Some("did you mean APP_TIMEOUT?")
     );
 }
@@ -191,12 +191,12 @@ fn did_you_mean_names_the_prefixed_variables() {
 fn mail_timeout_is_taken_for_timeout() {
     let e = SmtpConfig::from_map(with(&[("MAIL_TIMEOUT", Some("5"))])).unwrap_err();
     assert_eq!(
-        e.get("MAIL_TIMEOUT").unwrap().hint(),
+        e.get("MAIL_TIMEOUT").unwrap().hint().as_deref(),
         Some("did you mean TIMEOUT?")
     );
     let e = Plain::from_map(with(&[("MAIL_VALIDATE_CERTS", Some("false"))])).unwrap_err();
     assert_eq!(
-        e.get("MAIL_VALIDATE_CERTS").unwrap().hint(),
+        e.get("MAIL_VALIDATE_CERTS").unwrap().hint().as_deref(),
         Some("did you mean VALIDATE_CERTS?")
     );
 }

@@ -1,7 +1,7 @@
 //! The matching behind `#[derive(FromValue)]` on a unit enum, kept here so that run time and the
 //! compile-time check of a literal default read the same names.
 
-use crate::Invalid;
+use crate::{Invalid, Message};
 
 /// The index of the variant `raw` names. `names[i]` holds variant `i`'s name and then its
 /// aliases; `choices` (the names alone) are listed in the error. Case does not matter.
@@ -14,7 +14,10 @@ pub fn choose(raw: &str, names: &[&[&str]], choices: &[&str]) -> Result<usize, I
         return Ok(index);
     }
     let list = choices.join(", ");
-    let invalid = Invalid::new("invalid_choice", format!("expected one of: {list}"));
+    let invalid = Invalid::new(
+        "invalid_choice",
+        Message::new("value-choice-expected").arg("choices", &list),
+    );
     let trimmed = raw.trim();
     Err(
         if trimmed != raw
@@ -23,9 +26,9 @@ pub fn choose(raw: &str, names: &[&[&str]], choices: &[&str]) -> Result<usize, I
                 .flat_map(|n| n.iter())
                 .any(|n| n.eq_ignore_ascii_case(trimmed))
         {
-            invalid.with_hint("remove the spaces around the value")
+            invalid.with_hint(Message::new("value-remove-spaces"))
         } else {
-            invalid.with_hint(format!("set one of {list}"))
+            invalid.with_hint(Message::new("value-choice-hint").arg("choices", list))
         },
     )
 }
@@ -83,12 +86,13 @@ mod tests {
         let e = choose("tls-please", NAMES, CHOICES).unwrap_err();
         assert_eq!(e.code, "invalid_choice");
         assert_eq!(e.message, "expected one of: plain, starttls, implicit_tls");
-        assert!(!e.message.contains("tls-please"));
+        assert!(!e.message.to_string().contains("tls-please"));
         assert!(
             choose(" ssl", NAMES, CHOICES)
                 .unwrap_err()
                 .hint
                 .unwrap()
+                .to_string()
                 .contains("spaces")
         );
     }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::number::{WholeNumber, whole_number};
-use crate::{FromValue, Invalid};
+use crate::{FromValue, Invalid, Message};
 
 impl FromValue for Duration {
     const TYPE_NAME: &'static str = "duration";
@@ -16,7 +16,7 @@ impl FromValue for Duration {
             WholeNumber::Value(seconds) if seconds < 0 => {
                 return Err(Invalid::new(
                     "invalid_duration",
-                    "a duration cannot be negative",
+                    Message::new("value-duration-negative"),
                 ));
             }
             WholeNumber::Value(seconds) => {
@@ -24,19 +24,21 @@ impl FromValue for Duration {
                     .ok()
                     .and_then(|s| s.checked_mul(1_000))
                     .map(Duration::from_millis)
-                    .ok_or_else(|| Invalid::new("invalid_duration", "the duration is too long"));
+                    .ok_or_else(|| Invalid::new("invalid_duration", too_long()));
             }
             WholeNumber::TooLarge => {
-                return Err(Invalid::new("invalid_duration", "the duration is too long"));
+                return Err(Invalid::new("invalid_duration", too_long()));
             }
             WholeNumber::Fraction | WholeNumber::NotANumber => {}
         }
-        let hint =
-            "write a whole number with a unit: 500ms, 30s, 2m or 1h (a bare number means seconds)";
+        let hint = || Message::new("value-duration-hint");
         let digits_end = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
         let (number, unit) = raw.split_at(digits_end);
         if number.is_empty() {
-            return Err(Invalid::new("invalid_duration", "expected a duration").with_hint(hint));
+            return Err(
+                Invalid::new("invalid_duration", Message::new("value-duration-expected"))
+                    .with_hint(hint()),
+            );
         }
         let scale_ms: u64 = match unit {
             "ms" => 1,
@@ -46,15 +48,16 @@ impl FromValue for Duration {
             _ if unit.trim().is_empty() || unit.starts_with('.') => {
                 return Err(Invalid::new(
                     "invalid_duration",
-                    "expected a whole number with a unit",
+                    Message::new("value-duration-whole-with-unit"),
                 )
-                .with_hint(hint));
+                .with_hint(hint()));
             }
             _ => {
-                return Err(
-                    Invalid::new("invalid_duration", "unknown unit in the duration")
-                        .with_hint(hint),
-                );
+                return Err(Invalid::new(
+                    "invalid_duration",
+                    Message::new("value-duration-unknown-unit"),
+                )
+                .with_hint(hint()));
             }
         };
         number
@@ -62,8 +65,12 @@ impl FromValue for Duration {
             .ok()
             .and_then(|n| n.checked_mul(scale_ms))
             .map(Duration::from_millis)
-            .ok_or_else(|| Invalid::new("invalid_duration", "the duration is too long"))
+            .ok_or_else(|| Invalid::new("invalid_duration", too_long()))
     }
+}
+
+fn too_long() -> Message {
+    Message::new("value-duration-too-long")
 }
 
 #[cfg(test)]
@@ -97,6 +104,7 @@ mod tests {
             Duration::from_value("-5")
                 .unwrap_err()
                 .message
+                .to_string()
                 .contains("negative")
         );
         assert!(Duration::from_value("60.5").is_err());
@@ -122,6 +130,7 @@ mod tests {
             Duration::from_value("10x")
                 .unwrap_err()
                 .message
+                .to_string()
                 .contains("unknown unit")
         );
         assert!(Duration::from_value("18446744073709551615h").is_err());

@@ -1,7 +1,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use crate::{FromValue, Invalid};
+use crate::{FromValue, Invalid, Message};
 
 /// An email address such as `app@example.com`.
 ///
@@ -47,36 +47,30 @@ impl FromValue for EmailAddress {
     const TYPE_NAME: &'static str = "email address";
 
     fn from_value(raw: &str) -> Result<Self, Invalid> {
-        let invalid = |message: &str| Invalid::new("invalid_email", message);
+        let invalid = |id: &'static str| Invalid::new("invalid_email", Message::new(id));
         if raw.contains(['\r', '\n']) {
-            return Err(
-                invalid("a line break is not allowed in an email address").with_hint(
-                    "remove the line break (a file with Windows line ends leaves one at the end)",
-                ),
-            );
+            return Err(invalid("value-email-line-break")
+                .with_hint(Message::new("value-email-line-break-hint")));
         }
         // Spaces around the address are ignored, as pydantic's `EmailStr` does.
         let raw = raw.trim();
         if raw.is_empty() {
-            return Err(invalid("the email address is empty"));
+            return Err(invalid("value-email-empty"));
         }
         if raw.contains(['<', '>']) {
-            return Err(invalid("expected a bare address, not `Name <address>`")
-                .with_hint("put only the address here, such as app@example.com; the display name has its own setting"));
+            return Err(invalid("value-email-not-bare")
+                .with_hint(Message::new("value-email-not-bare-hint")));
         }
         let Some((local, domain)) = raw.rsplit_once('@') else {
             return Err(
-                invalid("an email address needs an @ between the name and the domain")
-                    .with_hint("write it like app@example.com"),
+                invalid("value-email-no-at").with_hint(Message::new("value-email-no-at-hint"))
             );
         };
         if !email_address::EmailAddress::is_valid_local_part(local) {
-            return Err(invalid(
-                "the part before @ is not valid in an email address",
-            ));
+            return Err(invalid("value-email-local-part"));
         }
         if !is_valid_domain(domain) {
-            return Err(invalid("the part after @ is not a valid domain"));
+            return Err(invalid("value-email-domain"));
         }
         Ok(EmailAddress {
             address: raw.to_owned(),

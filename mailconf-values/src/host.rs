@@ -1,7 +1,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::{FromValue, Invalid};
+use crate::{FromValue, Invalid, Message};
 
 /// A server to connect to: a DNS name, an IPv4 address or an IPv6 address.
 ///
@@ -67,10 +67,10 @@ impl FromValue for Host {
     const TYPE_NAME: &'static str = "host name or IP address";
 
     fn from_value(raw: &str) -> Result<Self, Invalid> {
-        let invalid = |message: &str| Invalid::new("invalid_host", message);
+        let invalid = |id: &'static str| Invalid::new("invalid_host", Message::new(id));
         if raw.is_empty() {
             return Err(
-                invalid("the host is empty").with_hint("set a host name such as example.com")
+                invalid("value-host-empty").with_hint(Message::new("value-host-empty-hint"))
             );
         }
         if is_plain_ascii(raw) {
@@ -82,12 +82,12 @@ impl FromValue for Host {
             };
         }
         if raw.trim() != raw {
-            return Err(invalid("the host has spaces around it").with_hint("remove the spaces"));
+            return Err(
+                invalid("value-host-spaces").with_hint(Message::new("value-host-spaces-hint"))
+            );
         }
         if let Some(inner) = raw.strip_prefix('[') {
-            return address_literal(inner).ok_or_else(|| {
-                invalid("expected an IP address inside the brackets, such as [192.0.2.1], [::1] or [IPv6:::1]")
-            });
+            return address_literal(inner).ok_or_else(|| invalid("value-host-bracket"));
         }
         if let Ok(ip) = raw.parse::<Ipv4Addr>() {
             return Ok(Host::Ipv4(ip));
@@ -96,23 +96,20 @@ impl FromValue for Host {
             return Ok(Host::Ipv6(ip));
         }
         if raw.contains("://") {
-            return Err(invalid("expected a host name, not a URL").with_hint(
-                "remove the scheme (such as https://) and any path: only the host name goes here",
-            ));
+            return Err(invalid("value-host-url").with_hint(Message::new("value-host-url-hint")));
         }
         if raw.contains('@') {
-            return Err(invalid("expected a host name, not an email address")
-                .with_hint("give only the host name, such as example.com"));
+            return Err(
+                invalid("value-host-email").with_hint(Message::new("value-host-email-hint"))
+            );
         }
         if let Some((_, port)) = raw.rsplit_once(':')
             && !port.is_empty()
             && port.bytes().all(|b| b.is_ascii_digit())
         {
-            return Err(invalid("the host includes a port")
-                .with_hint("put the port in its own setting and leave only the host name here"));
+            return Err(invalid("value-host-port").with_hint(Message::new("value-host-port-hint")));
         }
-        let ascii = idna::domain_to_ascii(raw)
-            .map_err(|_| invalid("not a valid host name (IDNA conversion failed)"))?;
+        let ascii = idna::domain_to_ascii(raw).map_err(|_| invalid("value-host-idna"))?;
         domain(ascii)
     }
 }
@@ -156,22 +153,18 @@ fn is_plain_ascii(name: &str) -> bool {
 
 /// RFC 1123 host name rules, applied after IDNA conversion.
 fn check_dns_name(name: &str) -> Result<(), Invalid> {
-    let invalid = |message: String| Invalid::new("invalid_host", message);
+    let invalid = |message: Message| Invalid::new("invalid_host", message);
     let bare = name.strip_suffix('.').unwrap_or(name);
     if bare.is_empty() || bare.len() > 253 {
-        return Err(invalid("a host name has 1 to 253 characters".into()));
+        return Err(invalid(Message::new("value-host-length")));
     }
     // Bytes, not chars: the name is ASCII after IDNA, and this runs on every load.
     for label in bare.as_bytes().split(|&b| b == b'.') {
         if label.is_empty() {
-            return Err(invalid(
-                "the host name has an empty part between dots".into(),
-            ));
+            return Err(invalid(Message::new("value-host-empty-label")));
         }
         if label.len() > 63 {
-            return Err(invalid(
-                "a part of the host name is longer than 63 characters".into(),
-            ));
+            return Err(invalid(Message::new("value-host-long-label")));
         }
         // `_` is no DNS host name character, but Docker Compose service names use it and
         // resolve (`mail_hog`); [`Host::has_underscore`] lets the caller warn.
@@ -179,25 +172,20 @@ fn check_dns_name(name: &str) -> Result<(), Invalid> {
         if !label.iter().all(|&b| allowed(char::from(b))) {
             let text = String::from_utf8_lossy(label);
             let c = text.chars().find(|&c| !allowed(c)).unwrap_or('?');
-            let what = if c.is_whitespace() {
-                "a space".to_string()
+            let message = if c.is_whitespace() {
+                Message::new("value-host-space")
             } else {
-                format!("the character {c:?}")
+                Message::new("value-host-character").arg("character", format!("{c:?}"))
             };
-            return Err(invalid(format!("a host name cannot contain {what}"))
-                .with_hint("use letters, digits, hyphens and dots"));
+            return Err(invalid(message).with_hint(Message::new("value-host-character-hint")));
         }
         if label.starts_with(b"-") || label.ends_with(b"-") {
-            return Err(invalid(
-                "a part of the host name starts or ends with a hyphen".into(),
-            ));
+            return Err(invalid(Message::new("value-host-hyphen")));
         }
     }
     let tld = bare.rsplit_once('.').map_or(bare, |(_, tld)| tld);
     if tld.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid(
-            "this looks like an IPv4 address but is not a valid one".into(),
-        ));
+        return Err(invalid(Message::new("value-host-bad-ipv4")));
     }
     Ok(())
 }
@@ -269,7 +257,7 @@ mod tests {
         );
         // Not valid punycode: only IDNA's decoding finds that.
         let e = Host::from_value("xn--a.example").unwrap_err();
-        assert!(e.message.contains("IDNA"), "{}", e.message);
+        assert!(e.message.to_string().contains("IDNA"), "{}", e.message);
     }
 
     proptest::proptest! {
@@ -342,7 +330,11 @@ mod tests {
         for (input, word) in cases {
             let e = Host::from_value(input).unwrap_err();
             assert_eq!(e.code, "invalid_host");
-            assert!(e.message.contains(word), "{input}: {}", e.message);
+            assert!(
+                e.message.to_string().contains(word),
+                "{input}: {}",
+                e.message
+            );
         }
         let long_label = format!("{}.example", "a".repeat(64));
         assert!(Host::from_value(&long_label).is_err());

@@ -28,6 +28,7 @@ pub use host::Host;
 pub use invalid::Invalid;
 pub use literal::{LiteralKind, check_literal};
 pub use mailbox::Mailbox;
+pub use mailconf_messages::{Lang, Message};
 pub use parsed::Parsed;
 pub use port::Port;
 pub use secret::{REDACTED, Secret, SecretValue};

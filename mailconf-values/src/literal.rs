@@ -141,7 +141,11 @@ mod tests {
     fn rejects_the_wrong_kind_of_literal() {
         let e = check_literal("bool", Str, "yes").unwrap().unwrap_err();
         assert_eq!(e.code, "wrong_literal");
-        assert!(e.message.contains("`true` or `false`"), "{}", e.message);
+        assert!(
+            e.message.to_string().contains("`true` or `false`"),
+            "{}",
+            e.message
+        );
         assert!(check_literal("Port", Str, "587").unwrap().is_err());
         assert_eq!(check_literal("Duration", Int, "60"), Some(Ok(())));
     }

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use crate::{EmailAddress, FromValue, Invalid};
+use crate::{EmailAddress, FromValue, Invalid, Message};
 
 /// A sender or recipient with an optional display name: `Example App <app@example.com>` or a
 /// bare `app@example.com`.
@@ -40,11 +40,10 @@ impl FromValue for Mailbox {
 
     fn from_value(raw: &str) -> Result<Self, Invalid> {
         if raw.contains(['\r', '\n']) {
-            return Err(Invalid::new(
-                "invalid_mailbox",
-                "a line break is not allowed in a mailbox",
-            )
-            .with_hint("remove the line break: it could be used to inject mail headers"));
+            return Err(
+                Invalid::new("invalid_mailbox", Message::new("value-mailbox-line-break"))
+                    .with_hint(Message::new("value-mailbox-line-break-hint")),
+            );
         }
         // Spaces around the whole value are ignored, as pydantic's `EmailStr` does.
         let raw = raw.trim();
@@ -55,7 +54,7 @@ impl FromValue for Mailbox {
         let Some(inner) = raw[open + 1..].strip_suffix('>') else {
             return Err(Invalid::new(
                 "invalid_mailbox",
-                "expected `Name <address>` with the address last, in angle brackets",
+                Message::new("value-mailbox-brackets"),
             ));
         };
         let email = EmailAddress::from_value(inner)?;
@@ -72,16 +71,19 @@ fn unquote(name: &str) -> Result<String, Invalid> {
         if name.contains('"') {
             return Err(Invalid::new(
                 "invalid_mailbox",
-                "a display name with quotes must be quoted as a whole",
+                Message::new("value-mailbox-quotes-whole"),
             )
-            .with_hint(r#"write it like "Example \"App\"" <app@example.com>"#));
+            .with_hint(
+                Message::new("value-mailbox-quotes-whole-hint")
+                    .arg("example", r#""Example \"App\"" <app@example.com>"#),
+            ));
         }
         return Ok(name.to_owned());
     };
     let Some(body) = quoted.strip_suffix('"') else {
         return Err(Invalid::new(
             "invalid_mailbox",
-            "the display name has an opening quote but no closing one",
+            Message::new("value-mailbox-unclosed-quote"),
         ));
     };
     let mut out = String::with_capacity(body.len());
@@ -91,13 +93,13 @@ fn unquote(name: &str) -> Result<String, Invalid> {
             '\\' => out.push(chars.next().ok_or_else(|| {
                 Invalid::new(
                     "invalid_mailbox",
-                    "the display name ends with a lone backslash",
+                    Message::new("value-mailbox-lone-backslash"),
                 )
             })?),
             '"' => {
                 return Err(Invalid::new(
                     "invalid_mailbox",
-                    "a quote inside a quoted display name must be escaped as \\\"",
+                    Message::new("value-mailbox-unescaped-quote"),
                 ));
             }
             c => out.push(c),
@@ -157,7 +159,7 @@ mod tests {
         ] {
             let e = Mailbox::from_value(bad).unwrap_err();
             assert_eq!(e.code, "invalid_mailbox", "{bad:?}");
-            assert!(e.message.contains("line break"));
+            assert!(e.message.to_string().contains("line break"));
         }
     }
 

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use url::Url;
 
-use crate::{FromValue, Invalid};
+use crate::{FromValue, Invalid, Message};
 
 macro_rules! std_parsed {
     ($($t:ty => $type_name:literal, $code:literal, $expected:literal, $example:literal;)*) => {$(
@@ -13,11 +13,11 @@ macro_rules! std_parsed {
             const TYPE_NAME: &'static str = $type_name;
             fn from_value(raw: &str) -> Result<Self, Invalid> {
                 raw.parse::<$t>().map_err(|_| {
-                    let invalid = Invalid::new($code, concat!("expected ", $expected));
+                    let invalid = Invalid::new($code, Message::new("value-ip-expected").arg("what", $expected));
                     if raw.trim() != raw {
-                        invalid.with_hint("remove the spaces around the value")
+                        invalid.with_hint(Message::new("value-remove-spaces"))
                     } else {
-                        invalid.with_hint(concat!("write it like ", $example))
+                        invalid.with_hint(Message::new("value-write-it-like").arg("example", $example))
                     }
                 })
             }
@@ -26,10 +26,10 @@ macro_rules! std_parsed {
 }
 
 std_parsed! {
-    IpAddr => "IP address", "invalid_ip", "an IPv4 or IPv6 address", "127.0.0.1 or ::1";
-    Ipv4Addr => "IPv4 address", "invalid_ip", "an IPv4 address", "127.0.0.1";
-    Ipv6Addr => "IPv6 address", "invalid_ip", "an IPv6 address", "::1";
-    SocketAddr => "socket address (IP:port)", "invalid_socket_address", "an IP address and a port", "127.0.0.1:8080 or [::1]:8080";
+    IpAddr => "IP address", "invalid_ip", "ip", "127.0.0.1 or ::1";
+    Ipv4Addr => "IPv4 address", "invalid_ip", "ipv4", "127.0.0.1";
+    Ipv6Addr => "IPv6 address", "invalid_ip", "ipv6", "::1";
+    SocketAddr => "socket address (IP:port)", "invalid_socket_address", "socket", "127.0.0.1:8080 or [::1]:8080";
 }
 
 /// An absolute URL, such as `https://app.example.com/`.
@@ -40,12 +40,29 @@ impl FromValue for Url {
         // port number") and never quote the input, which may hold a password.
         Url::parse(raw).map_err(|e| {
             let hint = if raw.trim() != raw {
-                "remove the spaces around the URL"
+                "value-url-spaces-hint"
             } else {
-                "write an absolute URL, such as https://app.example.com/"
+                "value-url-hint"
             };
-            Invalid::new("invalid_url", format!("expected a URL: {e}")).with_hint(hint)
+            let message = Message::new("value-url-expected").arg("reason", url_reason(e));
+            Invalid::new("invalid_url", message).with_hint(Message::new(hint))
         })
+    }
+}
+
+/// The catalog's name for what `url` found wrong (a selector of `value-url-expected`).
+fn url_reason(e: url::ParseError) -> &'static str {
+    use url::ParseError as E;
+    match e {
+        E::EmptyHost => "empty-host",
+        E::IdnaError => "idna",
+        E::InvalidPort => "invalid-port",
+        E::InvalidIpv4Address => "invalid-ipv4",
+        E::InvalidIpv6Address => "invalid-ipv6",
+        E::InvalidDomainCharacter => "invalid-domain-character",
+        E::RelativeUrlWithoutBase => "relative",
+        E::Overflow => "overflow",
+        _ => "other",
     }
 }
 
@@ -66,7 +83,7 @@ mod tests {
         assert_eq!(SocketAddr::from_value("[::1]:8080").unwrap().port(), 8080);
         let e = IpAddr::from_value("localhost").unwrap_err();
         assert_eq!(e.code, "invalid_ip");
-        assert!(!e.message.contains("localhost"), "{e}");
+        assert!(!e.message.to_string().contains("localhost"), "{e}");
         assert_eq!(
             SocketAddr::from_value("127.0.0.1").unwrap_err().code,
             "invalid_socket_address"
@@ -76,6 +93,7 @@ mod tests {
                 .unwrap_err()
                 .hint
                 .unwrap()
+                .to_string()
                 .contains("spaces")
         );
     }
@@ -86,9 +104,9 @@ mod tests {
         assert_eq!(url.host_str(), Some("app.example.com"));
         let e = Url::from_value("app.example.com/secret-path").unwrap_err();
         assert_eq!(e.code, "invalid_url");
-        assert!(e.message.contains("relative URL"), "{e}");
-        assert!(!e.message.contains("secret-path"), "{e}");
+        assert!(e.message.to_string().contains("relative URL"), "{e}");
+        assert!(!e.message.to_string().contains("secret-path"), "{e}");
         let e = Url::from_value("https://user:hunter2@host:99999/").unwrap_err();
-        assert!(!e.message.contains("hunter2"), "{e}");
+        assert!(!e.message.to_string().contains("hunter2"), "{e}");
     }
 }

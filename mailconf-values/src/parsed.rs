@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 
-use crate::{FromValue, Invalid};
+use crate::{FromValue, Invalid, Message};
 
 /// A setting parsed with `T`'s [`FromStr`]: the opt-in for types mailconf does not know, such as
 /// `ipnet::IpNet` or your own, without writing a [`FromValue`] impl.
@@ -82,6 +82,6 @@ where
     fn from_value(raw: &str) -> Result<Self, Invalid> {
         raw.parse::<T>()
             .map(Parsed)
-            .map_err(|e| Invalid::new("invalid_value", e.to_string()))
+            .map_err(|e| Invalid::new("invalid_value", Message::text(e.to_string())))
     }
 }

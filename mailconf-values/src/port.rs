@@ -2,7 +2,7 @@ use std::fmt;
 use std::num::NonZeroU16;
 
 use crate::number::{WholeNumber, whole_number};
-use crate::{FromValue, Invalid};
+use crate::{FromValue, Invalid, Message};
 
 /// A TCP port, 1–65535. Port 0 ("any port") is never a valid server port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -53,27 +53,27 @@ impl FromValue for Port {
         match whole_number(raw) {
             WholeNumber::Value(0) => Err(Invalid::new(
                 "invalid_port",
-                "port 0 cannot be connected to",
+                Message::new("value-port-zero"),
             )),
             WholeNumber::Value(n) if (1..=65535).contains(&n) => {
                 Ok(Port::new(u16::try_from(n).expect("checked range")).expect("checked non-zero"))
             }
             WholeNumber::Value(n) if n < 0 => Err(Invalid::new(
                 "invalid_port",
-                "a port cannot be negative: expected a port number from 1 to 65535",
+                Message::new("value-port-negative"),
             )),
             WholeNumber::Value(_) | WholeNumber::TooLarge => Err(Invalid::new(
                 "invalid_port",
-                "the port is above 65535, the highest TCP port",
+                Message::new("value-port-above-max"),
             )),
             WholeNumber::Fraction => Err(Invalid::new(
                 "invalid_port",
-                "expected a port number from 1 to 65535",
+                Message::new("value-port-expected"),
             )
-            .with_hint("remove the fractional part")),
+            .with_hint(Message::new("value-remove-fraction"))),
             WholeNumber::NotANumber => Err(Invalid::new(
                 "invalid_port",
-                "expected a port number from 1 to 65535",
+                Message::new("value-port-expected"),
             )),
         }
     }
@@ -138,12 +138,14 @@ mod tests {
             Port::from_value("0")
                 .unwrap_err()
                 .message
+                .to_string()
                 .contains("port 0")
         );
         assert!(
             Port::from_value("65536")
                 .unwrap_err()
                 .message
+                .to_string()
                 .contains("65535")
         );
     }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::number::{WholeNumber, whole_number};
-use crate::{FromValue, Invalid};
+use crate::{FromValue, Invalid, Message};
 
 impl FromValue for String {
     const TYPE_NAME: &'static str = "string";
@@ -16,8 +16,10 @@ impl FromValue for PathBuf {
     const TYPE_NAME: &'static str = "path";
     fn from_value(raw: &str) -> Result<Self, Invalid> {
         if raw.is_empty() {
-            return Err(Invalid::new("invalid_path", "the path is empty")
-                .with_hint("set a file path, or leave the setting unset"));
+            return Err(
+                Invalid::new("invalid_path", Message::new("value-path-empty"))
+                    .with_hint(Message::new("value-path-empty-hint")),
+            );
         }
         Ok(PathBuf::from(raw))
     }
@@ -36,15 +38,13 @@ impl FromValue for bool {
         } else if FALSE.iter().any(|f| raw.eq_ignore_ascii_case(f)) {
             Ok(false)
         } else {
-            let e = Invalid::new("invalid_bool", "expected a boolean");
+            let e = Invalid::new("invalid_bool", Message::new("value-bool-expected"));
             Err(if raw.ends_with('\r') {
-                e.with_hint(
-                    "remove the carriage return at the end (the file has Windows line ends)",
-                )
+                e.with_hint(Message::new("value-bool-carriage-return"))
             } else if raw.trim() != raw && !raw.trim().is_empty() {
-                e.with_hint("remove the spaces around the value")
+                e.with_hint(Message::new("value-remove-spaces"))
             } else {
-                e.with_hint("use true/false, 1/0, yes/no or on/off")
+                e.with_hint(Message::new("value-bool-spellings"))
             })
         }
     }
@@ -67,16 +67,19 @@ integers!(u8, u16, u32, u64, usize, i8, i16, i32, i64);
 
 /// A whole number from `min` to `max`, spelled as pydantic accepts one ([`whole_number`]).
 fn integer(raw: &str, min: i128, max: i128) -> Result<i128, Invalid> {
-    let message = || format!("expected a whole number from {min} to {max}");
+    let message = || {
+        Message::new("value-integer-expected")
+            .arg("min", min.to_string())
+            .arg("max", max.to_string())
+    };
     match whole_number(raw) {
         WholeNumber::Value(n) if (min..=max).contains(&n) => Ok(n),
         WholeNumber::Value(_) | WholeNumber::TooLarge => Err(Invalid::new(
             "out_of_range",
-            format!("the number is out of range: {}", message()),
+            Message::new("value-out-of-range").arg("reason", message()),
         )),
-        WholeNumber::Fraction => {
-            Err(Invalid::new("invalid_integer", message()).with_hint("remove the fractional part"))
-        }
+        WholeNumber::Fraction => Err(Invalid::new("invalid_integer", message())
+            .with_hint(Message::new("value-remove-fraction"))),
         WholeNumber::NotANumber => Err(Invalid::new("invalid_integer", message())),
     }
 }
@@ -90,8 +93,8 @@ macro_rules! floats {
                 // Surrounding whitespace is ignored, as for whole numbers and as pydantic does.
                 match raw.trim().parse::<$t>() {
                     Ok(v) if v.is_finite() => Ok(v),
-                    Ok(_) => Err(Invalid::new("invalid_number", "expected a finite number")),
-                    Err(_) => Err(Invalid::new("invalid_number", "expected a number such as 2.5")),
+                    Ok(_) => Err(Invalid::new("invalid_number", Message::new("value-number-not-finite"))),
+                    Err(_) => Err(Invalid::new("invalid_number", Message::new("value-number-expected"))),
                 }
             }
         }
@@ -137,12 +140,14 @@ impl<T: FromValue> FromValue for Vec<T> {
                 if item.is_empty() {
                     return Err(Invalid::new(
                         "empty_item",
-                        format!("item {} of the list is empty", i + 1),
+                        Message::new("value-list-item-empty").arg("index", i + 1),
                     )
-                    .with_hint("remove the extra comma"));
+                    .with_hint(Message::new("value-list-item-empty-hint")));
                 }
                 T::from_value(item).map_err(|e| Invalid {
-                    message: format!("item {}: {}", i + 1, e.message),
+                    message: Message::new("value-list-item")
+                        .arg("index", i + 1)
+                        .arg("reason", e.message),
                     ..e
                 })
             })
@@ -181,6 +186,7 @@ mod tests {
                 .unwrap_err()
                 .hint
                 .unwrap()
+                .to_string()
                 .contains("Windows")
         );
         assert!(
@@ -188,6 +194,7 @@ mod tests {
                 .unwrap_err()
                 .hint
                 .unwrap()
+                .to_string()
                 .contains("spaces")
         );
     }
@@ -197,11 +204,11 @@ mod tests {
         assert_eq!(u8::from_value("255"), Ok(255));
         let e = u8::from_value("256").unwrap_err();
         assert_eq!(e.code, "out_of_range");
-        assert!(e.message.contains("0 to 255"), "{}", e.message);
+        assert!(e.message.to_string().contains("0 to 255"), "{}", e.message);
         assert_eq!(u8::from_value("-1").unwrap_err().code, "out_of_range");
         assert_eq!(u16::from_value("abc").unwrap_err().code, "invalid_integer");
         let e = u16::from_value("2.5").unwrap_err();
-        assert!(e.hint.unwrap().contains("fractional"));
+        assert!(e.hint.unwrap().to_string().contains("fractional"));
         assert_eq!(i32::from_value("-7"), Ok(-7));
         assert_eq!(usize::from_value("12"), Ok(12));
         assert_eq!(u64::from_value(&u64::MAX.to_string()), Ok(u64::MAX));
@@ -249,7 +256,11 @@ mod tests {
         assert_eq!(Vec::<u16>::from_value("1, 2,3"), Ok(vec![1, 2, 3]));
         assert_eq!(Vec::<u16>::from_value(""), Ok(vec![]));
         let e = Vec::<u16>::from_value("1,x").unwrap_err();
-        assert!(e.message.starts_with("item 2:"), "{}", e.message);
+        assert!(
+            e.message.to_string().starts_with("item 2:"),
+            "{}",
+            e.message
+        );
         assert_eq!(
             Vec::<u16>::from_value("1,,2").unwrap_err().code,
             "empty_item"

@@ -120,7 +120,10 @@ fn docker_service_names_load_with_a_warning() {
         .find(|w| w.code == "underscore_in_host")
         .expect("a warning about the `_`");
     assert_eq!(warning.key, "MAIL_SERVER");
-    assert!(warning.message.contains("mail_hog"), "{warning}");
+    assert!(
+        warning.message.to_string().contains("mail_hog"),
+        "{warning}"
+    );
 }
 
 #[test]

@@ -44,7 +44,7 @@ fn a_field_hint_follows_the_type_hint() {
     .unwrap_err();
     let error = errors.get("APP_ADMIN_PORT").unwrap();
     assert_eq!(
-        error.hint(),
+        error.hint().as_deref(),
         Some("remove the fractional part; the admin page listens on 8081 by default")
     );
     let errors = Web::from_map([
@@ -54,7 +54,7 @@ fn a_field_hint_follows_the_type_hint() {
     ])
     .unwrap_err();
     assert_eq!(
-        errors.get("APP_ADMIN_PORT").unwrap().hint(),
+        errors.get("APP_ADMIN_PORT").unwrap().hint().as_deref(),
         Some("the admin page listens on 8081 by default")
     );
 }

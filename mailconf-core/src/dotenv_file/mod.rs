@@ -37,6 +37,8 @@ mod edit;
 
 use std::fmt;
 
+use mailconf_values::Message;
+
 pub use edit::{Piece, edit, pieces};
 
 /// Why a value (or key) cannot be written so that every reader reads it back exactly.
@@ -74,59 +76,52 @@ pub enum Unwritable {
     Key(String),
 }
 
+impl Unwritable {
+    /// What is wrong, as a catalog message to show in any language.
+    pub fn message(&self) -> Message {
+        match self {
+            Unwritable::Control { character, at } => Message::new("dotenv-control")
+                .arg("character", control_name(*character))
+                .arg("position", at + 1),
+            Unwritable::QuoteWith { character, at } => Message::new("dotenv-quote-with")
+                .arg("character", describe(*character))
+                .arg("position", at + 1),
+            Unwritable::DoubleBackslash { at } => {
+                Message::new("dotenv-double-backslash").arg("position", at + 1)
+            }
+            Unwritable::TrailingBackslash => Message::new("dotenv-trailing-backslash"),
+            Unwritable::Interpolation { at } => {
+                Message::new("dotenv-interpolation").arg("position", at + 1)
+            }
+            Unwritable::Key(key) => Message::new("dotenv-key").arg("key", format!("{key:?}")),
+        }
+    }
+}
+
+/// English.
 impl fmt::Display for Unwritable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unwritable::Control { character, at } => write!(
-                f,
-                "the value contains the control character {} at position {}; a .env value must stay on one line and hold no control characters",
-                control_name(*character),
-                at + 1
-            ),
-            Unwritable::QuoteWith { character, at } => write!(
-                f,
-                "the value contains both a single quote (') and {} (at position {}): a value with ' must be written in double quotes, where bash and dotenvy give {} a special meaning and Node's dotenv does not; remove one of the two",
-                describe(*character),
-                at + 1,
-                describe(*character)
-            ),
-            Unwritable::DoubleBackslash { at } => write!(
-                f,
-                "the value contains two backslashes in a row (\\\\) at position {}: python-dotenv and pydantic-settings read them as one backslash, and the other readers as two",
-                at + 1
-            ),
-            Unwritable::TrailingBackslash => f.write_str(
-                "the value ends with a backslash (\\): python-dotenv and pydantic-settings read it as escaping the closing quote",
-            ),
-            Unwritable::Interpolation { at } => write!(
-                f,
-                "the value contains ${{…}} at position {}: python-dotenv and pydantic-settings replace it with an environment variable whatever the quoting, and the other readers do not",
-                at + 1
-            ),
-            Unwritable::Key(key) => write!(
-                f,
-                "{key:?} is not a variable name every .env reader accepts: use letters, digits and _, not starting with a digit"
-            ),
-        }
+        fmt::Display::fmt(&self.message(), f)
     }
 }
 
 impl std::error::Error for Unwritable {}
 
-fn describe(c: char) -> &'static str {
-    match c {
-        '"' => "a double quote (\")",
-        '\\' => "a backslash (\\)",
-        '$' => "a dollar sign ($)",
-        '`' => "a backquote (`)",
-        _ => "another special character",
-    }
+/// The catalog message naming a special character.
+fn describe(c: char) -> Message {
+    Message::new(match c {
+        '"' => "dotenv-char-double-quote",
+        '\\' => "dotenv-char-backslash",
+        '$' => "dotenv-char-dollar",
+        '`' => "dotenv-char-backquote",
+        _ => "dotenv-char-other",
+    })
 }
 
 fn control_name(c: char) -> String {
     let name = match c {
-        '\n' => " (line feed)",
-        '\r' => " (carriage return)",
+        '\n' => " (LF)",
+        '\r' => " (CR)",
         '\0' => " (NUL)",
         _ => "",
     };

@@ -19,7 +19,7 @@ fn refusals_name_the_character() {
                 character: '\n',
                 at: 1,
             },
-            "U+000A (line feed)",
+            "U+000A (LF)",
         ),
         (
             "nul\0",

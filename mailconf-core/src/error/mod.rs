@@ -1,13 +1,16 @@
 //! One problem ([`Error`]) and the list of all problems found in one load ([`Errors`]).
 
+mod localized;
 mod problem;
 mod report;
 
+pub use localized::Localized;
 pub use problem::{Problem, ProblemKind, Problems};
+pub(crate) use report::origin_text;
 
 use std::path::PathBuf;
 
-use mailconf_values::REDACTED;
+use mailconf_values::{Lang, Message, REDACTED};
 
 use crate::Origin;
 
@@ -106,15 +109,16 @@ pub struct Error {
     key: String,
     field: String,
     kind: ErrorKind,
-    message: String,
-    hint: Option<String>,
+    message: Message,
+    hint: Option<Message>,
     origin: Option<Origin>,
     input: Option<Input>,
 }
 
 impl Error {
-    /// An error of `kind` for the variable `key`.
-    pub fn new(kind: ErrorKind, key: impl Into<String>, message: impl Into<String>) -> Self {
+    /// An error of `kind` for the variable `key`. The message is a catalog [`Message`], or a
+    /// program's own text (`&str`, `String`), shown as written in every language.
+    pub fn new(kind: ErrorKind, key: impl Into<String>, message: impl Into<Message>) -> Self {
         Error {
             key: key.into(),
             field: String::new(),
@@ -135,12 +139,12 @@ impl Error {
 
     /// Sets the hint.
     #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Message>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
-    pub(crate) fn with_optional_hint(mut self, hint: Option<String>) -> Self {
+    pub(crate) fn with_optional_hint(mut self, hint: Option<Message>) -> Self {
         self.hint = hint;
         self
     }
@@ -189,14 +193,40 @@ impl Error {
         }
     }
 
-    /// What is wrong, for a person.
-    pub fn message(&self) -> &str {
+    /// What is wrong, for a person, in English.
+    pub fn message(&self) -> String {
+        self.message.render(Lang::En)
+    }
+
+    /// What is wrong, in `lang`.
+    pub fn message_in(&self, lang: Lang) -> String {
+        self.message.render(lang)
+    }
+
+    /// How to fix it, in English.
+    pub fn hint(&self) -> Option<String> {
+        self.hint_in(Lang::En)
+    }
+
+    /// How to fix it, in `lang`.
+    pub fn hint_in(&self, lang: Lang) -> Option<String> {
+        self.hint.as_ref().map(|h| h.render(lang))
+    }
+
+    /// The message as kept: a catalog id and its arguments, to render in any language.
+    pub fn message_text(&self) -> &Message {
         &self.message
     }
 
-    /// How to fix it.
-    pub fn hint(&self) -> Option<&str> {
-        self.hint.as_deref()
+    /// The hint as kept.
+    pub fn hint_text(&self) -> Option<&Message> {
+        self.hint.as_ref()
+    }
+
+    /// The error shown in `lang`: `Display` gives the line of a report, `Serialize` the JSON
+    /// object with `message` and `hint` in `lang` (`key`, `field`, `code` unchanged).
+    pub fn in_lang(&self, lang: Lang) -> Localized<'_, Error> {
+        Localized::new(self, lang)
     }
 
     /// Where the offending value came from.
@@ -209,8 +239,8 @@ impl Error {
         self.input.as_ref()
     }
 
-    pub(crate) fn set_hint(&mut self, hint: String) {
-        self.hint = Some(hint);
+    pub(crate) fn set_hint(&mut self, hint: impl Into<Message>) {
+        self.hint = Some(hint.into());
     }
 }
 
@@ -288,6 +318,20 @@ impl Errors {
     /// left next to the new one), to show with the errors.
     pub fn warnings(&self) -> &[crate::Warning] {
         &self.warnings
+    }
+
+    /// The report shown in `lang`: `Display` gives the multi-line report, `Serialize` the JSON
+    /// array with each `message` and `hint` in `lang` (`key`, `field`, `code` unchanged).
+    ///
+    /// ```
+    /// use mailconf_core::{Error, ErrorKind, Errors, Lang, Message};
+    ///
+    /// let errors = Errors::new(Error::new(ErrorKind::Missing, "MAIL_PORT", Message::new("error-missing")));
+    /// assert!(errors.to_string().contains("MAIL_PORT: required, but not set"));
+    /// assert!(errors.in_lang(Lang::Ko).to_string().contains("MAIL_PORT: 필수 설정인데 지정되지 않았습니다"));
+    /// ```
+    pub fn in_lang(&self, lang: Lang) -> Localized<'_, Errors> {
+        Localized::new(self, lang)
     }
 
     /// Sets the warnings to show with the problems, as a load does.

@@ -2,7 +2,7 @@
 //! variables. The loader attaches where each one is — the variable to set, prefixes applied,
 //! and the field's path — once, as garde's `Report::append(path, error)` does.
 
-use mailconf_values::Invalid;
+use mailconf_values::{Invalid, Message};
 
 /// What kind of problem a hook found, and so which [`ErrorKind`](crate::ErrorKind) it becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +30,8 @@ pub enum ProblemKind {
 pub struct Problem {
     kind: ProblemKind,
     fields: Vec<String>,
-    message: String,
-    hint: Option<String>,
+    message: Message,
+    hint: Option<Message>,
 }
 
 impl Problem {
@@ -47,21 +47,21 @@ impl Problem {
     /// one is absent). The loader words the message, as for any missing setting ("required, but
     /// not set", or "set but empty"), and an old name of the field that is set gets its rename
     /// hint instead of `hint`.
-    pub fn missing(field: &str, hint: impl Into<String>) -> Self {
+    pub fn missing(field: &str, hint: impl Into<Message>) -> Self {
         Problem::of(
             ProblemKind::Missing,
             &[field],
-            String::new(),
+            Message::text(""),
             Some(hint.into()),
         )
     }
 
     /// `fields` cannot be used together; the first one leads, the error is reported on it.
-    pub fn conflict(fields: &[&str], message: impl Into<String>) -> Self {
+    pub fn conflict(fields: &[&str], message: impl Into<Message>) -> Self {
         Problem::of(ProblemKind::Conflict, fields, message.into(), None)
     }
 
-    fn of(kind: ProblemKind, fields: &[&str], message: String, hint: Option<String>) -> Self {
+    fn of(kind: ProblemKind, fields: &[&str], message: Message, hint: Option<Message>) -> Self {
         let fields = fields.iter().map(|f| (*f).to_owned()).collect();
         Problem {
             kind,
@@ -73,7 +73,7 @@ impl Problem {
 
     /// Sets the hint (how to fix it).
     #[must_use]
-    pub fn with_hint(self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(self, hint: impl Into<Message>) -> Self {
         Problem {
             hint: Some(hint.into()),
             ..self
@@ -90,17 +90,18 @@ impl Problem {
         &self.fields
     }
 
-    /// What is wrong (empty for [`Problem::missing`], which the loader words).
-    pub fn message(&self) -> &str {
+    /// What is wrong (empty for [`Problem::missing`], which the loader words): a catalog
+    /// [`Message`], or the program's own text.
+    pub fn message(&self) -> &Message {
         &self.message
     }
 
     /// How to fix it.
-    pub fn hint(&self) -> Option<&str> {
-        self.hint.as_deref()
+    pub fn hint(&self) -> Option<&Message> {
+        self.hint.as_ref()
     }
 
-    pub(crate) fn into_parts(self) -> (ProblemKind, Vec<String>, String, Option<String>) {
+    pub(crate) fn into_parts(self) -> (ProblemKind, Vec<String>, Message, Option<Message>) {
         (self.kind, self.fields, self.message, self.hint)
     }
 }

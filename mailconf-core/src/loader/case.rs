@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use mailconf_values::Message;
+
 use crate::sources::Entry;
 use crate::{Loader, Sources, Warning};
 
@@ -51,10 +53,10 @@ impl<'s> Loader<'s> {
                 Warning::new(
                     entry.key(),
                     "key_case",
-                    format!("read as {name}: names are matched whatever their case"),
+                    Message::new("loader-case-read-as").arg("name", name),
                 )
                 .with_origin(entry.origin().clone())
-                .with_hint(format!("write it {name}")),
+                .with_hint(Message::new("loader-case-write-it").arg("name", name)),
             );
         }
     }

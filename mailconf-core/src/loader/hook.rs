@@ -2,7 +2,8 @@
 //! their variables.
 
 use crate::{
-    Error, ErrorKind, FieldKind, Loader, MailConfig, Problem, ProblemKind, Problems, Schema,
+    Error, ErrorKind, FieldKind, Loader, MailConfig, Message, Problem, ProblemKind, Problems,
+    Schema,
 };
 
 use super::StructCheck;
@@ -48,7 +49,7 @@ impl Loader<'_> {
     /// // The bad server hides nothing: both problems are reported.
     /// assert_eq!(errors.get("MAIL_SERVER").unwrap().code(), "invalid_value");
     /// let conflict = errors.get("MAIL_STARTTLS").unwrap();
-    /// assert_eq!(conflict.hint(), Some("set MAIL_STARTTLS=false, or MAIL_PORT=587"));
+    /// assert_eq!(conflict.hint().as_deref(), Some("set MAIL_STARTTLS=false, or MAIL_PORT=587"));
     /// ```
     pub fn check<T: MailConfig, P>(&mut self, partial: &P, check: StructCheck<P>) -> bool {
         let Err(problems) = check(partial) else {
@@ -103,18 +104,21 @@ impl Loader<'_> {
             ProblemKind::Missing => {
                 // Worded as the loader words any missing setting, with the same rename hint.
                 let field = field_named(lead);
-                let message =
-                    field.map_or("required, but not set", |f| self.missing_message(f, &key));
+                let message = field.map_or_else(
+                    || Message::new("error-missing"),
+                    |f| self.missing_message(f, &key),
+                );
                 let renamed = field.and_then(|f| self.renamed_hint(f, &key));
-                (ErrorKind::Missing, message.to_owned(), renamed.or(hint))
+                (ErrorKind::Missing, message, renamed.or(hint))
             }
             ProblemKind::Conflict => {
                 let with = fields.iter().skip(1).map(|f| key_of(f)).collect();
                 (ErrorKind::Conflict { with }, message, hint)
             }
         };
-        let message = self.name_fields(schema, &message).unwrap_or(message);
-        let hint = hint.map(|h| self.name_fields(schema, &h).unwrap_or(h));
+        let mut name = |text: String| self.name_fields(schema, &text).unwrap_or(text);
+        let message = message.map_text(&mut name);
+        let hint = hint.map(|h| h.map_text(&mut name));
         let field = if lead.is_empty() {
             String::new()
         } else {

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use mailconf_values::Message;
+
 use crate::{Error, ErrorKind, Loader, NameKind, Names, Origin};
 
 /// A raw value and its origin, borrowed from the sources unless read from a `*_FILE`.
@@ -45,16 +47,14 @@ impl<'s> Loader<'s> {
                     with: others.clone(),
                 },
                 entry.key(),
-                format!(
-                    "{} is set more than once: as {} and {}",
-                    key,
-                    entry.key(),
-                    others.join(" and ")
-                ),
+                Message::new("loader-set-twice")
+                    .arg("key", key)
+                    .arg("first", entry.key())
+                    .arg("others", others.join(", ")),
             )
             .with_field(self.field_path(field))
             .with_origin(entry.origin().clone())
-            .with_hint("keep only one of them"));
+            .with_hint(Message::new("loader-set-twice-hint")));
         }
         let raw = match entry.value() {
             Ok(raw) => raw,
@@ -108,13 +108,16 @@ fn read_secret_file(via: &str, path_text: &str, field: &str) -> Result<(String, 
         Err(e) => Err(Error::new(
             ErrorKind::FileUnreadable { path: path.clone() },
             via,
-            format!("cannot read the file {}: {e}", path.display()),
+            Message::new("loader-file-unreadable")
+                .arg("path", path.display().to_string())
+                .arg("reason", crate::file_problem(&e)),
         )
         .with_field(field)
-        .with_hint(format!(
-            "make {} readable by this process, or fix {via}",
-            path.display()
-        ))),
+        .with_hint(
+            Message::new("loader-file-unreadable-hint")
+                .arg("path", path.display().to_string())
+                .arg("via", via),
+        )),
     }
 }
 

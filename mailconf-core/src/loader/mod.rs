@@ -11,7 +11,7 @@ pub use view::FieldView;
 
 use std::collections::HashMap;
 
-use mailconf_values::{FromValue, Invalid};
+use mailconf_values::{FromValue, Invalid, Message};
 
 use crate::schema::Scope;
 use crate::{
@@ -248,13 +248,15 @@ impl<'s> Loader<'s> {
                 .siblings(field.required_unless)
                 .map(|f| self.key_of(f))
                 .collect();
+            let what = crate::schema::type_name_message(field.type_name);
             match alternatives.as_slice() {
-                [] => format!("set {key} ({})", field.type_name),
-                keys => format!(
-                    "set {key} ({}), or set {} instead",
-                    field.type_name,
-                    keys.join(" or ")
-                ),
+                [] => Message::new("loader-set-key")
+                    .arg("key", key)
+                    .arg("type", what),
+                keys => Message::new("loader-set-key-or")
+                    .arg("key", key)
+                    .arg("type", what)
+                    .arg("others", one_of(keys)),
             }
         });
         Error::new(ErrorKind::Missing, key, self.missing_message(field, key))
@@ -263,16 +265,16 @@ impl<'s> Loader<'s> {
     }
 
     /// "required, but not set", or "set but empty" when one of its names is set to "".
-    fn missing_message(&self, field: &'static FieldSchema, key: &str) -> &'static str {
+    fn missing_message(&self, field: &'static FieldSchema, key: &str) -> Message {
         let empty = Names::new(field, self.outer(), key)
             .read()
             .filter_map(|(name, _)| self.entry(&name))
             .any(|entry| entry.value() == Ok(""));
-        if empty {
-            "set but empty"
+        Message::new(if empty {
+            "error-set-but-empty"
         } else {
-            "required, but not set"
-        }
+            "error-missing"
+        })
     }
 
     /// The fields of the struct being loaded with these Rust names.
@@ -317,39 +319,60 @@ impl<'s> Loader<'s> {
     }
 
     /// "MAIL_TLS was renamed to MAIL_STARTTLS", when an old name of the field is set.
-    fn renamed_hint(&self, field: &'static FieldSchema, key: &str) -> Option<String> {
+    fn renamed_hint(&self, field: &'static FieldSchema, key: &str) -> Option<Message> {
         let old = Names::new(field, self.outer(), key)
             .renamed_from()
             .find(|old| self.find(old).is_some())?;
-        Some(format!("{old} was renamed to {key}: rename {old} to {key}"))
+        Some(
+            Message::new("loader-renamed-hint")
+                .arg("old", &*old)
+                .arg("key", key),
+        )
     }
+}
+
+/// `A or B or C`, in the reader's language.
+fn one_of(keys: &[String]) -> Message {
+    let mut keys = keys.iter();
+    let first = Message::text(keys.next().map_or("", String::as_str));
+    keys.fold(first, |list, key| {
+        Message::new("list-or")
+            .arg("first", list)
+            .arg("second", key)
+    })
 }
 
 /// `MAIL_STARTTLS=` or an empty required setting: named as set, never read as a default.
 fn set_but_empty(key: &str, path: String, json_type: &str) -> Error {
     let what = match json_type {
-        "boolean" => "true or false",
-        "integer" | "number" => "a number",
-        _ => "a value",
+        "boolean" => "boolean",
+        "integer" | "number" => "number",
+        _ => "other",
     };
     Error::new(
         ErrorKind::InvalidValue {
             detail: "empty_value",
         },
         key,
-        "set but empty",
+        Message::new("error-set-but-empty"),
     )
     .with_field(path)
-    .with_hint(format!(
-        "give {key} {what}, or remove the line so that it is not set"
-    ))
+    .with_hint(
+        Message::new("loader-set-but-empty-hint")
+            .arg("key", key)
+            .arg("what", what),
+    )
 }
 
 fn invalid_value(invalid: Invalid, field: &FieldSchema, key: &str, path: String) -> Error {
     // The type's advice first (what is wrong with the text), then the field's (what it is for).
     let hint = match (invalid.hint, field.hint) {
-        (Some(own), Some(field)) => Some(format!("{own}; {field}")),
-        (own, field) => own.or_else(|| field.map(str::to_owned)),
+        (Some(own), Some(field)) => Some(
+            Message::new("loader-hint-and-field-hint")
+                .arg("hint", own)
+                .arg("field_hint", field),
+        ),
+        (own, field) => own.or_else(|| field.map(Message::text)),
     };
     Error::new(
         ErrorKind::InvalidValue {

@@ -1,5 +1,7 @@
 //! Keys no field reads (typos, renamed keys, leftovers) and "did you mean" for missing ones.
 
+use mailconf_values::Message;
+
 use crate::schema::{FILE_SUFFIX, Scope};
 use crate::sources::Entry;
 use crate::suggest::closest;
@@ -49,9 +51,13 @@ impl Loader<'_> {
                 // Found by fuzzing (fuzz/fuzz_targets/json.rs): `{"": 1}` gave an error that
                 // names no key. A nameless entry is a flaw of the source itself.
                 self.errors.push(
-                    Error::new(ErrorKind::InvalidSource, "", "a setting has an empty name")
-                        .with_origin(origin)
-                        .with_hint("remove the entry whose name is empty"),
+                    Error::new(
+                        ErrorKind::InvalidSource,
+                        "",
+                        Message::new("loader-empty-name"),
+                    )
+                    .with_origin(origin)
+                    .with_hint(Message::new("loader-empty-name-hint")),
                 );
                 continue;
             }
@@ -60,13 +66,16 @@ impl Loader<'_> {
                     Warning::new(
                         key,
                         "key_case",
-                        format!(
-                            "{} is set too, and read instead: {key} is ignored",
-                            read.key()
-                        ),
+                        Message::new("loader-shadowed-spelling")
+                            .arg("key", key)
+                            .arg("read", read.key()),
                     )
                     .with_origin(origin)
-                    .with_hint(format!("keep only one of {key} and {}", read.key())),
+                    .with_hint(
+                        Message::new("loader-shadowed-spelling-hint")
+                            .arg("key", key)
+                            .arg("read", read.key()),
+                    ),
                 );
                 continue;
             }
@@ -74,9 +83,10 @@ impl Loader<'_> {
             let same =
                 |row_key: &str| row_key == key || (fold && row_key.eq_ignore_ascii_case(key));
             if let Some(row) = foreign.iter().find(|row| same(row.key)) {
+                // The dialect table's own advice is English text (its values are computed).
                 let hint = match row.explain {
-                    Some(explain) => explain(row.key, &|name| self.value_of(name)),
-                    None => format!("set {} instead", row.instead),
+                    Some(explain) => Message::text(explain(row.key, &|name| self.value_of(name))),
+                    None => Message::new("loader-set-instead").arg("key", row.instead),
                 };
                 self.errors.push(
                     Error::new(
@@ -84,10 +94,9 @@ impl Loader<'_> {
                             dialect: row.dialect,
                         },
                         key,
-                        format!(
-                            "{key} is a setting of {}, not read here: it would be ignored",
-                            row.dialect
-                        ),
+                        Message::new("loader-foreign-key")
+                            .arg("key", key)
+                            .arg("dialect", row.dialect),
                     )
                     .with_origin(origin)
                     .with_hint(hint),
@@ -97,26 +106,40 @@ impl Loader<'_> {
             let hint = near_miss(key, &known, &scopes);
             match hint {
                 Some(hint) => self.errors.push(
-                    Error::new(ErrorKind::UnknownKey, key, "not a known setting")
-                        .with_origin(origin)
-                        .with_hint(hint),
+                    Error::new(
+                        ErrorKind::UnknownKey,
+                        key,
+                        Message::new("loader-unknown-key"),
+                    )
+                    .with_origin(origin)
+                    .with_hint(hint),
                 ),
                 None if schema.deny_unknown || self.sources.denies_unknown() => self.errors.push(
-                    Error::new(ErrorKind::UnknownKey, key, "not a known setting")
-                        .with_origin(origin)
-                        .with_hint(format!(
-                            "remove {key}: {} reads no such setting",
-                            schema.name
-                        )),
+                    Error::new(
+                        ErrorKind::UnknownKey,
+                        key,
+                        Message::new("loader-unknown-key"),
+                    )
+                    .with_origin(origin)
+                    .with_hint(
+                        Message::new("loader-unknown-key-denied-hint")
+                            .arg("key", key)
+                            .arg("config", schema.name),
+                    ),
                 ),
                 // Another program's variable in a shared `.env` (`MAIL_TO`): noted, not fatal.
                 None => self.warnings.push(
-                    Warning::new(key, "unknown_key", "not a known setting: ignored")
-                        .with_origin(origin)
-                        .with_hint(format!(
-                            "remove {key} if it is a leftover; {} does not read it",
-                            schema.name
-                        )),
+                    Warning::new(
+                        key,
+                        "unknown_key",
+                        Message::new("loader-unknown-key-ignored"),
+                    )
+                    .with_origin(origin)
+                    .with_hint(
+                        Message::new("loader-unknown-key-ignored-hint")
+                            .arg("key", key)
+                            .arg("config", schema.name),
+                    ),
                 ),
             }
         }
@@ -132,11 +155,11 @@ impl Loader<'_> {
             .filter(|e| e.code() == "unknown_key")
             .map(|e| e.key().to_owned())
             .collect();
-        let explained: Vec<String> = foreign
+        let explained: Vec<Message> = foreign
             .iter()
             .map(|row| match row.explain {
-                Some(explain) => explain(row.key, &|name| self.value_of(name)),
-                None => format!("set {} instead", row.instead),
+                Some(explain) => Message::text(explain(row.key, &|name| self.value_of(name))),
+                None => Message::new("loader-set-instead").arg("key", row.instead),
             })
             .collect();
         // A missing setting whose old name is set has its rename hint already.
@@ -155,15 +178,17 @@ impl Loader<'_> {
                 continue;
             }
             if let Some(typo) = closest(error.key(), unknown.iter().map(String::as_str)) {
-                let hint = format!("{typo} is set: did you mean {}?", error.key());
+                let hint = Message::new("loader-typo-is-set")
+                    .arg("typo", typo)
+                    .arg("key", error.key());
                 error.set_hint(hint);
             } else if let Some(at) = foreign.iter().position(|row| row.setting == error.key()) {
                 // Django's `EMAIL_HOST`, outside the prefix so never an unknown key itself.
                 let row = foreign[at];
-                let hint = format!(
-                    "{} is set, but that is {}'s name: {}",
-                    row.key, row.dialect, explained[at]
-                );
+                let hint = Message::new("loader-foreign-name-is-set")
+                    .arg("key", row.key)
+                    .arg("dialect", row.dialect)
+                    .arg("advice", explained[at].clone());
                 error.set_hint(hint);
             }
         }
@@ -194,20 +219,26 @@ impl Loader<'_> {
                     Warning::new(
                         old,
                         "renamed_key",
-                        format!("{old} was renamed to {key}, which is set: {old} is ignored"),
+                        Message::new("loader-renamed-both-set")
+                            .arg("old", old)
+                            .arg("key", key),
                     )
                     .with_origin(entry.origin().clone())
-                    .with_hint(format!("remove {old}")),
+                    .with_hint(Message::new("loader-remove").arg("key", old)),
                 );
                 continue;
             }
-            let hint = format!("rename {old} to {key}");
+            let hint = Message::new("loader-rename")
+                .arg("old", old)
+                .arg("key", key);
             let mut error = Error::new(
                 ErrorKind::RenamedKey {
                     new_key: key.to_owned(),
                 },
                 old,
-                format!("{old} was renamed to {key}"),
+                Message::new("loader-renamed")
+                    .arg("old", old)
+                    .arg("key", key),
             )
             .with_field(self.field_path(field))
             .with_origin(entry.origin().clone())
@@ -222,18 +253,16 @@ impl Loader<'_> {
 
 /// "did you mean" for a key that is a near miss of a known one: the prefix moved, a typo, or
 /// `_FILE` on a setting that is not secret. Only such a key is an error by default.
-fn near_miss(key: &str, known: &[String], scopes: &[(String, Scope)]) -> Option<String> {
+fn near_miss(key: &str, known: &[String], scopes: &[(String, Scope)]) -> Option<Message> {
     if let Some(similar) =
         moved_prefix(key, scopes, known).or_else(|| closest(key, known.iter().map(String::as_str)))
     {
-        return Some(format!("did you mean {similar}?"));
+        return Some(Message::new("loader-did-you-mean").arg("key", similar));
     }
     let base = key
         .strip_suffix(FILE_SUFFIX)
         .filter(|b| known.iter().any(|k| k == b))?;
-    Some(format!(
-        "only secret settings can be read from a file: set {base} itself"
-    ))
+    Some(Message::new("loader-file-only-secret").arg("key", base))
 }
 
 /// The known key that `key` names with its struct's prefix moved: `MAIL_TIMEOUT` for `TIMEOUT`

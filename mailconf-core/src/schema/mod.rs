@@ -6,8 +6,10 @@ mod env_example;
 mod json_schema;
 mod markdown;
 mod names;
+mod type_name;
 
 pub use names::{NameKind, Names};
+pub use type_name::type_name_message;
 
 /// What a secret's variable name ends with when the variable names a file holding the value.
 pub(crate) const FILE_SUFFIX: &str = "_FILE";

@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use mailconf_values::Message;
+
 use super::Entry;
 use crate::{Error, ErrorKind, Origin};
 
@@ -58,22 +60,27 @@ fn parse_error(path: &Path, text: &str, error: &dotenvy::Error) -> Error {
                 .position(|l| !first.is_empty() && l.trim_start().starts_with(first.trim_start()))
                 .map_or(0, |i| i + 1);
             (
-                format!(
-                    "cannot parse this line of the .env file (at character {})",
-                    column + 1
-                ),
+                Message::new("source-dotenv-line").arg("column", column + 1),
                 line,
             )
         }
-        dotenvy::Error::Io(e) => (format!("cannot read {}: {e}", path.display()), 0),
-        _ => (format!("cannot parse {}", path.display()), 0),
+        dotenvy::Error::Io(e) => (
+            Message::new("source-dotenv-unreadable")
+                .arg("path", path.display().to_string())
+                .arg("reason", crate::file_problem(e)),
+            0,
+        ),
+        _ => (
+            Message::new("source-dotenv-unparsable").arg("path", path.display().to_string()),
+            0,
+        ),
     };
     Error::new(ErrorKind::InvalidSource, "", message)
         .with_origin(Origin::DotEnv {
             path: path.to_owned(),
             line,
         })
-        .with_hint("each line must be KEY=value; quote values that contain spaces or #")
+        .with_hint(Message::new("source-dotenv-hint"))
 }
 
 #[cfg(test)]

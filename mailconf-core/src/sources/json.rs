@@ -1,6 +1,6 @@
 //! A JSON object keyed by variable names, as a settings web form posts it.
 
-use mailconf_values::Invalid;
+use mailconf_values::{Invalid, Message};
 use serde_json::Value;
 
 use super::Entry;
@@ -12,16 +12,18 @@ pub(super) fn parse(text: &str) -> (Vec<Entry>, Vec<Error>) {
         Ok(_) => {
             return (
                 Vec::new(),
-                vec![source_error(
-                    "expected a JSON object keyed by variable names",
-                )],
+                vec![source_error(Message::new("source-json-not-object"))],
             );
         }
         // serde_json's message names line and column only, never the text.
         Err(e) => {
             return (
                 Vec::new(),
-                vec![source_error(&format!("the JSON does not parse: {e}"))],
+                vec![source_error(
+                    Message::new("source-json-parse")
+                        .arg("line", e.line())
+                        .arg("column", e.column()),
+                )],
             );
         }
     };
@@ -34,8 +36,8 @@ pub(super) fn parse(text: &str) -> (Vec<Entry>, Vec<Error>) {
                 Value::Bool(b) => Ok(b.to_string()),
                 Value::Number(n) => Ok(n.to_string()),
                 _ => Err(
-                    Invalid::new("not_scalar", "expected a string, number or boolean")
-                        .with_hint("lists are written as one comma-separated string"),
+                    Invalid::new("not_scalar", Message::new("source-json-not-scalar"))
+                        .with_hint(Message::new("source-json-not-scalar-hint")),
                 ),
             };
             Entry {
@@ -48,7 +50,7 @@ pub(super) fn parse(text: &str) -> (Vec<Entry>, Vec<Error>) {
     (entries, Vec::new())
 }
 
-fn source_error(message: &str) -> Error {
+fn source_error(message: Message) -> Error {
     Error::new(ErrorKind::InvalidSource, "", message).with_origin(Origin::Json)
 }
 

@@ -9,7 +9,7 @@ use std::path::Path;
 use hashbrown::DefaultHashBuilder;
 use hashbrown::hash_table::{self, HashTable};
 
-use mailconf_values::Invalid;
+use mailconf_values::{Invalid, Message};
 
 use crate::{Error, Origin};
 
@@ -108,8 +108,8 @@ impl Sources {
         let entries = std::env::vars_os().filter_map(|(k, v)| {
             let key = k.into_string().ok()?;
             let value = v.into_string().map_err(|_| {
-                Invalid::new("not_utf8", "the value is not valid UTF-8")
-                    .with_hint("set the variable to UTF-8 text")
+                Invalid::new("not_utf8", Message::new("source-env-not-utf8"))
+                    .with_hint(Message::new("source-env-not-utf8-hint"))
             });
             Some(Entry {
                 key,
@@ -152,7 +152,9 @@ impl Sources {
                         path: path.to_owned(),
                     },
                     "",
-                    format!("cannot read the .env file {}: {e}", path.display()),
+                    Message::new("source-dotenv-unreadable")
+                        .arg("path", path.display().to_string())
+                        .arg("reason", crate::file_problem(&e)),
                 );
                 self.push(true, Vec::new(), vec![error])
             }

@@ -1,7 +1,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use mailconf_core::{FromValue, Invalid};
+use mailconf_core::{FromValue, Invalid, Message};
 
 use super::RateLimit;
 
@@ -40,22 +40,25 @@ impl RateLimits {
     pub fn new(mut windows: Vec<RateLimit>) -> Result<RateLimits, Invalid> {
         windows.sort_by_key(|w| w.per);
         if windows.is_empty() {
-            return Err(invalid("expected at least one limit"));
+            return Err(invalid(Message::new("rate-limits-empty")));
         }
         if let Some(pair) = windows.windows(2).find(|pair| pair[0].per == pair[1].per) {
-            return Err(invalid(&format!(
-                "{} and {} limit the same period; keep the one you mean",
-                pair[0], pair[1]
-            )));
+            return Err(invalid(
+                Message::new("rate-limits-same-period")
+                    .arg("first", pair[0].to_string())
+                    .arg("second", pair[1].to_string()),
+            ));
         }
         if let Some(big) = windows[1..]
             .iter()
             .find(|w| w.messages.get() > MAX_QUOTA_MESSAGES)
         {
-            return Err(invalid(&format!(
-                "{big} counts more than {MAX_QUOTA_MESSAGES} messages in one window"
-            ))
-            .with_hint("a quota window remembers every message it counts: use a shorter period, such as a per-hour limit"));
+            return Err(invalid(
+                Message::new("rate-limits-too-many")
+                    .arg("limit", big.to_string())
+                    .arg("max", MAX_QUOTA_MESSAGES),
+            )
+            .with_hint(Message::new("rate-limits-too-many-hint")));
         }
         Ok(RateLimits { windows })
     }
@@ -89,9 +92,8 @@ impl From<RateLimit> for RateLimits {
     }
 }
 
-fn invalid(message: &str) -> Invalid {
-    Invalid::new("invalid_rate", message)
-        .with_hint("write one limit like 14/s, or several separated by commas like 14/s,50000/day")
+fn invalid(message: Message) -> Invalid {
+    Invalid::new("invalid_rate", message).with_hint(Message::new("rate-limits-hint"))
 }
 
 impl fmt::Display for RateLimits {
@@ -116,7 +118,9 @@ impl FromValue for RateLimits {
             .map(|part| {
                 RateLimit::from_value(part).map_err(|mut e| {
                     if raw.contains(',') {
-                        e.message = format!("in `{}`: {}", part.trim(), e.message);
+                        e.message = Message::new("rate-limits-in-part")
+                            .arg("part", part.trim())
+                            .arg("reason", e.message);
                     }
                     e
                 })
@@ -156,12 +160,12 @@ mod tests {
         ];
         crate::test_support::assert_rejects::<RateLimits>(&bad, "invalid_rate");
         let e = RateLimits::from_value("14/s,x/day").unwrap_err();
-        assert!(e.message.contains("in `x/day`"), "{e}");
+        assert!(e.message.to_string().contains("in `x/day`"), "{e}");
         let e = RateLimits::from_value("14/s,10/s").unwrap_err();
-        assert!(e.message.contains("same period"), "{e}");
+        assert!(e.message.to_string().contains("same period"), "{e}");
         // A pacing window is a token bucket and remembers nothing per message: any size is fine.
         assert!(RateLimits::from_value("5000000/s").is_ok());
         let e = RateLimits::from_value("14/s,5000000/day").unwrap_err();
-        assert!(e.hint.unwrap().contains("shorter period"));
+        assert!(e.hint.unwrap().to_string().contains("shorter period"));
     }
 }

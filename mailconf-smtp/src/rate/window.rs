@@ -2,7 +2,7 @@ use std::fmt;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use mailconf_core::{FromValue, Invalid};
+use mailconf_core::{FromValue, Invalid, Message};
 
 /// One window of a send limit, such as `100/min`, `5/s` or `50000/day`: at most `messages`
 /// per `per`. [`RateLimits`](super::RateLimits) (`MAIL_RATE_LIMIT`) holds one or several.
@@ -80,23 +80,24 @@ impl FromValue for RateLimit {
     const TYPE_NAME: &'static str = "rate (messages/s, /min, /h or /day)";
 
     fn from_value(raw: &str) -> Result<Self, Invalid> {
-        let hint = "write it like 5/s, 100/min, 1000/h or 50000/day";
-        let invalid = |message: &str| Invalid::new("invalid_rate", message).with_hint(hint);
+        let invalid = |id: &'static str| {
+            Invalid::new("invalid_rate", Message::new(id)).with_hint(Message::new("rate-hint"))
+        };
         let (count, unit) = raw
             .split_once('/')
-            .ok_or_else(|| invalid("expected a count and a period"))?;
+            .ok_or_else(|| invalid("rate-count-and-period"))?;
         let messages = count
             .trim()
             .parse::<u32>()
             .ok()
             .and_then(NonZeroU32::new)
-            .ok_or_else(|| invalid("the count must be a whole number above 0"))?;
+            .ok_or_else(|| invalid("rate-count-positive"))?;
         let secs = match unit.trim().to_ascii_lowercase().as_str() {
             "s" | "sec" | "second" => 1,
             "m" | "min" | "minute" => 60,
             "h" | "hour" => 3600,
             "d" | "day" => 86_400,
-            _ => return Err(invalid("unknown period")),
+            _ => return Err(invalid("rate-unknown-period")),
         };
         Ok(RateLimit {
             messages,
