@@ -89,7 +89,7 @@ fn a_port_the_provider_does_not_offer_is_a_contradiction() {
         "Gmail is served on port 587 (STARTTLS), 465 (implicit TLS), not 25"
     );
     assert_eq!(
-        error.hint(),
+        error.hint().as_deref(),
         Some("set MAIL_PORT to one of these, or remove it to use the preset (587 STARTTLS)")
     );
     // A mode it does not speak on any port.
@@ -165,7 +165,7 @@ fn a_known_server_on_a_port_it_does_not_offer_is_a_warning() {
         .find(|w| w.code == "provider_port")
         .expect("a provider_port warning");
     assert_eq!(warning.key, "MAIL_PORT");
-    assert!(warning.message.contains("Gmail"), "{warning}");
+    assert!(warning.message.to_string().contains("Gmail"), "{warning}");
 }
 
 #[test]

@@ -336,6 +336,6 @@ mod tests {
         );
         let unknown = ProviderChoice::from_value("gmial").unwrap_err();
         assert_eq!(unknown.code, "unknown_provider");
-        assert!(unknown.hint.unwrap().contains("gmail"));
+        assert!(unknown.hint.unwrap().to_string().contains("gmail"));
     }
 }
