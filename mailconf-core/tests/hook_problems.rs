@@ -67,14 +67,20 @@ fn each_problem_gets_its_variables_under_the_embedding_prefix() {
     );
     assert_eq!(conflict.field(), "mail.starttls");
     assert_eq!(conflict.message(), "APP_OUT_MAIL_PORT=465 is implicit TLS");
-    assert_eq!(conflict.hint(), Some("set APP_OUT_MAIL_STARTTLS=false"));
+    assert_eq!(
+        conflict.hint().as_deref(),
+        Some("set APP_OUT_MAIL_STARTTLS=false")
+    );
 
     let missing = errors.get("APP_OUT_MAIL_USERNAME").unwrap();
     assert_eq!(
-        (missing.code(), missing.message()),
+        (missing.code(), missing.message().as_str()),
         ("missing", "required, but not set")
     );
-    assert_eq!(missing.hint(), Some("set APP_OUT_MAIL_USERNAME to log in"));
+    assert_eq!(
+        missing.hint().as_deref(),
+        Some("set APP_OUT_MAIL_USERNAME to log in")
+    );
     assert_eq!(errors.len(), 2, "{errors}");
 }
 
@@ -91,7 +97,7 @@ fn a_missing_field_whose_old_name_is_set_gets_the_rename_hint_and_an_invalid_its
         .find(|e| e.key() == "MAIL_USERNAME")
         .expect("the hook's missing field");
     assert_eq!(
-        missing.hint(),
+        missing.hint().as_deref(),
         Some("MAIL_USER was renamed to MAIL_USERNAME: rename MAIL_USER to MAIL_USERNAME")
     );
     let invalid = errors.get("MAIL_PORT").unwrap();

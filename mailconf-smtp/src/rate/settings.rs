@@ -269,7 +269,10 @@ mod tests {
             detail: "feature_disabled",
         };
         assert_eq!(p.kind(), &feature);
-        assert!(p.hint().unwrap().contains("`redis` feature"), "{p:?}");
+        assert!(
+            p.hint().unwrap().to_string().contains("`redis` feature"),
+            "{p:?}"
+        );
         assert!(check_built(&set, true).is_ok());
         let unset = RateSettingsPartial {
             redis_url: Some(None),
