@@ -1,23 +1,27 @@
 //! The generated `impl MailConfig`: a static schema and a `load_from` that loads every field
 //! before giving up on any, so every problem is reported.
+//!
+//! Everything here is written from the checked [`Model`]: names, defaults and hooks were
+//! decided by `valid.rs`, and nothing is recomputed from the attributes.
 
 use proc_macro2::{Literal, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{DeriveInput, Ident, LitStr};
+use syn::{DeriveInput, Ident};
 
-use crate::ast::{Field, Input};
+use crate::ast::Input;
 use crate::error::Errors;
 use crate::literal;
+use crate::model::{Default, Kind, Model, ModelField, Setting};
 use crate::valid;
 
 /// The derive's output for `node`: the impl, or every mistake plus a stand-in impl.
 pub(crate) fn derive(node: &DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let input = Input::from_syn(node, &mut errors);
-    valid::check(&input, &mut errors);
+    let model = valid::check(&input, &mut errors);
     match errors.finish() {
-        Ok(()) => impl_mail_config(&input),
+        Ok(()) => impl_mail_config(&model),
         Err(error) => {
             let mut out = error.to_compile_error();
             out.extend(fallback(node));
@@ -45,16 +49,19 @@ fn fallback(node: &DeriveInput) -> TokenStream {
     }
 }
 
-fn impl_mail_config(input: &Input<'_>) -> TokenStream {
-    let ident = input.ident;
-    let name = input.name();
-    let doc = &input.doc;
-    let prefix = input.prefix();
-    let allow_unknown = input.attrs.allow_unknown.is_some();
-    let deny_unknown = input.attrs.deny_unknown.is_some();
-    let case_insensitive = input.attrs.case_insensitive.is_some();
+fn impl_mail_config(model: &Model<'_>) -> TokenStream {
+    let Model {
+        ident,
+        name,
+        doc,
+        prefix,
+        allow_unknown,
+        deny_unknown,
+        case_insensitive,
+        ..
+    } = model;
     // A typed `const` makes a table of the wrong type fail at the attribute.
-    let foreign_keys = match &input.attrs.foreign_keys {
+    let foreign_keys = match model.foreign_keys {
         Some(keyed) => {
             let path = &keyed.value;
             let ty = quote_spanned!(keyed.key=> &'static [::mailconf_core::ForeignKey]);
@@ -62,14 +69,9 @@ fn impl_mail_config(input: &Input<'_>) -> TokenStream {
         }
         None => quote!(&[]),
     };
-    let loaded: Vec<&Field<'_>> = input.fields.iter().filter(|f| f.is_loaded()).collect();
-    let schemas = loaded.iter().map(|f| field_schema(f, input));
-    let load_from = load_from(input, &loaded);
-    let partial = input
-        .attrs
-        .validate
-        .as_ref()
-        .map(|_| partial_struct(input, &loaded));
+    let schemas = model.loaded().map(field_schema);
+    let load_from = load_from(model);
+    let partial = partial_struct(model);
     quote! {
         #partial
 
@@ -94,88 +96,76 @@ fn impl_mail_config(input: &Input<'_>) -> TokenStream {
     }
 }
 
-/// A field's `FieldSchema` literal.
-fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
-    let name = field.name();
-    let doc = &field.doc;
-    let ty = field.ty;
-    if let Some(flatten) = &field.attrs.flatten {
-        let prefix = flatten
-            .value
-            .as_ref()
-            .map(LitStr::value)
-            .unwrap_or_default();
-        let nested = quote_spanned!(ty.span()=> ::mailconf_core::__private::nested::<#ty>());
-        return quote! {
-            ::mailconf_core::FieldSchema {
-                field: #name,
-                name: "",
-                absolute: false,
-                aliases: &[],
-                renamed_from: &[],
-                required_unless: &[],
-                type_name: "settings",
-                json_type: "object",
-                choices: &[],
-                default: ::mailconf_core::DefaultValue::None,
-                optional: false,
-                secret: false,
-                hint: ::core::option::Option::None,
-                doc: #doc,
-                kind: ::mailconf_core::FieldKind::Flatten { prefix: #prefix, schema: #nested.schema },
-            }
-        };
-    }
-    let variable = field.variable(input);
-    let variable_name = &variable.name;
-    let absolute = variable.absolute;
-    let aliases = field.attrs.aliases.iter().map(|a| &a.value);
-    let renamed_from = field.attrs.renamed_from.iter().map(|a| &a.value);
-    let required_unless = field.attrs.required_unless.iter().map(|a| &a.value);
+/// A loaded field's `FieldSchema` literal.
+fn field_schema(field: &ModelField<'_>) -> TokenStream {
+    let (name, doc, ty) = (&field.name, field.doc, field.ty);
+    let setting = match &field.kind {
+        Kind::Setting(setting) => setting,
+        Kind::Flatten { prefix } => {
+            let nested = quote_spanned!(ty.span()=> ::mailconf_core::__private::nested::<#ty>());
+            return quote! {
+                ::mailconf_core::FieldSchema {
+                    field: #name,
+                    name: "",
+                    absolute: false,
+                    aliases: &[],
+                    renamed_from: &[],
+                    required_unless: &[],
+                    type_name: "settings",
+                    json_type: "object",
+                    choices: &[],
+                    default: ::mailconf_core::DefaultValue::None,
+                    optional: false,
+                    secret: false,
+                    hint: ::core::option::Option::None,
+                    doc: #doc,
+                    kind: ::mailconf_core::FieldKind::Flatten { prefix: #prefix, schema: #nested.schema },
+                }
+            };
+        }
+        Kind::Skip(_) => unreachable!("skipped fields have no schema"),
+    };
+    let Setting {
+        variable,
+        absolute,
+        aliases,
+        renamed_from,
+        required_unless,
+        ..
+    } = setting;
     let value = Ident::new("VALUE", Span::mixed_site());
     let mut choice_check = TokenStream::new();
-    let default = match &field.attrs.default {
-        None => quote!(::mailconf_core::DefaultValue::None),
-        Some(keyed) => match &keyed.value {
-            None => quote!(::mailconf_core::DefaultValue::Expr("Default::default()")),
-            Some(expr) => match literal::literal(expr) {
-                Some(lit) => {
-                    let text = lit.text;
-                    // A type with `CHOICES` (an enum deriving `FromValue`) is unknown to the
-                    // derive; the check runs when rustc evaluates this constant.
-                    let message = format!(
-                        "this default can never load into `{name}`: \"{text}\" is not one of the values of `{}`",
-                        literal::code_text_of(ty)
-                    );
-                    choice_check = quote_spanned! {expr.span()=>
-                        const _: () = ::core::assert!(
-                            ::mailconf_core::__private::is_choice(#value.choices, #text),
-                            #message
-                        );
-                    };
-                    quote!(::mailconf_core::DefaultValue::Text(#text))
-                }
-                None => {
-                    let text = literal::code_text(expr);
-                    quote!(::mailconf_core::DefaultValue::Expr(#text))
-                }
-            },
-        },
+    let default = match &setting.default {
+        Default::None => quote!(::mailconf_core::DefaultValue::None),
+        Default::Trait(_) => quote!(::mailconf_core::DefaultValue::Expr("Default::default()")),
+        Default::Literal { text, expr, .. } => {
+            // A type with `CHOICES` (an enum deriving `FromValue`) is unknown to the derive;
+            // the check runs when rustc evaluates this constant.
+            let message = format!(
+                "this default can never load into `{name}`: \"{text}\" is not one of the values of `{}`",
+                literal::code_text_of(ty)
+            );
+            choice_check = quote_spanned! {expr.span()=>
+                const _: () = ::core::assert!(
+                    ::mailconf_core::__private::is_choice(#value.choices, #text),
+                    #message
+                );
+            };
+            quote!(::mailconf_core::DefaultValue::Text(#text))
+        }
+        Default::Expr { text, .. } => quote!(::mailconf_core::DefaultValue::Expr(#text)),
     };
     // `secret` on a type that prints itself would leak through the user's `#[derive(Debug)]`:
     // a bound at the field's type refuses it, naming `Secret<T>`.
-    let (secret, secret_bound) = if field.attrs.secret.is_some() {
+    let (secret, secret_bound) = if setting.secret.is_some() {
         let bound =
             quote_spanned!(ty.span()=> const _: () = ::mailconf_core::__private::secret::<#ty>(););
         (quote!(true), bound)
     } else {
         (quote!(#value.secret), TokenStream::new())
     };
-    let hint = match &field.attrs.hint {
-        Some(hint) => {
-            let text = &hint.value;
-            quote!(::core::option::Option::Some(#text))
-        }
+    let hint = match &setting.hint {
+        Some(text) => quote!(::core::option::Option::Some(#text)),
         None => quote!(::core::option::Option::None),
     };
     let facts = quote_spanned!(ty.span()=> ::mailconf_core::__private::value::<#ty>());
@@ -186,7 +176,7 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
             #choice_check
             ::mailconf_core::FieldSchema {
                 field: #name,
-                name: #variable_name,
+                name: #variable,
                 absolute: #absolute,
                 aliases: &[#(#aliases),*],
                 renamed_from: &[#(#renamed_from),*],
@@ -205,7 +195,46 @@ fn field_schema(field: &Field<'_>, input: &Input<'_>) -> TokenStream {
     }
 }
 
-fn load_from(input: &Input<'_>, loaded: &[&Field<'_>]) -> TokenStream {
+/// The statement that loads one field into its local.
+fn load_field(field: &ModelField<'_>, index: usize, local: &Ident) -> TokenStream {
+    let loader = Ident::new("loader", Span::mixed_site());
+    let fields = Ident::new("fields", Span::mixed_site());
+    let check = Ident::new("check", Span::mixed_site());
+    let index = Literal::usize_unsuffixed(index);
+    let ty = field.ty;
+    let setting = match &field.kind {
+        Kind::Setting(setting) => setting,
+        Kind::Flatten { .. } => {
+            let nested = quote_spanned!(ty.span()=> ::mailconf_core::__private::nested::<#ty>());
+            return quote!(let #local = #nested.load(#loader, &#fields[#index]););
+        }
+        Kind::Skip(_) => unreachable!("skipped fields are not loaded"),
+    };
+    let default = match &setting.default {
+        Default::Trait(key) => {
+            quote_spanned!(*key=> ::core::option::Option::Some(::core::default::Default::default))
+        }
+        Default::Expr { expr, .. } => quote!(::core::option::Option::Some(|| #expr)),
+        // A literal is in the schema, parsed by the loader like a value from the environment.
+        Default::Literal { .. } | Default::None => quote!(::core::option::Option::None),
+    };
+    let facts = quote_spanned!(ty.span()=> ::mailconf_core::__private::value::<#ty>());
+    let Some(validate) = setting.validate else {
+        return quote!(let #local = #facts.load(#loader, &#fields[#index], #default, ::core::option::Option::None););
+    };
+    // A typed `let` makes a hook of the wrong type fail here, the message pointing at both
+    // the hook and the `validate` key, with the expected signature.
+    let path = &validate.value;
+    let check_type = quote_spanned!(validate.key=> ::mailconf_core::__private::FieldCheck<#ty>);
+    quote! {
+        let #local = {
+            let #check: #check_type = #path;
+            #facts.load(#loader, &#fields[#index], #default, ::core::option::Option::Some(#check))
+        };
+    }
+}
+
+fn load_from(model: &Model<'_>) -> TokenStream {
     // Mixed-site names cannot be seen by the user's tokens, so a default expression that
     // mentions `loader` or a field name means the user's item of that name, never ours.
     let loader = Ident::new("loader", Span::mixed_site());
@@ -213,48 +242,24 @@ fn load_from(input: &Input<'_>, loaded: &[&Field<'_>]) -> TokenStream {
     let check = Ident::new("check", Span::mixed_site());
     // The prefix keeps a field named `loader`, `fields`, `value` or `check` from shadowing the
     // generated local of that name.
-    let local = |f: &Field<'_>| Ident::new(&format!("f_{}", f.name()), Span::mixed_site());
-    let loads = loaded.iter().enumerate().map(|(index, f)| {
-        let index = Literal::usize_unsuffixed(index);
-        let local = local(f);
-        let ty = f.ty;
-        if f.attrs.flatten.is_some() {
-            let nested = quote_spanned!(ty.span()=> ::mailconf_core::__private::nested::<#ty>());
-            return quote!(let #local = #nested.load(#loader, &#fields[#index]););
-        }
-        let default = match &f.attrs.default {
-            Some(keyed) => match &keyed.value {
-                None => quote_spanned!(keyed.key=> ::core::option::Option::Some(::core::default::Default::default)),
-                Some(expr) if literal::literal(expr).is_none() => quote!(::core::option::Option::Some(|| #expr)),
-                Some(_) => quote!(::core::option::Option::None),
-            },
-            None => quote!(::core::option::Option::None),
-        };
-        let facts = quote_spanned!(ty.span()=> ::mailconf_core::__private::value::<#ty>());
-        let Some(validate) = &f.attrs.validate else {
-            return quote!(let #local = #facts.load(#loader, &#fields[#index], #default, ::core::option::Option::None););
-        };
-        // A typed `let` makes a hook of the wrong type fail here, the message pointing at both
-        // the hook and the `validate` key, with the expected signature.
-        let path = &validate.value;
-        let check_type = quote_spanned!(validate.key=> ::mailconf_core::__private::FieldCheck<#ty>);
-        quote! {
-            let #local = {
-                let #check: #check_type = #path;
-                #facts.load(#loader, &#fields[#index], #default, ::core::option::Option::Some(#check))
-            };
-        }
-    });
-    let inits = input.fields.iter().map(|f| {
-        let member = f.ident;
-        if f.is_loaded() {
-            let local = local(f);
-            quote!(#member: #local)
-        } else {
-            quote_spanned!(f.attrs.skip.as_ref().map_or_else(Span::call_site, |s| s.key)=> #member: ::core::default::Default::default())
-        }
-    });
+    let local = |f: &ModelField<'_>| Ident::new(&format!("f_{}", f.name), Span::mixed_site());
+    let loaded: Vec<&ModelField<'_>> = model.loaded().collect();
     let locals: Vec<Ident> = loaded.iter().map(|f| local(f)).collect();
+    let loads = loaded
+        .iter()
+        .zip(&locals)
+        .enumerate()
+        .map(|(index, (f, local))| load_field(f, index, local));
+    let inits = model.fields.iter().map(|f| {
+        let member = f.ident;
+        match f.kind {
+            Kind::Skip(key) => quote_spanned!(key=> #member: ::core::default::Default::default()),
+            _ => {
+                let local = local(f);
+                quote!(#member: #local)
+            }
+        }
+    });
     let value = Ident::new("value", Span::mixed_site());
     let build = if locals.is_empty() {
         quote!(::core::option::Option::Some(Self { #(#inits),* }))
@@ -271,11 +276,10 @@ fn load_from(input: &Input<'_>, loaded: &[&Field<'_>]) -> TokenStream {
         .then(|| quote!(let #fields = <Self as ::mailconf_core::MailConfig>::schema().fields;));
     // The hook runs on the fields that loaded, so that one bad value hides no rule between
     // the others; the struct is built only if it reported nothing.
-    let check_partial = input.attrs.validate.as_ref().map(|validate| {
-        let path = &validate.value;
-        let partial = partial_ident(input);
+    let check_partial = model.check.as_ref().map(|hook| {
+        let (path, partial) = (&hook.hook.value, &hook.partial);
         let check_type =
-            quote_spanned!(validate.key=> ::mailconf_core::__private::StructCheck<#partial>);
+            quote_spanned!(hook.hook.key=> ::mailconf_core::__private::StructCheck<#partial>);
         let members: Vec<&Ident> = loaded.iter().map(|f| f.ident).collect();
         let value = Ident::new("partial", Span::mixed_site());
         quote! {
@@ -299,28 +303,24 @@ fn load_from(input: &Input<'_>, loaded: &[&Field<'_>]) -> TokenStream {
     }
 }
 
-/// `SmtpConfigPartial` for `SmtpConfig`: what a struct's validate hook gets.
-fn partial_ident(input: &Input<'_>) -> Ident {
-    format_ident!("{}Partial", input.ident)
-}
-
 /// The struct a struct's validate hook gets: each loaded field as an `Option`, `None` when the
-/// field did not load.
-fn partial_struct(input: &Input<'_>, loaded: &[&Field<'_>]) -> TokenStream {
-    let (ident, vis) = (partial_ident(input), input.vis);
+/// field did not load. Nothing when the struct has no hook.
+fn partial_struct(model: &Model<'_>) -> Option<TokenStream> {
+    let ident = &model.check.as_ref()?.partial;
+    let vis = model.vis;
     let doc = format!(
         "The settings of [`{}`] that loaded, given to its `validate` hook: a field is `None` when it did not load (its problem is reported already), and a rule that needs it is skipped.",
-        input.ident
+        model.ident
     );
-    let fields = loaded.iter().map(|f| {
+    let fields = model.loaded().map(|f| {
         let (vis, member, ty) = (f.vis, f.ident, f.ty);
-        let doc = format!("`{}`, or `None` when it did not load.", f.name());
+        let doc = format!("`{}`, or `None` when it did not load.", f.name);
         quote!(#[doc = #doc] #vis #member: ::core::option::Option<#ty>)
     });
-    quote! {
+    Some(quote! {
         #[doc = #doc]
         #vis struct #ident { #(#fields),* }
-    }
+    })
 }
 
 #[cfg(test)]

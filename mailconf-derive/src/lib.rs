@@ -111,6 +111,7 @@ mod choice;
 mod error;
 mod expand;
 mod literal;
+mod model;
 mod name;
 mod symbol;
 mod valid;

@@ -5,15 +5,16 @@ use proc_macro2::Span;
 use syn::LitStr;
 
 use crate::ast::{Field, Input};
-use crate::attr::Keyed;
 use crate::error::Errors;
 use crate::literal;
+use crate::model::{Default, Kind, Model, ModelField, Setting};
 use crate::name::{self, Verdict};
 
-/// Records every mistake in `input`.
-pub(crate) fn check(input: &Input<'_>, errors: &mut Errors) {
+/// Records every mistake in `input`, and returns the model the expansion writes out (used only
+/// when nothing was recorded).
+pub(crate) fn check<'a>(input: &'a Input<'a>, errors: &mut Errors) -> Model<'a> {
     errors.set_item(None);
-    let prefix = input.prefix();
+    let mut model = Model::new(input);
     if let Some(p) = &input.attrs.prefix {
         check_name(&p.value, "prefix", Piece::Prefix, errors);
     }
@@ -22,20 +23,29 @@ pub(crate) fn check(input: &Input<'_>, errors: &mut Errors) {
     for (index, field) in input.fields.iter().enumerate() {
         errors.set_item(Some(index));
         check_conflicts(field, errors);
-        if !field.is_loaded() {
-            continue;
-        }
-        if let Some(flatten) = &field.attrs.flatten {
+        let kind = if let Some(skip) = &field.attrs.skip {
+            Kind::Skip(skip.key)
+        } else if let Some(flatten) = &field.attrs.flatten {
             if let Some(p) = &flatten.value {
                 check_name(p, "flatten(prefix)", Piece::AfterPrefix, errors);
             }
-            continue;
-        }
-        check_names(field, input, &prefix, errors);
-        check_default(field, errors);
-        check_required_unless(field, input, errors);
-        claim_names(field, input, &prefix, &mut claims, errors);
+            let prefix = flatten
+                .value
+                .as_ref()
+                .map(LitStr::value)
+                .unwrap_or_default();
+            Kind::Flatten { prefix }
+        } else {
+            let setting = Setting::new(field, input, &model.prefix);
+            check_names(field, &setting, &model.prefix, errors);
+            check_default(field, &setting, errors);
+            check_required_unless(field, input, errors);
+            claim_names(field, &setting, &mut claims, errors);
+            Kind::Setting(setting)
+        };
+        model.fields.push(ModelField::new(field, kind));
     }
+    model
 }
 
 fn check_generics(input: &Input<'_>, errors: &mut Errors) {
@@ -175,7 +185,7 @@ fn check_name(lit: &LitStr, key: &str, piece: Piece, errors: &mut Errors) -> boo
     false
 }
 
-fn check_names(field: &Field<'_>, input: &Input<'_>, prefix: &str, errors: &mut Errors) {
+fn check_names(field: &Field<'_>, setting: &Setting<'_>, prefix: &str, errors: &mut Errors) {
     let a = &field.attrs;
     if let Some(env) = &a.env {
         check_name(&env.value, "env", Piece::Full, errors);
@@ -186,19 +196,16 @@ fn check_names(field: &Field<'_>, input: &Input<'_>, prefix: &str, errors: &mut 
             Piece::AfterPrefix
         };
         check_name(&rename.value, "rename", piece, errors);
-    } else {
-        let variable = field.variable(input);
-        if let Verdict::BadCharacter(c) = name::check_piece(&variable.name, true) {
-            errors.at(
-                variable.span,
-                format!(
-                    "the field name `{}` gives the variable name `{}`, and `{c}` cannot be part of a variable name; \
-                     name the variable with `#[mailconf(rename = \"...\")]` using only A-Z, 0-9 and `_`",
-                    field.name(),
-                    variable.name
-                ),
-            );
-        }
+    } else if let Verdict::BadCharacter(c) = name::check_piece(&setting.variable, true) {
+        errors.at(
+            setting.span,
+            format!(
+                "the field name `{}` gives the variable name `{}`, and `{c}` cannot be part of a variable name; \
+                 name the variable with `#[mailconf(rename = \"...\")]` using only A-Z, 0-9 and `_`",
+                field.name(),
+                setting.variable
+            ),
+        );
     }
     for alias in &a.aliases {
         check_name(&alias.value, "alias", Piece::Full, errors);
@@ -209,20 +216,14 @@ fn check_names(field: &Field<'_>, input: &Input<'_>, prefix: &str, errors: &mut 
 }
 
 /// A literal default that can never load, checked with the parser used at run time.
-fn check_default(field: &Field<'_>, errors: &mut Errors) {
-    let Some(Keyed {
-        value: Some(expr), ..
-    }) = &field.attrs.default
-    else {
-        return;
-    };
-    let Some(lit) = literal::literal(expr) else {
+fn check_default(field: &Field<'_>, setting: &Setting<'_>, errors: &mut Errors) {
+    let Default::Literal { kind, text, expr } = &setting.default else {
         return;
     };
     let Some(type_name) = literal::check_name(field.ty) else {
         return;
     };
-    let Some(Err(invalid)) = mailconf_values::check_literal(&type_name, lit.kind, &lit.text) else {
+    let Some(Err(invalid)) = mailconf_values::check_literal(&type_name, *kind, text) else {
         return;
     };
     let name = field.name();
@@ -265,37 +266,25 @@ impl Claims {
     }
 }
 
-fn claim_names(
-    field: &Field<'_>,
-    input: &Input<'_>,
-    prefix: &str,
-    claims: &mut Claims,
-    errors: &mut Errors,
-) {
+fn claim_names(field: &Field<'_>, setting: &Setting<'_>, claims: &mut Claims, errors: &mut Errors) {
     let a = &field.attrs;
     let name = field.name();
-    let variable = field.variable(input);
-    let key = if variable.absolute {
-        variable.name.clone()
-    } else {
-        format!("{prefix}{}", variable.name)
-    };
-    claims.claim(&key, format!("the variable of field `{name}`"), variable.span, errors, |first| {
+    let key = &setting.key;
+    claims.claim(key, format!("the variable of field `{name}`"), setting.span, errors, |first| {
         format!(
             "field `{name}` reads `{key}`, which is already {first}; give one of them another name with \
              `#[mailconf(rename = \"...\")]` or `#[mailconf(env = \"...\")]`"
         )
     });
-    let is_secret = a.secret.is_some() || literal::is_secret_type(field.ty);
-    if is_secret {
+    if setting.is_secret {
         let file_key = format!("{key}_FILE");
-        claims.claim(&file_key, format!("the file variable of the secret field `{name}`"), variable.span, errors, |first| {
+        claims.claim(&file_key, format!("the file variable of the secret field `{name}`"), setting.span, errors, |first| {
             format!("the secret field `{name}` can be read from the file named by `{file_key}`, but that is already {first}")
         });
     }
     for alias in &a.aliases {
         let alias_key = alias.value.value();
-        if alias_key == key {
+        if alias_key == *key {
             errors.spanning(
                 &alias.value,
                 format!("alias `{alias_key}` is the variable `{name}` already reads; remove it"),
@@ -312,7 +301,7 @@ fn claim_names(
     }
     for old in &a.renamed_from {
         let old_key = old.value.value();
-        if old_key == key {
+        if old_key == *key {
             errors.spanning(
                 &old.value,
                 format!(
