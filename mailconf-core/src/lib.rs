@@ -63,3 +63,6 @@ pub use mailconf_derive::FromValue;
 /// The literal-default checker, for `mailconf-derive`'s own tests. Not a stable API.
 #[doc(hidden)]
 pub use mailconf_values::{LiteralKind, check_literal};
+
+/// What the `url` crate found wrong in a URL, as a catalog [`Message`] ("expected a URL: …").
+pub use mailconf_values::url_problem;

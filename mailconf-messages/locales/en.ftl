@@ -224,3 +224,164 @@ rate-limits-empty = expected at least one limit
 rate-limits-same-period = { $first } and { $second } limit the same period; keep the one you mean
 rate-limits-too-many = { $limit } counts more than { $max } messages in one window
 rate-limits-too-many-hint = a quota window remembers every message it counts: use a shorter period, such as a per-hour limit
+
+## TLS modes and ports (mailconf-smtp security)
+
+security-starttls = STARTTLS
+security-starttls-sound = plain SMTP with STARTTLS
+security-starttls-keep = keep STARTTLS
+security-implicit-tls = implicit TLS
+security-implicit-tls-sound = implicit TLS (TLS from the first byte)
+security-implicit-tls-keep = keep implicit TLS
+security-plain = no TLS
+security-plain-sound = plain SMTP without STARTTLS
+security-plain-keep = stay in plain text
+security-port-expects-tls = port { $port } expects TLS from the first byte (implicit TLS), but { $mode } is configured: the client waits for a plain-text greeting that never comes, and the send hangs until it times out
+security-port-expects-plain = port { $port } speaks plain text first and upgrades with STARTTLS, but { $mode } is configured: the handshake fails with "wrong version number" (OpenSSL) or "InvalidContentType" (rustls)
+security-port-fix = for port { $port } set { $flags }; to { $keep } use { $port_key }={ $usual_port }
+security-tls-choices = port { $starttls_port }: { $starttls_flags }; port { $implicit_port }: { $implicit_flags }
+security-usual-tls-ports = the server's STARTTLS port (usually { $starttls_port }) or its implicit-TLS port (usually { $implicit_port })
+
+## Rules between SMTP settings (mailconf-smtp rules)
+
+rule-from-name-conflict = { $from } has a display name and { $from_name } gives a different one: which one to send is unclear
+rule-from-name-conflict-hint = keep only the address in { $from }, or remove { $from_name }
+rule-url-gives-endpoint = { $url } already gives the server, port and TLS mode
+rule-url-gives-endpoint-hint = use either { $url } or { $server }, { $port }, { $starttls } and { $ssl_tls } (or { $provider }), not both
+rule-url-gives-username = { $url } already gives the login name
+rule-url-gives-username-hint = remove { $username } or the user from { $url }
+rule-url-gives-password = { $url } already gives the password
+rule-url-gives-password-hint = remove { $password } or the password from { $url }
+rule-both-tls = { $starttls } and { $ssl_tls } are both true, but a connection uses one or the other
+rule-set-username = set { $username }, or { $use_credentials }=false if the server needs no login
+rule-set-password = set { $password } (or { $password }_FILE), or { $use_credentials }=false if the server needs no login
+rule-password-in-clear = the password would be sent unencrypted to { $host }: no TLS is configured
+rule-password-in-clear-hint = use TLS ({ $choices }); on a trusted network { $allow_insecure_auth }=true allows it
+warning-certificates-not-checked = certificate checks are off: anyone on the network path can pose as the server and read the password
+warning-certificates-not-checked-hint = trust a private CA with MAIL_CA_FILE instead of turning the checks off
+warning-from-domain-mismatch = MAIL_FROM is at { $from_domain } but the login is at { $login_domain }: many servers refuse or rewrite a sender they do not own, and receivers may flag it (SPF/DMARC)
+warning-from-domain-mismatch-hint = send from an address of the login's domain, or make sure the server may send for this one
+warning-insecure-auth = the password is sent unencrypted to { $host }
+warning-insecure-auth-hint = use STARTTLS or implicit TLS unless the network is trusted
+warning-underscore-in-host = { $host } has a `_`, which DNS host names cannot hold: it resolves only through a local resolver (Docker Compose service names, /etc/hosts), and no public CA issues a certificate for it
+warning-underscore-in-host-hint = fine for a Docker Compose service such as mail_hog; for a real server use its DNS name (with `-` instead of `_`)
+warning-template-folder = TEMPLATE_FOLDER is accepted for fastapi-mail compatibility; mailconf does not render templates
+warning-template-folder-hint = render templates in your application and pass the result to the Mailer
+warning-provider-overridden = MAIL_SERVER={ $server } replaces { $provider }'s server { $host }
+warning-provider-overridden-hint = fine for another server of the same provider (such as smtp.zoho.eu); otherwise remove MAIL_SERVER or MAIL_PROVIDER
+warning-provider-port = { $server } is { $provider }'s server, which is served on port { $offers }, not { $port }
+warning-provider-port-hint = set MAIL_PORT={ $port } with { $flags } (see { $source })
+
+## SMTP settings (mailconf-smtp config, url, CA file, Redis)
+
+field-port-hint = SMTP submission uses 587 (STARTTLS) or 465 (implicit TLS)
+field-server-hint = the SMTP server from your provider's settings, such as smtp.gmail.com, without smtp:// or a port
+smtp-url-hint = write it like smtps://user:password@smtp.example.com or smtp://user:password@smtp.example.com:587?tls=required
+smtp-url-scheme = the scheme must be smtp:// or smtps://
+smtp-url-opportunistic = tls=opportunistic is not supported: it silently sends in plain text when the server offers no STARTTLS
+smtp-url-opportunistic-hint = use ?tls=required
+smtp-url-tls-parameter = the tls parameter must be `required` (and only with smtp://)
+smtp-url-query = the only query parameter understood is tls=required
+smtp-url-path = the URL has a path
+smtp-url-path-hint = remove it; set LOCAL_HOSTNAME for the EHLO name
+smtp-url-fragment = the URL has a #fragment (a `#` in the password must be written %23)
+smtp-url-no-host = the URL has no host
+smtp-url-percent = the user or password is not valid percent-encoded UTF-8
+smtp-name-line-break = a line break is not allowed in a display name
+smtp-pool-empty = the pool needs at least one connection
+ca-unreadable = cannot read the file: { $reason }
+ca-der = not PEM (DER detected): the file holds a binary certificate
+ca-binary = not PEM: the file holds binary data
+ca-no-certificate = the file holds no PEM certificate
+ca-der-hint = convert it to PEM with `openssl x509 -inform der -in { $file } -out { $file }.pem` and use the .pem file
+ca-binary-hint = give a PEM file with { $marker } blocks (a DER certificate converts with `openssl x509 -inform der -in { $file } -out { $file }.pem`)
+ca-no-certificate-hint = give a file with { $marker } blocks
+ca-explain = { $reason }; { $hint }
+rate-failure-expected = expected wait, local or fail
+rate-failure-hint = wait holds mail until Redis is back (the default); local falls back to this process's limit; fail fails the send
+rate-shared-needs-limit = a shared limit needs { $rate_limit }, which is not set
+rate-shared-needs-limit-hint = set { $rate_limit } (such as 14/s) to the limit every process shares, or remove { $redis_url }
+rate-needs-redis = only a limit shared through Redis uses this, and { $redis_url } is not set
+rate-needs-redis-hint = set { $redis_url } (redis://host:6379) to share the limit, or remove this setting
+rate-redis-not-built = this program was built without a Redis client, so it cannot share the send limit
+rate-redis-not-built-hint = enable the `redis` feature of mailconf-smtp (mailconf-smtp = {"{"} version = "0.1", features = ["redis"] {"}"}), or remove { $redis_url } to keep the limit in this process
+rate-redis-url-hint = write it like redis://host:6379, rediss://:password@host:6380/0, or for a Cluster several separated by commas; the password may also come from MAIL_RATE_LIMIT_REDIS_URL_FILE
+rate-redis-scheme = the scheme is { $scheme }, not redis or rediss
+rate-redis-refused = the Redis client does not accept this URL
+rate-key-chars = the key must be 1 to 200 printable ASCII characters without spaces, {"{"} or {"}"}
+rate-key-chars-hint = such as myapp-ses; mailconf adds the Redis Cluster hash tag itself
+
+## Another library's rules (mailconf-smtp compat, check --compat fastapi-mail)
+
+compat-int-flag = fastapi-mail refuses this { $key }: it is a number, 0 or 1 (`conint(gt=-1, lt=2)`), so pydantic refuses true/false
+compat-int-flag-hint = write { $key }=1 or { $key }=0
+compat-timeout = fastapi-mail refuses this TIMEOUT: it is a whole number of seconds (`int`), without a unit
+compat-timeout-hint = write the seconds alone, such as TIMEOUT=30
+compat-sender = fastapi-mail refuses this MAIL_FROM (pydantic's EmailStr): { $reason }
+compat-sender-hint = send from an address of a public domain you own, such as app@example.com
+compat-template-folder = fastapi-mail refuses this TEMPLATE_FOLDER: it must be an existing directory (pydantic's DirectoryPath)
+compat-template-folder-hint = create the folder, fix the path (a relative path starts at the working directory), or remove the setting
+compat-missing = fastapi-mail requires { $key }: its ConnectionConfig has no default for it
+compat-missing-login-hint = fastapi-mail requires { $key } even with USE_CREDENTIALS=False: set it, empty ({ $key }=) when the server needs no login
+compat-missing-url-hint = fastapi-mail does not read MAIL_URL: set { $key } as well (and remove MAIL_URL, which mailconf would then refuse as a conflict)
+compat-missing-hint = set { $key }
+compat-missing-file-hint = fastapi-mail does not read { $key }_FILE: set { $key } itself
+compat-sender-name-quotes = the display name holds characters pydantic reads only in a quoted name, such as , ( ) or @
+compat-sender-bracketed-ip = A bracketed IP address after the @-sign is not allowed here.
+compat-sender-final-period = An email address cannot end with a period.
+compat-sender-underscore = The part after the @-sign contains invalid characters: '_'.
+compat-sender-special-use = The part after the @-sign is a special-use or reserved name that cannot be used with email.
+compat-sender-no-period = The part after the @-sign is not valid. It should have a period.
+compat-sender-numeric-tld = The part after the @-sign is not valid. It is not within a valid top-level domain.
+
+## Provider presets (mailconf-smtp providers, MAIL_PROVIDER)
+
+provider-offer = { $port } ({ $mode })
+provider-offers = { $offers }
+provider-port-not-offered = { $provider } is served on port { $offers }, not { $port }
+provider-port-not-offered-hint = set { $port_key } to one of these, or remove it to use the preset ({ $preset_port } { $preset_mode })
+provider-mode-mismatch = { $provider } speaks { $offered } on port { $port }, but { $mode } is configured
+provider-mode-mismatch-hint = set { $flags }
+provider-mode-not-offered = { $provider } offers no { $mode }: it is served on port { $offers }
+provider-mode-not-offered-hint = remove { $starttls } and { $ssl_tls } to use the preset ({ $preset_port } { $preset_mode })
+provider-unknown = not a known provider
+provider-unknown-hint = one of { $ids }; or leave it unset and set MAIL_SERVER, MAIL_PORT and the TLS flags
+provider-needs-region = { $provider } needs its region
+provider-needs-region-hint = write { $id }:REGION with the region of your SMTP credentials, such as { $id }:eu-west-1
+provider-has-no-region = { $provider } has no region
+provider-has-no-region-hint = write { $id }
+
+## Other libraries' keys translated (mailconf-smtp dialects)
+
+dialect-assignment = { $key }={ $value }
+dialect-assignment-secret = { $key }=<{ $what }>
+dialect-value-of = the value of { $key }
+dialect-notes = { $first }; { $next }
+dialect-set-instead = set { $assignments } instead
+dialect-set-instead-note = set { $assignments } instead: { $note }
+dialect-remove = remove { $key }: { $reason }
+dialect-flask-max-emails = Flask-Mail's cap on messages per connection has no equivalent: mailconf reuses pooled connections (MAIL_POOL_SIZE); to cap the sending rate, set MAIL_RATE_LIMIT such as 100/min
+dialect-flask-ascii-attachments = not needed: mailconf encodes any attachment file name so that every client reads it (RFC 2231)
+dialect-django-certfile = a client certificate has no equivalent: mailconf logs in with MAIL_USERNAME and MAIL_PASSWORD (to trust a private CA, that is MAIL_CA_FILE)
+dialect-django-keyfile = a client certificate's key has no equivalent: mailconf logs in with MAIL_USERNAME and MAIL_PASSWORD
+dialect-flag-not-bool = { $key }={ $value } is not true or false: set { $target }=1 to record mail instead of sending it, or { $target }=0
+dialect-port-decides = { $mismatch }; so for port { $port } use { $mode }
+dialect-both-tls = both TLS flags are on, but a connection uses one or the other: port { $port } speaks { $mode }
+dialect-auto-starttls = it upgrades with STARTTLS when the server offers it; on port { $port } mailconf requires it
+dialect-port-not-a-port = the TLS mode depends on the port, and { $value } is not one: fix the port first
+dialect-default-port = { $dialect } connects to port { $port } when none is set
+dialect-tls-flag-not-bool = { $key }={ $value } is not true or false, so the TLS mode it meant is unknown: write True or False
+dialect-smtp-secure-not-bool = SMTP_SECURE={ $value } is not true or false: true means TLS from the first byte (port 465)
+dialect-no-tls-keys = { $dialect } has no TLS keys
+dialect-laravel-scheme = MAIL_SCHEME={ $value } is neither smtp nor smtps: set MAIL_SSL_TLS=True for smtps, MAIL_STARTTLS=True for smtp
+dialect-laravel-encryption = MAIL_ENCRYPTION={ $value } is none of tls, ssl or null: { $choices }
+dialect-laravel-mailer-smtp = not needed: mailconf always sends over SMTP
+dialect-laravel-mailer-log = Laravel's { $value } mailer keeps mail unsent; mailconf records it instead of sending
+dialect-laravel-mailer-other = MAIL_MAILER={ $value } is not SMTP, and mailconf sends over SMTP only: configure the provider's SMTP server (MAIL_SERVER, or MAIL_PROVIDER), then remove MAIL_MAILER
+dialect-dsn-not-a-dsn = MAILER_DSN is not a DSN ({ $reason }): write it as smtp://user:password@host:587
+dialect-dsn-null = Symfony's null transport discards mail; mailconf records it instead of sending
+dialect-dsn-transport = MAILER_DSN's { $scheme }:// transport is not plain SMTP, and mailconf sends over SMTP only: write the provider's SMTP server as smtp://user:password@host:587 (or set MAIL_PROVIDER)
+dialect-dsn-no-server = MAILER_DSN names no server: write it as smtp://user:password@host:587
+dialect-dsn-option = its option { $option } has no equivalent and is left out
+dialect-dsn-password = the password in MAILER_DSN
+dialect-dsn-login = MAILER_DSN's user or password is not valid percent-encoded UTF-8, or one is missing: write smtp://user:password@host:587 with both

@@ -221,3 +221,164 @@ rate-limits-empty = 제한이 하나 이상 있어야 합니다
 rate-limits-same-period = { $first }와(과) { $second }은(는) 같은 기간을 제한합니다. 의도한 하나만 남기세요
 rate-limits-too-many = { $limit }은(는) 한 구간에 { $max }개보다 많은 메시지를 셉니다
 rate-limits-too-many-hint = 할당량 구간은 센 메시지를 모두 기억합니다. 시간당 제한처럼 더 짧은 기간을 쓰세요
+
+## TLS 방식과 포트 (mailconf-smtp security)
+
+security-starttls = STARTTLS
+security-starttls-sound = STARTTLS를 쓰는 평문 SMTP
+security-starttls-keep = STARTTLS를 유지하려면
+security-implicit-tls = 암시적 TLS
+security-implicit-tls-sound = 암시적 TLS(첫 바이트부터 TLS)
+security-implicit-tls-keep = 암시적 TLS를 유지하려면
+security-plain = TLS 없음
+security-plain-sound = STARTTLS 없는 평문 SMTP
+security-plain-keep = 평문을 유지하려면
+security-port-expects-tls = { $port }번 포트는 첫 바이트부터 TLS(암시적 TLS)를 기대하는데 { $mode }(으)로 설정되어 있습니다: 클라이언트가 오지 않을 평문 인사말을 기다리다가 시간 초과될 때까지 전송이 멈춥니다
+security-port-expects-plain = { $port }번 포트는 평문으로 시작해 STARTTLS로 전환하는데 { $mode }(으)로 설정되어 있습니다: 핸드셰이크가 "wrong version number"(OpenSSL) 또는 "InvalidContentType"(rustls) 오류로 실패합니다
+security-port-fix = { $port }번 포트에는 { $flags }로 설정하세요. { $keep } { $port_key }={ $usual_port }로 설정하세요
+security-tls-choices = 포트 { $starttls_port }: { $starttls_flags }; 포트 { $implicit_port }: { $implicit_flags }
+security-usual-tls-ports = 서버의 STARTTLS 포트(보통 { $starttls_port }) 또는 암시적 TLS 포트(보통 { $implicit_port })
+
+## SMTP 설정 사이의 규칙 (mailconf-smtp rules)
+
+rule-from-name-conflict = { $from }에 표시 이름이 있는데 { $from_name }이(가) 다른 이름을 지정합니다: 어느 쪽을 보낼지 알 수 없습니다
+rule-from-name-conflict-hint = { $from }에는 주소만 남기거나, { $from_name }을(를) 지우세요
+rule-url-gives-endpoint = { $url }에 서버, 포트, TLS 방식이 이미 들어 있습니다
+rule-url-gives-endpoint-hint = { $url }와(과) { $server }, { $port }, { $starttls }, { $ssl_tls }(또는 { $provider }) 중 한쪽만 쓰세요
+rule-url-gives-username = { $url }에 로그인 이름이 이미 들어 있습니다
+rule-url-gives-username-hint = { $username }을(를) 지우거나 { $url }에서 사용자를 지우세요
+rule-url-gives-password = { $url }에 비밀번호가 이미 들어 있습니다
+rule-url-gives-password-hint = { $password }을(를) 지우거나 { $url }에서 비밀번호를 지우세요
+rule-both-tls = { $starttls }와(과) { $ssl_tls }이(가) 모두 true인데, 연결은 둘 중 하나만 씁니다
+rule-set-username = { $username }을(를) 설정하거나, 서버에 로그인이 필요 없으면 { $use_credentials }=false로 설정하세요
+rule-set-password = { $password }(또는 { $password }_FILE)를 설정하거나, 서버에 로그인이 필요 없으면 { $use_credentials }=false로 설정하세요
+rule-password-in-clear = 비밀번호가 암호화되지 않은 채 { $host }(으)로 전송됩니다: TLS가 설정되어 있지 않습니다
+rule-password-in-clear-hint = TLS를 쓰세요({ $choices }). 신뢰할 수 있는 네트워크라면 { $allow_insecure_auth }=true로 허용할 수 있습니다
+warning-certificates-not-checked = 인증서 검사가 꺼져 있습니다: 네트워크 경로에 있는 누구나 서버로 위장해 비밀번호를 읽을 수 있습니다
+warning-certificates-not-checked-hint = 검사를 끄는 대신 MAIL_CA_FILE로 사설 CA를 신뢰하게 하세요
+warning-from-domain-mismatch = MAIL_FROM은 { $from_domain } 주소인데 로그인은 { $login_domain } 계정입니다: 많은 서버가 자기 것이 아닌 발신자를 거부하거나 바꾸고, 수신 측은 이를 의심할 수 있습니다(SPF/DMARC)
+warning-from-domain-mismatch-hint = 로그인 계정의 도메인 주소로 보내거나, 서버가 이 주소로 보낼 수 있는지 확인하세요
+warning-insecure-auth = 비밀번호가 암호화되지 않은 채 { $host }(으)로 전송됩니다
+warning-insecure-auth-hint = 신뢰할 수 있는 네트워크가 아니라면 STARTTLS나 암시적 TLS를 쓰세요
+warning-underscore-in-host = { $host }에 DNS 호스트 이름에 쓸 수 없는 `_`가 있습니다: 로컬 리졸버(Docker Compose 서비스 이름, /etc/hosts)로만 찾을 수 있고, 공인 CA는 이런 이름에 인증서를 발급하지 않습니다
+warning-underscore-in-host-hint = mail_hog 같은 Docker Compose 서비스라면 괜찮습니다. 실제 서버에는 DNS 이름(`_` 대신 `-`)을 쓰세요
+warning-template-folder = TEMPLATE_FOLDER는 fastapi-mail 호환을 위해 받아들이지만, mailconf는 템플릿을 렌더링하지 않습니다
+warning-template-folder-hint = 템플릿은 애플리케이션에서 렌더링하고 결과를 Mailer에 넘기세요
+warning-provider-overridden = MAIL_SERVER={ $server } 설정이 { $provider }의 서버 { $host }을(를) 대신합니다
+warning-provider-overridden-hint = 같은 제공자의 다른 서버(예: smtp.zoho.eu)라면 괜찮습니다. 아니라면 MAIL_SERVER나 MAIL_PROVIDER를 지우세요
+warning-provider-port = { $server }은(는) { $provider }의 서버이고, 포트 { $offers }에서 서비스합니다({ $port }이(가) 아닙니다)
+warning-provider-port-hint = MAIL_PORT={ $port }와(과) { $flags }로 설정하세요(참고: { $source })
+
+## SMTP 설정 (mailconf-smtp config, url, CA 파일, Redis)
+
+field-port-hint = SMTP 제출(submission)에는 587(STARTTLS) 또는 465(암시적 TLS)를 씁니다
+field-server-hint = 메일 서비스 제공자의 설정에 나온 SMTP 서버(예: smtp.gmail.com)를 smtp://나 포트 없이 쓰세요
+smtp-url-hint = smtps://user:password@smtp.example.com 또는 smtp://user:password@smtp.example.com:587?tls=required 형식으로 쓰세요
+smtp-url-scheme = 스킴은 smtp:// 또는 smtps://여야 합니다
+smtp-url-opportunistic = tls=opportunistic은 지원하지 않습니다: 서버가 STARTTLS를 제공하지 않으면 조용히 평문으로 보내기 때문입니다
+smtp-url-opportunistic-hint = ?tls=required를 쓰세요
+smtp-url-tls-parameter = tls 매개변수는 `required`여야 합니다(smtp://에서만)
+smtp-url-query = 쓸 수 있는 쿼리 매개변수는 tls=required뿐입니다
+smtp-url-path = URL에 경로가 있습니다
+smtp-url-path-hint = 경로를 지우세요. EHLO 이름은 LOCAL_HOSTNAME으로 지정합니다
+smtp-url-fragment = URL에 #프래그먼트가 있습니다(비밀번호 안의 `#`은 %23으로 써야 합니다)
+smtp-url-no-host = URL에 호스트가 없습니다
+smtp-url-percent = 사용자 이름이나 비밀번호가 올바른 퍼센트 인코딩 UTF-8이 아닙니다
+smtp-name-line-break = 표시 이름에는 줄바꿈을 쓸 수 없습니다
+smtp-pool-empty = 연결 풀에는 연결이 하나 이상 있어야 합니다
+ca-unreadable = 파일을 읽을 수 없습니다: { $reason }
+ca-der = PEM이 아닙니다(DER 감지): 파일에 바이너리 인증서가 들어 있습니다
+ca-binary = PEM이 아닙니다: 파일에 바이너리 데이터가 들어 있습니다
+ca-no-certificate = 파일에 PEM 인증서가 없습니다
+ca-der-hint = `openssl x509 -inform der -in { $file } -out { $file }.pem`으로 PEM으로 변환한 뒤 .pem 파일을 쓰세요
+ca-binary-hint = { $marker } 블록이 있는 PEM 파일을 지정하세요(DER 인증서는 `openssl x509 -inform der -in { $file } -out { $file }.pem`으로 변환합니다)
+ca-no-certificate-hint = { $marker } 블록이 있는 파일을 지정하세요
+ca-explain = { $reason }; { $hint }
+rate-failure-expected = wait, local, fail 중 하나여야 합니다
+rate-failure-hint = wait는 Redis가 돌아올 때까지 메일을 붙잡아 둡니다(기본값). local은 이 프로세스의 제한으로 대신합니다. fail은 전송을 실패시킵니다
+rate-shared-needs-limit = 공유 제한에는 { $rate_limit }이(가) 필요한데 설정되어 있지 않습니다
+rate-shared-needs-limit-hint = 모든 프로세스가 공유할 제한을 { $rate_limit }에 설정하거나(예: 14/s), { $redis_url }을(를) 지우세요
+rate-needs-redis = Redis로 공유하는 제한에서만 쓰는 설정인데, { $redis_url }이(가) 설정되어 있지 않습니다
+rate-needs-redis-hint = 제한을 공유하려면 { $redis_url }(redis://host:6379)을 설정하고, 아니면 이 설정을 지우세요
+rate-redis-not-built = 이 프로그램은 Redis 클라이언트 없이 빌드되어 전송 제한을 공유할 수 없습니다
+rate-redis-not-built-hint = mailconf-smtp의 `redis` 기능을 켜거나(mailconf-smtp = {"{"} version = "0.1", features = ["redis"] {"}"}), 제한을 이 프로세스 안에서만 쓰려면 { $redis_url }을(를) 지우세요
+rate-redis-url-hint = redis://host:6379, rediss://:password@host:6380/0 형식으로 쓰세요. Cluster는 쉼표로 구분해 여러 개를 씁니다. 비밀번호는 MAIL_RATE_LIMIT_REDIS_URL_FILE로 지정할 수도 있습니다
+rate-redis-scheme = 스킴이 redis나 rediss가 아니라 { $scheme }입니다
+rate-redis-refused = Redis 클라이언트가 이 URL을 받아들이지 않습니다
+rate-key-chars = 키는 공백, {"{"}, {"}"} 없이 출력 가능한 ASCII 문자 1~200자여야 합니다
+rate-key-chars-hint = 예: myapp-ses. Redis Cluster 해시 태그는 mailconf가 직접 붙입니다
+
+## 다른 라이브러리의 규칙 (mailconf-smtp compat, check --compat fastapi-mail)
+
+compat-int-flag = fastapi-mail은 이 { $key } 값을 거부합니다: 0 또는 1인 숫자(`conint(gt=-1, lt=2)`)라서 pydantic이 true/false를 거부합니다
+compat-int-flag-hint = { $key }=1 또는 { $key }=0으로 쓰세요
+compat-timeout = fastapi-mail은 이 TIMEOUT 값을 거부합니다: 단위 없는 정수 초(`int`)여야 합니다
+compat-timeout-hint = TIMEOUT=30처럼 초만 쓰세요
+compat-sender = fastapi-mail은 이 MAIL_FROM 값을 거부합니다(pydantic의 EmailStr): { $reason }
+compat-sender-hint = app@example.com처럼 소유한 공개 도메인의 주소로 보내세요
+compat-template-folder = fastapi-mail은 이 TEMPLATE_FOLDER 값을 거부합니다: 존재하는 디렉터리여야 합니다(pydantic의 DirectoryPath)
+compat-template-folder-hint = 폴더를 만들거나, 경로를 고치거나(상대 경로는 작업 디렉터리 기준입니다), 이 설정을 지우세요
+compat-missing = fastapi-mail에는 { $key }이(가) 필요합니다: ConnectionConfig에 이 설정의 기본값이 없습니다
+compat-missing-login-hint = fastapi-mail은 USE_CREDENTIALS=False여도 { $key }이(가) 필요합니다: 서버에 로그인이 필요 없으면 빈 값({ $key }=)으로 설정하세요
+compat-missing-url-hint = fastapi-mail은 MAIL_URL을 읽지 않습니다: { $key }도 설정하세요(그러면 mailconf는 충돌로 거부하므로 MAIL_URL은 지우세요)
+compat-missing-hint = { $key }을(를) 설정하세요
+compat-missing-file-hint = fastapi-mail은 { $key }_FILE을 읽지 않습니다: { $key } 자체를 설정하세요
+compat-sender-name-quotes = 표시 이름에 pydantic이 따옴표로 감싼 이름에서만 읽는 문자(, ( ) @ 등)가 있습니다
+compat-sender-bracketed-ip = @ 뒤에 대괄호로 감싼 IP 주소는 쓸 수 없습니다.
+compat-sender-final-period = 이메일 주소는 마침표로 끝날 수 없습니다.
+compat-sender-underscore = @ 뒷부분에 쓸 수 없는 문자 '_'가 있습니다.
+compat-sender-special-use = @ 뒷부분이 이메일에 쓸 수 없는 특수 용도 또는 예약된 이름입니다.
+compat-sender-no-period = @ 뒷부분이 유효하지 않습니다. 마침표가 있어야 합니다.
+compat-sender-numeric-tld = @ 뒷부분이 유효하지 않습니다. 유효한 최상위 도메인이 아닙니다.
+
+## 메일 서비스 제공자 프리셋 (mailconf-smtp providers, MAIL_PROVIDER)
+
+provider-offer = { $port }({ $mode })
+provider-offers = { $offers }
+provider-port-not-offered = { $provider }은(는) 포트 { $offers }에서 서비스하며, { $port }번 포트는 제공하지 않습니다
+provider-port-not-offered-hint = { $port_key }을(를) 이 중 하나로 설정하거나, 프리셋({ $preset_port } { $preset_mode })을 쓰려면 지우세요
+provider-mode-mismatch = { $provider }은(는) { $port }번 포트에서 { $offered }을(를) 쓰는데, { $mode }(으)로 설정되어 있습니다
+provider-mode-mismatch-hint = { $flags }로 설정하세요
+provider-mode-not-offered = { $provider }은(는) { $mode }을(를) 제공하지 않습니다: 포트 { $offers }에서 서비스합니다
+provider-mode-not-offered-hint = 프리셋({ $preset_port } { $preset_mode })을 쓰려면 { $starttls }와(과) { $ssl_tls }을(를) 지우세요
+provider-unknown = 알 수 없는 메일 서비스 제공자입니다
+provider-unknown-hint = { $ids } 중 하나를 쓰세요. 또는 이 값을 비워 두고 MAIL_SERVER, MAIL_PORT와 TLS 플래그를 설정하세요
+provider-needs-region = { $provider }에는 리전이 필요합니다
+provider-needs-region-hint = SMTP 자격 증명의 리전을 붙여 { $id }:REGION 형식으로 쓰세요(예: { $id }:eu-west-1)
+provider-has-no-region = { $provider }에는 리전이 없습니다
+provider-has-no-region-hint = { $id }(으)로 쓰세요
+
+## 다른 라이브러리 키의 변환 (mailconf-smtp dialects)
+
+dialect-assignment = { $key }={ $value }
+dialect-assignment-secret = { $key }=<{ $what }>
+dialect-value-of = { $key }의 값
+dialect-notes = { $first }; { $next }
+dialect-set-instead = 대신 다음과 같이 설정하세요: { $assignments }
+dialect-set-instead-note = 대신 다음과 같이 설정하세요: { $assignments }. { $note }
+dialect-remove = { $key }을(를) 지우세요: { $reason }
+dialect-flask-max-emails = Flask-Mail의 연결당 메시지 수 제한에 해당하는 설정은 없습니다: mailconf는 풀의 연결을 재사용합니다(MAIL_POOL_SIZE). 전송 속도를 제한하려면 MAIL_RATE_LIMIT을 100/min처럼 설정하세요
+dialect-flask-ascii-attachments = 필요 없습니다: mailconf는 모든 클라이언트가 읽을 수 있도록 첨부 파일 이름을 인코딩합니다(RFC 2231)
+dialect-django-certfile = 클라이언트 인증서에 해당하는 설정은 없습니다: mailconf는 MAIL_USERNAME과 MAIL_PASSWORD로 로그인합니다(사설 CA를 신뢰하려면 MAIL_CA_FILE을 쓰세요)
+dialect-django-keyfile = 클라이언트 인증서 키에 해당하는 설정은 없습니다: mailconf는 MAIL_USERNAME과 MAIL_PASSWORD로 로그인합니다
+dialect-flag-not-bool = { $key }={ $value }은(는) true나 false가 아닙니다: 메일을 보내지 않고 기록만 하려면 { $target }=1, 아니면 { $target }=0으로 설정하세요
+dialect-port-decides = { $mismatch }. 따라서 { $port }번 포트에는 { $mode }을(를) 쓰세요
+dialect-both-tls = TLS 플래그가 둘 다 켜져 있는데, 연결은 둘 중 하나만 씁니다: { $port }번 포트는 { $mode }을(를) 씁니다
+dialect-auto-starttls = 서버가 제공하면 STARTTLS로 전환하는 설정입니다. { $port }번 포트에서 mailconf는 STARTTLS를 필수로 씁니다
+dialect-port-not-a-port = TLS 방식은 포트에 따라 정해지는데 { $value }은(는) 포트가 아닙니다: 포트부터 고치세요
+dialect-default-port = { $dialect }은(는) 포트를 지정하지 않으면 { $port }번 포트로 연결합니다
+dialect-tls-flag-not-bool = { $key }={ $value }은(는) true나 false가 아니라서 의도한 TLS 방식을 알 수 없습니다: True 또는 False로 쓰세요
+dialect-smtp-secure-not-bool = SMTP_SECURE={ $value }은(는) true나 false가 아닙니다: true는 첫 바이트부터 TLS(포트 465)라는 뜻입니다
+dialect-no-tls-keys = { $dialect }에는 TLS 키가 없습니다
+dialect-laravel-scheme = MAIL_SCHEME={ $value }은(는) smtp도 smtps도 아닙니다: smtps라면 MAIL_SSL_TLS=True, smtp라면 MAIL_STARTTLS=True로 설정하세요
+dialect-laravel-encryption = MAIL_ENCRYPTION={ $value }은(는) tls, ssl, null 중 어느 것도 아닙니다: { $choices }
+dialect-laravel-mailer-smtp = 필요 없습니다: mailconf는 항상 SMTP로 보냅니다
+dialect-laravel-mailer-log = Laravel의 { $value } 메일러는 메일을 보내지 않습니다. mailconf는 보내는 대신 기록합니다
+dialect-laravel-mailer-other = MAIL_MAILER={ $value }은(는) SMTP가 아닌데, mailconf는 SMTP로만 보냅니다: 메일 서비스 제공자의 SMTP 서버를 설정한 뒤(MAIL_SERVER 또는 MAIL_PROVIDER) MAIL_MAILER를 지우세요
+dialect-dsn-not-a-dsn = MAILER_DSN이 DSN 형식이 아닙니다({ $reason }): smtp://user:password@host:587 형식으로 쓰세요
+dialect-dsn-null = Symfony의 null 전송은 메일을 버립니다. mailconf는 보내는 대신 기록합니다
+dialect-dsn-transport = MAILER_DSN의 { $scheme }:// 전송은 일반 SMTP가 아닌데, mailconf는 SMTP로만 보냅니다: 메일 서비스 제공자의 SMTP 서버를 smtp://user:password@host:587 형식으로 쓰세요(또는 MAIL_PROVIDER를 설정하세요)
+dialect-dsn-no-server = MAILER_DSN에 서버가 없습니다: smtp://user:password@host:587 형식으로 쓰세요
+dialect-dsn-option = 옵션 { $option }에 해당하는 설정이 없어 빠졌습니다
+dialect-dsn-password = MAILER_DSN 안의 비밀번호
+dialect-dsn-login = MAILER_DSN의 사용자 이름이나 비밀번호가 올바른 퍼센트 인코딩 UTF-8이 아니거나 하나가 빠져 있습니다: 둘 다 넣어 smtp://user:password@host:587 형식으로 쓰세요

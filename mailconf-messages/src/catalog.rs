@@ -102,6 +102,12 @@ pub(crate) fn render(lang: Lang, id: &str, args: &[(&'static str, Arg)]) -> Stri
                 Arg::Text(text) => FluentValue::from(Cow::Borrowed(text.as_str())),
                 Arg::Number(n) => FluentValue::from(*n),
                 Arg::Message(m) => FluentValue::from(m.render(lang)),
+                Arg::List(list) => FluentValue::from(
+                    list.iter()
+                        .map(|m| m.render(lang))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
             };
             fluent.set(*name, value);
         }

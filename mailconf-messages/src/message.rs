@@ -33,6 +33,9 @@ pub enum Arg {
     Number(i64),
     /// A message rendered in the language of the message that holds it.
     Message(Box<Message>),
+    /// Messages rendered in the language of the message that holds them, joined by `, `: a
+    /// list such as a provider's ports with their TLS modes.
+    List(Vec<Message>),
 }
 
 impl Message {
@@ -42,6 +45,17 @@ impl Message {
             id,
             args: Vec::new(),
         })
+    }
+
+    /// The catalog message `id` when the catalog has it, else `text` as written: for text given
+    /// in an attribute, such as a field's `#[mailconf(hint = "...")]`, where mailconf's own
+    /// structs name a catalog id and a program's structs write their own words.
+    pub fn id_or_text(text: &'static str) -> Self {
+        if crate::Catalog::get(Lang::En).has(text) {
+            Message::new(text)
+        } else {
+            Message::text(text)
+        }
     }
 
     /// A program's own text, shown as written in every language.
@@ -102,6 +116,9 @@ impl Message {
                         let arg = match arg {
                             Arg::Text(text) => Arg::Text(f(text)),
                             Arg::Message(m) => Arg::Message(Box::new(m.map_text(f))),
+                            Arg::List(list) => {
+                                Arg::List(list.into_iter().map(|m| m.map_text(f)).collect())
+                            }
                             number => number,
                         };
                         (name, arg)
@@ -184,6 +201,12 @@ impl From<&String> for Arg {
 impl From<Message> for Arg {
     fn from(message: Message) -> Self {
         Arg::Message(Box::new(message))
+    }
+}
+
+impl From<Vec<Message>> for Arg {
+    fn from(list: Vec<Message>) -> Self {
+        Arg::List(list)
     }
 }
 

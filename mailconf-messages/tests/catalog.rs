@@ -115,6 +115,14 @@ const KO_WITHOUT_HANGUL: &[&str] = &[
     "loader-hint-and-field-hint",
     "type-url",
     "type-smtp-url",
+    "ca-explain",
+    "security-starttls",
+    "security-tls-choices",
+    "provider-offer",
+    "provider-offers",
+    "dialect-assignment",
+    "dialect-assignment-secret",
+    "dialect-notes",
 ];
 
 #[test]

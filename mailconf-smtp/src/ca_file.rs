@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use mailconf_core::Message;
+
 /// A CA bundle such as Mozilla's is about 220 KB.
 const MAX_CA_FILE: u64 = 1024 * 1024;
 
@@ -35,36 +37,39 @@ impl CaFileError {
     }
 
     /// What is wrong with the file.
-    pub(crate) fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> Message {
         match self {
-            CaFileError::Unreadable(e) => format!("cannot read the file: {e}"),
-            CaFileError::Der => {
-                "not PEM (DER detected): the file holds a binary certificate".to_owned()
+            CaFileError::Unreadable(e) => {
+                Message::new("ca-unreadable").arg("reason", mailconf_core::file_problem(e))
             }
-            CaFileError::Binary => "not PEM: the file holds binary data".to_owned(),
-            CaFileError::NoCertificate => "the file holds no PEM certificate".to_owned(),
+            CaFileError::Der => Message::new("ca-der"),
+            CaFileError::Binary => Message::new("ca-binary"),
+            CaFileError::NoCertificate => Message::new("ca-no-certificate"),
         }
     }
 
     /// How to fix it, for the file at `path`.
-    pub(crate) fn hint(&self, path: &Path) -> Option<String> {
-        let file = path.display();
-        match self {
-            CaFileError::Unreadable(_) => None,
-            CaFileError::Der => Some(format!(
-                "convert it to PEM with `openssl x509 -inform der -in {file} -out {file}.pem` and use the .pem file"
-            )),
-            CaFileError::Binary => Some(format!(
-                "give a PEM file with {CERT_MARKER} blocks (a DER certificate converts with `openssl x509 -inform der -in {file} -out {file}.pem`)"
-            )),
-            CaFileError::NoCertificate => Some(format!("give a file with {CERT_MARKER} blocks")),
-        }
+    pub(crate) fn hint(&self, path: &Path) -> Option<Message> {
+        let file = path.display().to_string();
+        let id = match self {
+            CaFileError::Unreadable(_) => return None,
+            CaFileError::Der => "ca-der-hint",
+            CaFileError::Binary => "ca-binary-hint",
+            CaFileError::NoCertificate => "ca-no-certificate-hint",
+        };
+        Some(
+            Message::new(id)
+                .arg("file", file)
+                .arg("marker", CERT_MARKER),
+        )
     }
 
     /// The reason and the hint in one sentence, for errors without a hint of their own.
-    pub(crate) fn explain(&self, path: &Path) -> String {
+    pub(crate) fn explain(&self, path: &Path) -> Message {
         match self.hint(path) {
-            Some(hint) => format!("{}; {hint}", self.reason()),
+            Some(hint) => Message::new("ca-explain")
+                .arg("reason", self.reason())
+                .arg("hint", hint),
             None => self.reason(),
         }
     }

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use mailconf_core::{
-    Entry, Error, ErrorKind, Errors, FromValue, Loaded, MailConfig, Mailbox, Sources,
+    Entry, Error, ErrorKind, Errors, FromValue, Loaded, MailConfig, Mailbox, Message, Sources,
 };
 
 use crate::SmtpConfig;
@@ -108,7 +108,7 @@ fn fastapi_mail(sources: &Sources) -> Vec<Error> {
         .filter(|key| entry(key).is_none())
         .map(|key| missing(key, sources))
         .collect();
-    let mut refuse = |entry: &Entry, detail: &'static str, message: String, hint: String| {
+    let mut refuse = |entry: &Entry, detail: &'static str, message: Message, hint: Message| {
         out.push(
             Error::new(ErrorKind::InvalidValue { detail }, entry.key(), message)
                 .with_hint(hint)
@@ -123,10 +123,8 @@ fn fastapi_mail(sources: &Sources) -> Vec<Error> {
             refuse(
                 e,
                 "fastapi_mail_int_flag",
-                format!(
-                    "fastapi-mail refuses this {key}: it is a number, 0 or 1 (`conint(gt=-1, lt=2)`), so pydantic refuses true/false"
-                ),
-                format!("write {key}=1 or {key}=0"),
+                Message::new("compat-int-flag").arg("key", key),
+                Message::new("compat-int-flag-hint").arg("key", key),
             );
         }
     }
@@ -137,8 +135,8 @@ fn fastapi_mail(sources: &Sources) -> Vec<Error> {
         refuse(
             e,
             "fastapi_mail_timeout",
-            "fastapi-mail refuses this TIMEOUT: it is a whole number of seconds (`int`), without a unit".into(),
-            "write the seconds alone, such as TIMEOUT=30".into(),
+            Message::new("compat-timeout"),
+            Message::new("compat-timeout-hint"),
         );
     }
     if let Some(e) = entry("MAIL_FROM")
@@ -147,8 +145,8 @@ fn fastapi_mail(sources: &Sources) -> Vec<Error> {
         refuse(
             e,
             "fastapi_mail_sender",
-            format!("fastapi-mail refuses this MAIL_FROM (pydantic's EmailStr): {reason}"),
-            "send from an address of a public domain you own, such as app@example.com".into(),
+            Message::new("compat-sender").arg("reason", Message::new(reason)),
+            Message::new("compat-sender-hint"),
         );
     }
     if let Some(e) = entry("TEMPLATE_FOLDER")
@@ -160,8 +158,8 @@ fn fastapi_mail(sources: &Sources) -> Vec<Error> {
             refuse(
                 e,
                 "fastapi_mail_template_folder",
-                "fastapi-mail refuses this TEMPLATE_FOLDER: it must be an existing directory (pydantic's DirectoryPath)".into(),
-                "create the folder, fix the path (a relative path starts at the working directory), or remove the setting".into(),
+                Message::new("compat-template-folder"),
+                Message::new("compat-template-folder-hint"),
             );
         }
     }
@@ -170,63 +168,53 @@ fn fastapi_mail(sources: &Sources) -> Vec<Error> {
 
 fn missing(key: &str, sources: &Sources) -> Error {
     let hint = match key {
-        "MAIL_USERNAME" | "MAIL_PASSWORD" => format!(
-            "fastapi-mail requires {key} even with USE_CREDENTIALS=False: set it, empty ({key}=) when the server needs no login"
-        ),
-        _ if sources.get_any_case("MAIL_URL").is_some() => format!(
-            "fastapi-mail does not read MAIL_URL: set {key} as well (and remove MAIL_URL, which mailconf would then refuse as a conflict)"
-        ),
-        _ => format!("set {key}"),
-    };
-    let message =
-        format!("fastapi-mail requires {key}: its ConnectionConfig has no default for it");
+        "MAIL_USERNAME" | "MAIL_PASSWORD" => Message::new("compat-missing-login-hint"),
+        _ if sources.get_any_case("MAIL_URL").is_some() => Message::new("compat-missing-url-hint"),
+        _ => Message::new("compat-missing-hint"),
+    }
+    .arg("key", key);
+    let message = Message::new("compat-missing").arg("key", key);
     let error = Error::new(ErrorKind::Missing, key, message).with_hint(hint);
     match sources.get_any_case(&format!("{key}_FILE")) {
-        Some(file) => error.with_origin(file.origin().clone()).with_hint(format!(
-            "fastapi-mail does not read {key}_FILE: set {key} itself"
-        )),
+        Some(file) => error
+            .with_origin(file.origin().clone())
+            .with_hint(Message::new("compat-missing-file-hint").arg("key", key)),
         None => error,
     }
 }
 
 /// What pydantic's `EmailStr` (email-validator, without deliverability checks) refuses in a
-/// sender mailconf accepts, in email-validator's words.
+/// sender mailconf accepts: the catalog id of email-validator's words.
 fn sender_refusal(raw: &str) -> Option<&'static str> {
     let mailbox = Mailbox::from_value(raw).ok()?;
     if mailbox.name.is_some() && !pydantic_reads_the_name(raw) {
-        return Some(
-            "the display name holds characters pydantic reads only in a quoted name, such as , ( ) or @",
-        );
+        return Some("compat-sender-name-quotes");
     }
     let domain = mailbox.email.domain().to_lowercase();
     if domain.starts_with('[') {
-        return Some("A bracketed IP address after the @-sign is not allowed here.");
+        return Some("compat-sender-bracketed-ip");
     }
     if domain.ends_with('.') {
-        return Some("An email address cannot end with a period.");
+        return Some("compat-sender-final-period");
     }
     if domain.contains('_') {
-        return Some("The part after the @-sign contains invalid characters: '_'.");
+        return Some("compat-sender-underscore");
     }
     let special = SPECIAL_USE_DOMAINS
         .iter()
         .any(|s| domain == *s || domain.ends_with(&format!(".{s}")));
     if special {
-        return Some(
-            "The part after the @-sign is a special-use or reserved name that cannot be used with email.",
-        );
+        return Some("compat-sender-special-use");
     }
     if !domain.contains('.') {
-        return Some("The part after the @-sign is not valid. It should have a period.");
+        return Some("compat-sender-no-period");
     }
     if domain
         .rsplit('.')
         .next()
         .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Some(
-            "The part after the @-sign is not valid. It is not within a valid top-level domain.",
-        );
+        return Some("compat-sender-numeric-tld");
     }
     None
 }

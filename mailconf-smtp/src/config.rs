@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use mailconf_core::{Host, Invalid, MailConfig, Mailbox};
+use mailconf_core::{Host, Invalid, MailConfig, Mailbox, Message};
 
 use crate::ca_file;
 use crate::connection::Connection;
@@ -145,9 +145,9 @@ fn no_line_breaks(name: &Option<String>) -> Result<(), Invalid> {
     match name {
         Some(n) if n.contains(['\r', '\n']) => Err(Invalid::new(
             "invalid_name",
-            "a line break is not allowed in a display name",
+            Message::new("smtp-name-line-break"),
         )
-        .with_hint("remove the line break: it could be used to inject mail headers")),
+        .with_hint(Message::new("value-mailbox-line-break-hint"))),
         _ => Ok(()),
     }
 }
@@ -156,7 +156,7 @@ fn at_least_one(n: &u16) -> Result<(), Invalid> {
     if *n == 0 {
         Err(Invalid::new(
             "invalid_pool_size",
-            "the pool needs at least one connection",
+            Message::new("smtp-pool-empty"),
         ))
     } else {
         Ok(())

@@ -18,14 +18,14 @@ pub(crate) struct Connection {
     #[mailconf(
         required_unless = "url",
         required_unless = "provider",
-        hint = "SMTP submission uses 587 (STARTTLS) or 465 (implicit TLS)"
+        hint = "field-port-hint"
     )]
     pub(crate) port: Option<Port>,
     /// SMTP server host name. Required unless MAIL_URL or MAIL_PROVIDER is set.
     #[mailconf(
         required_unless = "url",
         required_unless = "provider",
-        hint = "the SMTP server from your provider's settings, such as smtp.gmail.com, without smtp:// or a port"
+        hint = "field-server-hint"
     )]
     pub(crate) server: Option<Host>,
     /// Upgrade the connection with STARTTLS (port 587). Required unless MAIL_URL or MAIL_PROVIDER is set.

@@ -137,7 +137,7 @@ pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
                 refused.push(Refusal {
                     key: key.to_owned(),
                     dialect: row.dialect.name,
-                    reason: reason.clone(),
+                    reason: reason.to_string(),
                 });
             }
             Outcome::Set { assignments, .. } => {
@@ -157,7 +157,7 @@ pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
                 let action = if lines.is_empty() {
                     "removed: the settings it stands for are set already".to_owned()
                 } else {
-                    outcome.advice(row)
+                    outcome.advice(row).to_string()
                 };
                 if !lines.is_empty() {
                     out.push_str(&lines.join(newline));

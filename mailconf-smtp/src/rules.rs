@@ -1,7 +1,7 @@
 //! The rules between SMTP settings: the mistakes that otherwise surface only at send time, as a
 //! hang, a cryptic TLS error, or a password sent in clear text.
 
-use mailconf_core::{FromValue, Problem, Problems};
+use mailconf_core::{FromValue, Message, Problem, Problems};
 
 use crate::config::SmtpConfigPartial;
 use crate::connection::ConnectionPartial;
@@ -42,9 +42,15 @@ pub(crate) fn check_config(config: &SmtpConfigPartial) -> Result<(), Problems> {
         return Err(Problems::from(
             Problem::conflict(
                 &["from", "from_name"],
-                "{from} has a display name and {from_name} gives a different one: which one to send is unclear",
+                Message::new("rule-from-name-conflict")
+                    .arg("from", "{from}")
+                    .arg("from_name", "{from_name}"),
             )
-            .with_hint("keep only the address in {from}, or remove {from_name}"),
+            .with_hint(
+                Message::new("rule-from-name-conflict-hint")
+                    .arg("from", "{from}")
+                    .arg("from_name", "{from_name}"),
+            ),
         ));
     }
     // Building the warnings costs more than the rest of a load: only when someone listens.
@@ -72,21 +78,43 @@ fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Pro
         errors.push(
             Problem::conflict(
                 &also_set,
-                "{url} already gives the server, port and TLS mode",
+                Message::new("rule-url-gives-endpoint").arg("url", "{url}"),
             )
-            .with_hint("use either {url} or {server}, {port}, {starttls} and {ssl_tls} (or {provider}), not both"),
+            .with_hint(
+                Message::new("rule-url-gives-endpoint-hint")
+                    .arg("url", "{url}")
+                    .arg("server", "{server}")
+                    .arg("port", "{port}")
+                    .arg("starttls", "{starttls}")
+                    .arg("ssl_tls", "{ssl_tls}")
+                    .arg("provider", "{provider}"),
+            ),
         );
     }
     if url.username.is_some() && is_set(&config.username) {
         errors.push(
-            Problem::conflict(&["url", "username"], "{url} already gives the login name")
-                .with_hint("remove {username} or the user from {url}"),
+            Problem::conflict(
+                &["url", "username"],
+                Message::new("rule-url-gives-username").arg("url", "{url}"),
+            )
+            .with_hint(
+                Message::new("rule-url-gives-username-hint")
+                    .arg("url", "{url}")
+                    .arg("username", "{username}"),
+            ),
         );
     }
     if url.password.is_some() && is_set(&config.password) {
         errors.push(
-            Problem::conflict(&["url", "password"], "{url} already gives the password")
-                .with_hint("remove {password} or the password from {url}"),
+            Problem::conflict(
+                &["url", "password"],
+                Message::new("rule-url-gives-password").arg("url", "{url}"),
+            )
+            .with_hint(
+                Message::new("rule-url-gives-password-hint")
+                    .arg("url", "{url}")
+                    .arg("password", "{password}"),
+            ),
         );
     }
 }
@@ -98,7 +126,9 @@ fn separate_settings(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
         errors.push(
             Problem::conflict(
                 &["starttls", "ssl_tls"],
-                "{starttls} and {ssl_tls} are both true, but a connection uses one or the other",
+                Message::new("rule-both-tls")
+                    .arg("starttls", "{starttls}")
+                    .arg("ssl_tls", "{ssl_tls}"),
             )
             .with_hint(Security::tls_choices(&PLACEHOLDERS)),
         );
@@ -161,11 +191,18 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
     if !username && !is_set(&config.username) {
         errors.push(Problem::missing(
             "username",
-            "set {username}, or {use_credentials}=false if the server needs no login",
+            Message::new("rule-set-username")
+                .arg("username", "{username}")
+                .arg("use_credentials", "{use_credentials}"),
         ));
     }
     if !password && !is_set(&config.password) {
-        errors.push(Problem::missing("password", "set {password} (or {password}_FILE), or {use_credentials}=false if the server needs no login"));
+        errors.push(Problem::missing(
+            "password",
+            Message::new("rule-set-password")
+                .arg("password", "{password}")
+                .arg("use_credentials", "{use_credentials}"),
+        ));
     }
     let preset_host = match &config.provider {
         Some(Some(choice)) => mailconf_core::Host::from_value(&choice.host()).ok(),
@@ -194,12 +231,13 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
         errors.push(
             Problem::conflict(
                 fields,
-                format!("the password would be sent unencrypted to {host}: no TLS is configured"),
+                Message::new("rule-password-in-clear").arg("host", host.to_string()),
             )
-            .with_hint(format!(
-                "use TLS ({}); on a trusted network {{allow_insecure_auth}}=true allows it",
-                Security::tls_choices(&PLACEHOLDERS)
-            )),
+            .with_hint(
+                Message::new("rule-password-in-clear-hint")
+                    .arg("choices", Security::tls_choices(&PLACEHOLDERS))
+                    .arg("allow_insecure_auth", "{allow_insecure_auth}"),
+            ),
         );
     }
 }
@@ -226,13 +264,16 @@ fn known_security(config: &ConnectionPartial) -> Option<Security> {
 /// Settings that work but deserve attention.
 pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
     let mut out = Vec::new();
-    let mut warn = |key: &str, code, message: String, hint: &str| {
+    let mut warn = |key: &str, code, message: Message, hint: Message| {
         out.push(Warning::new(key, code, message).with_hint(hint));
     };
     if !config.validate_certs {
-        warn("VALIDATE_CERTS", "certificates_not_checked",
-            "certificate checks are off: anyone on the network path can pose as the server and read the password".into(),
-            "trust a private CA with MAIL_CA_FILE instead of turning the checks off");
+        warn(
+            "VALIDATE_CERTS",
+            "certificates_not_checked",
+            Message::new("warning-certificates-not-checked"),
+            Message::new("warning-certificates-not-checked-hint"),
+        );
     }
     if let Some(login_domain) = config
         .username()
@@ -243,11 +284,10 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
         warn(
             "MAIL_FROM",
             "from_domain_mismatch",
-            format!(
-                "MAIL_FROM is at {} but the login is at {login_domain}: many servers refuse or rewrite a sender they do not own, and receivers may flag it (SPF/DMARC)",
-                config.from.email.domain()
-            ),
-            "send from an address of the login's domain, or make sure the server may send for this one",
+            Message::new("warning-from-domain-mismatch")
+                .arg("from_domain", config.from.email.domain())
+                .arg("login_domain", login_domain),
+            Message::new("warning-from-domain-mismatch-hint"),
         );
     }
     if config.connection.allow_insecure_auth {
@@ -259,8 +299,8 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
             warn(
                 "MAIL_ALLOW_INSECURE_AUTH",
                 "insecure_auth_allowed",
-                format!("the password is sent unencrypted to {}", endpoint.host),
-                "use STARTTLS or implicit TLS unless the network is trusted",
+                Message::new("warning-insecure-auth").arg("host", endpoint.host.to_string()),
+                Message::new("warning-insecure-auth-hint"),
             );
         }
     }
@@ -272,25 +312,29 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
             warn(
                 key,
                 "underscore_in_host",
-                format!(
-                    "{host} has a `_`, which DNS host names cannot hold: it resolves only through a local resolver (Docker Compose service names, /etc/hosts), and no public CA issues a certificate for it"
-                ),
-                "fine for a Docker Compose service such as mail_hog; for a real server use its DNS name (with `-` instead of `_`)",
+                Message::new("warning-underscore-in-host").arg("host", host.to_string()),
+                Message::new("warning-underscore-in-host-hint"),
             );
         }
     }
     provider_warnings(config, &mut warn);
     if config.template_folder.is_some() {
-        warn("TEMPLATE_FOLDER", "ignored_setting",
-            "TEMPLATE_FOLDER is accepted for fastapi-mail compatibility; mailconf does not render templates".into(),
-            "render templates in your application and pass the result to the Mailer");
+        warn(
+            "TEMPLATE_FOLDER",
+            "ignored_setting",
+            Message::new("warning-template-folder"),
+            Message::new("warning-template-folder-hint"),
+        );
     }
     out
 }
 
 /// A server that is a known provider's, on a port that provider does not offer; and a preset
 /// whose server is overridden.
-fn provider_warnings(config: &SmtpConfig, warn: &mut impl FnMut(&str, &'static str, String, &str)) {
+fn provider_warnings(
+    config: &SmtpConfig,
+    warn: &mut impl FnMut(&str, &'static str, Message, Message),
+) {
     let connection = &config.connection;
     if connection.url.is_some() {
         return;
@@ -303,12 +347,11 @@ fn provider_warnings(config: &SmtpConfig, warn: &mut impl FnMut(&str, &'static s
             warn(
                 "MAIL_SERVER",
                 "provider_overridden",
-                format!(
-                    "MAIL_SERVER={server} replaces {}'s server {}",
-                    choice.provider.name,
-                    choice.host()
-                ),
-                "fine for another server of the same provider (such as smtp.zoho.eu); otherwise remove MAIL_SERVER or MAIL_PROVIDER",
+                Message::new("warning-provider-overridden")
+                    .arg("server", server.to_string())
+                    .arg("provider", choice.provider.name)
+                    .arg("host", choice.host()),
+                Message::new("warning-provider-overridden-hint"),
             );
         }
         (None, Some(server)) => {
@@ -319,18 +362,15 @@ fn provider_warnings(config: &SmtpConfig, warn: &mut impl FnMut(&str, &'static s
                 warn(
                     "MAIL_PORT",
                     "provider_port",
-                    format!(
-                        "{server} is {}'s server, which is served on port {}, not {}",
-                        provider.name,
-                        provider.offers(),
-                        endpoint.port
-                    ),
-                    &format!(
-                        "set MAIL_PORT={} with {} (see {})",
-                        provider.preset().port,
-                        provider.preset().security.flags(),
-                        provider.source
-                    ),
+                    Message::new("warning-provider-port")
+                        .arg("server", server.to_string())
+                        .arg("provider", provider.name)
+                        .arg("offers", provider.offers_message())
+                        .arg("port", endpoint.port.get()),
+                    Message::new("warning-provider-port-hint")
+                        .arg("port", provider.preset().port)
+                        .arg("flags", provider.preset().security.flags().to_string())
+                        .arg("source", provider.source),
                 );
             }
         }

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use mailconf_core::Port;
+use mailconf_core::{Lang, Message, Port};
 use serde::Serialize;
 
 /// How the connection to the server is protected: the one setting that replaces fastapi-mail's
@@ -32,11 +32,11 @@ struct Mode {
     /// Its `MAIL_URL` form: the scheme and the query.
     url_scheme: &'static str,
     url_query: &'static str,
-    /// Its name in messages.
+    /// Its name in messages (a catalog id).
     name: &'static str,
-    /// What a client hears on the wire, for advice after a probe.
+    /// What a client hears on the wire, for advice after a probe (a catalog id).
     sound: &'static str,
-    /// The way to say "without changing the mode" in a fix.
+    /// The way to say "without changing the mode" in a fix (a catalog id).
     keep: &'static str,
 }
 
@@ -48,9 +48,9 @@ const MODES: [Mode; 3] = [
         ssl_tls: false,
         url_scheme: "smtp",
         url_query: "?tls=required",
-        name: "STARTTLS",
-        sound: "plain SMTP with STARTTLS",
-        keep: "keep STARTTLS",
+        name: "security-starttls",
+        sound: "security-starttls-sound",
+        keep: "security-starttls-keep",
     },
     Mode {
         security: Security::ImplicitTls,
@@ -59,9 +59,9 @@ const MODES: [Mode; 3] = [
         ssl_tls: true,
         url_scheme: "smtps",
         url_query: "",
-        name: "implicit TLS",
-        sound: "implicit TLS (TLS from the first byte)",
-        keep: "keep implicit TLS",
+        name: "security-implicit-tls",
+        sound: "security-implicit-tls-sound",
+        keep: "security-implicit-tls-keep",
     },
     Mode {
         security: Security::Plain,
@@ -70,9 +70,9 @@ const MODES: [Mode; 3] = [
         ssl_tls: false,
         url_scheme: "smtp",
         url_query: "",
-        name: "no TLS",
-        sound: "plain SMTP without STARTTLS",
-        keep: "stay in plain text",
+        name: "security-plain",
+        sound: "security-plain-sound",
+        keep: "security-plain-keep",
     },
 ];
 
@@ -110,9 +110,9 @@ pub(crate) const PLACEHOLDERS: Keys = Keys {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PortMismatch {
     /// What goes wrong, named by the symptom a user would otherwise see.
-    pub(crate) message: String,
+    pub(crate) message: Message,
     /// The settings that fix it.
-    pub(crate) fix: String,
+    pub(crate) fix: Message,
 }
 
 impl Security {
@@ -168,8 +168,13 @@ impl Security {
     }
 
     /// How the mode sounds on the wire: "implicit TLS (TLS from the first byte)".
-    pub fn sound(self) -> &'static str {
-        self.facts().sound
+    pub fn sound(self) -> Message {
+        Message::new(self.facts().sound)
+    }
+
+    /// The mode's name: "STARTTLS", "implicit TLS", "no TLS" (`Display` gives it in English).
+    pub fn name(self) -> Message {
+        Message::new(self.facts().name)
     }
 
     /// The mode to configure for a well-known SMTP port (465, 587, 25); `None` for others.
@@ -185,46 +190,42 @@ impl Security {
         if expected.tls_first() == self.tls_first() {
             return None;
         }
-        let message = if expected.tls_first() {
-            format!(
-                "port {port} expects TLS from the first byte (implicit TLS), but {self} is configured: the client waits for a plain-text greeting that never comes, and the send hangs until it times out"
-            )
+        let id = if expected.tls_first() {
+            "security-port-expects-tls"
         } else {
-            format!(
-                "port {port} speaks plain text first and upgrades with STARTTLS, but {self} is configured: the handshake fails with \"wrong version number\" (OpenSSL) or \"InvalidContentType\" (rustls)"
-            )
+            "security-port-expects-plain"
         };
-        let fix = format!(
-            "for port {port} set {}; to {} use {}={}",
-            expected.flags_named(keys),
-            self.facts().keep,
-            keys.port,
-            self.default_port()
-        );
+        let message = Message::new(id).arg("port", port).arg("mode", self.name());
+        let fix = Message::new("security-port-fix")
+            .arg("port", port)
+            .arg("flags", expected.flags_named(keys))
+            .arg("keep", Message::new(self.facts().keep))
+            .arg("port_key", keys.port)
+            .arg("usual_port", self.default_port().get());
         Some(PortMismatch { message, fix })
     }
 
     /// The settings of both TLS modes with their usual ports, named by `keys`:
     /// `port 587: MAIL_STARTTLS=true, MAIL_SSL_TLS=false; port 465: MAIL_STARTTLS=false, MAIL_SSL_TLS=true`.
-    pub(crate) fn tls_choices(keys: &Keys) -> String {
-        [Security::StartTls, Security::ImplicitTls]
-            .map(|mode| format!("port {}: {}", mode.default_port(), mode.flags_named(keys)))
-            .join("; ")
+    pub(crate) fn tls_choices(keys: &Keys) -> Message {
+        Message::new("security-tls-choices")
+            .arg("starttls_port", Security::StartTls.default_port().get())
+            .arg("starttls_flags", Security::StartTls.flags_named(keys))
+            .arg("implicit_port", Security::ImplicitTls.default_port().get())
+            .arg("implicit_flags", Security::ImplicitTls.flags_named(keys))
     }
 
     /// The advice when a port speaks neither usable mode: the usual ports of both.
-    pub fn usual_tls_ports() -> String {
-        format!(
-            "the server's STARTTLS port (usually {}) or its implicit-TLS port (usually {})",
-            Security::StartTls.default_port(),
-            Security::ImplicitTls.default_port()
-        )
+    pub fn usual_tls_ports() -> Message {
+        Message::new("security-usual-tls-ports")
+            .arg("starttls_port", Security::StartTls.default_port().get())
+            .arg("implicit_port", Security::ImplicitTls.default_port().get())
     }
 }
 
 impl fmt::Display for Security {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.facts().name)
+        f.write_str(&self.name().render(Lang::En))
     }
 }
 
@@ -265,14 +266,25 @@ mod tests {
             "for port 465 set MAIL_STARTTLS=false, MAIL_SSL_TLS=true; to keep STARTTLS use MAIL_PORT=587"
         );
         let plain_on_465 = Security::Plain.port_mismatch(465, &MAIL_KEYS).unwrap();
-        assert!(plain_on_465.message.contains("no TLS is configured"));
+        assert!(
+            plain_on_465
+                .message
+                .to_string()
+                .contains("no TLS is configured")
+        );
         for port in [587, 25] {
             let implicit = Security::ImplicitTls
                 .port_mismatch(port, &MAIL_KEYS)
                 .unwrap();
-            assert!(implicit.message.contains("wrong version number"), "{port}");
+            assert!(
+                implicit
+                    .message
+                    .to_string()
+                    .contains("wrong version number"),
+                "{port}"
+            );
             assert_eq!(
-                implicit.fix,
+                implicit.fix.to_string(),
                 format!(
                     "for port {port} set MAIL_STARTTLS=true, MAIL_SSL_TLS=false; to keep implicit TLS use MAIL_PORT=465"
                 )

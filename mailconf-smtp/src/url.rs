@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use mailconf_core::{FromValue, Host, Invalid, Port, Secret};
+use mailconf_core::{FromValue, Host, Invalid, Message, Port, Secret};
 
 use crate::Security;
 
@@ -87,59 +87,52 @@ impl FromValue for SmtpUrl {
     const SECRET: bool = true;
 
     fn from_value(raw: &str) -> Result<Self, Invalid> {
-        let hint = "write it like smtps://user:password@smtp.example.com or smtp://user:password@smtp.example.com:587?tls=required";
-        let invalid = |message: &str| Invalid::new("invalid_url", message).with_hint(hint);
+        let invalid = |message: Message| {
+            Invalid::new("invalid_url", message).with_hint(Message::new("smtp-url-hint"))
+        };
         // url's own messages are generic ("relative URL without a base"): never the input.
-        let url = url::Url::parse(raw).map_err(|e| invalid(&format!("not a URL: {e}")))?;
+        let url = url::Url::parse(raw).map_err(|e| invalid(mailconf_core::url_problem(e)))?;
         let implicit = match url.scheme() {
             "smtps" => true,
             "smtp" => false,
-            _ => return Err(invalid("the scheme must be smtp:// or smtps://")),
+            _ => return Err(invalid(Message::new("smtp-url-scheme"))),
         };
         let mut tls = None;
         for (key, value) in url.query_pairs() {
             match (key.as_ref(), value.as_ref()) {
                 ("tls", "required") if !implicit => tls = Some(Security::StartTls),
                 ("tls", "opportunistic") => {
-                    return Err(invalid("tls=opportunistic is not supported: it silently sends in plain text when the server offers no STARTTLS")
-                        .with_hint("use ?tls=required"));
+                    return Err(invalid(Message::new("smtp-url-opportunistic"))
+                        .with_hint(Message::new("smtp-url-opportunistic-hint")));
                 }
                 ("tls", _) => {
-                    return Err(invalid(
-                        "the tls parameter must be `required` (and only with smtp://)",
-                    ));
+                    return Err(invalid(Message::new("smtp-url-tls-parameter")));
                 }
                 _ => {
-                    return Err(invalid(
-                        "the only query parameter understood is tls=required",
-                    ));
+                    return Err(invalid(Message::new("smtp-url-query")));
                 }
             }
         }
         if !matches!(url.path(), "" | "/") {
-            return Err(invalid("the URL has a path")
-                .with_hint("remove it; set LOCAL_HOSTNAME for the EHLO name"));
+            return Err(invalid(Message::new("smtp-url-path"))
+                .with_hint(Message::new("smtp-url-path-hint")));
         }
         if url.fragment().is_some() {
-            return Err(invalid(
-                "the URL has a #fragment (a `#` in the password must be written %23)",
-            ));
+            return Err(invalid(Message::new("smtp-url-fragment")));
         }
         let host_text = url
             .host_str()
-            .ok_or_else(|| invalid("the URL has no host"))?;
+            .ok_or_else(|| invalid(Message::new("smtp-url-no-host")))?;
         let host = Host::from_value(host_text).map_err(|e| Invalid {
             code: "invalid_url",
             ..e
         })?;
         let port = url
             .port()
-            .map(|p| Port::new(p).ok_or_else(|| invalid("port 0 cannot be connected to")))
+            .map(|p| Port::new(p).ok_or_else(|| invalid(Message::new("value-port-zero"))))
             .transpose()?;
-        let decode = |s: &str| {
-            percent_decode(s)
-                .ok_or_else(|| invalid("the user or password is not valid percent-encoded UTF-8"))
-        };
+        let decode =
+            |s: &str| percent_decode(s).ok_or_else(|| invalid(Message::new("smtp-url-percent")));
         let username = (!url.username().is_empty())
             .then(|| decode(url.username()))
             .transpose()?;

@@ -29,6 +29,7 @@ pub use invalid::Invalid;
 pub use literal::{LiteralKind, check_literal};
 pub use mailbox::Mailbox;
 pub use mailconf_messages::{Lang, Message};
+pub use net::url_problem;
 pub use parsed::Parsed;
 pub use port::Port;
 pub use secret::{REDACTED, Secret, SecretValue};

@@ -44,10 +44,16 @@ impl FromValue for Url {
             } else {
                 "value-url-hint"
             };
-            let message = Message::new("value-url-expected").arg("reason", url_reason(e));
+            let message = url_problem(e);
             Invalid::new("invalid_url", message).with_hint(Message::new(hint))
         })
     }
+}
+
+/// "expected a URL: …" for what the `url` crate found wrong, as a catalog message (the
+/// crate's own text is English only).
+pub fn url_problem(e: url::ParseError) -> Message {
+    Message::new("value-url-expected").arg("reason", url_reason(e))
 }
 
 /// The catalog's name for what `url` found wrong (a selector of `value-url-expected`).

@@ -52,6 +52,8 @@ pub const TECHNICAL_TERMS: &[&str] = &[
     "Django",
     "Laravel",
     "lettre",
+    "OpenSSL",
+    "rustls",
     "mailconf",
     "Microsoft",
     "Gmail",

@@ -370,9 +370,9 @@ fn invalid_value(invalid: Invalid, field: &FieldSchema, key: &str, path: String)
         (Some(own), Some(field)) => Some(
             Message::new("loader-hint-and-field-hint")
                 .arg("hint", own)
-                .arg("field_hint", field),
+                .arg("field_hint", Message::id_or_text(field)),
         ),
-        (own, field) => own.or_else(|| field.map(Message::text)),
+        (own, field) => own.or_else(|| field.map(Message::id_or_text)),
     };
     Error::new(
         ErrorKind::InvalidValue {

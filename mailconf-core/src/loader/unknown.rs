@@ -83,9 +83,8 @@ impl Loader<'_> {
             let same =
                 |row_key: &str| row_key == key || (fold && row_key.eq_ignore_ascii_case(key));
             if let Some(row) = foreign.iter().find(|row| same(row.key)) {
-                // The dialect table's own advice is English text (its values are computed).
                 let hint = match row.explain {
-                    Some(explain) => Message::text(explain(row.key, &|name| self.value_of(name))),
+                    Some(explain) => explain(row.key, &|name| self.value_of(name)),
                     None => Message::new("loader-set-instead").arg("key", row.instead),
                 };
                 self.errors.push(
@@ -158,7 +157,7 @@ impl Loader<'_> {
         let explained: Vec<Message> = foreign
             .iter()
             .map(|row| match row.explain {
-                Some(explain) => Message::text(explain(row.key, &|name| self.value_of(name))),
+                Some(explain) => explain(row.key, &|name| self.value_of(name)),
                 None => Message::new("loader-set-instead").arg("key", row.instead),
             })
             .collect();

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use mailconf_values::Message;
+
 mod env_example;
 mod json_schema;
 mod markdown;
@@ -100,7 +102,7 @@ pub struct ForeignKey {
 }
 
 /// See [`ForeignKey::explain`]: `(foreign key, value of a variable) -> advice`.
-pub type ExplainForeignKey = fn(&str, &dyn Fn(&str) -> Option<String>) -> String;
+pub type ExplainForeignKey = fn(&str, &dyn Fn(&str) -> Option<String>) -> Message;
 
 /// Rows are equal when they say the same; `explain` is code, whose address means nothing.
 impl PartialEq for ForeignKey {

@@ -16,7 +16,7 @@ pub(crate) fn parameters(host: &Host, options: &TlsOptions) -> Result<TlsParamet
             path: path.clone(),
             reason,
         };
-        let pem = ca_file::read(path).map_err(|e| ca_error(e.explain(path)))?;
+        let pem = ca_file::read(path).map_err(|e| ca_error(e.explain(path).to_string()))?;
         let certificate =
             Certificate::from_pem(pem.as_bytes()).map_err(|e| ca_error(e.to_string()))?;
         builder = builder.add_root_certificate(certificate);

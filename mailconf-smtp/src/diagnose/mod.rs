@@ -34,7 +34,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use mailconf_core::{Host, Port};
+use mailconf_core::{Host, Message, Port};
 use serde::Serialize;
 
 use crate::{Credentials, Security, SmtpSettings, TlsOptions};
@@ -181,8 +181,9 @@ pub struct ProbeReport {
 }
 
 impl ProbeReport {
-    /// What the port speaks, in words, when the probe could tell.
-    pub fn speaks(&self) -> Option<&'static str> {
+    /// What the port speaks, in words (a catalog message, English when displayed), when the
+    /// probe could tell.
+    pub fn speaks(&self) -> Option<Message> {
         self.detected.map(Security::sound)
     }
 }

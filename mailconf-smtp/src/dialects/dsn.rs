@@ -3,7 +3,9 @@
 
 use url::Url;
 
-use super::translate::{Assignment, Intent, Outcome, decide, python_bool};
+use mailconf_core::Message;
+
+use super::translate::{Assignment, Intent, Outcome, decide, join_notes, python_bool};
 use crate::security::MAIL_KEYS;
 use crate::url::percent_decode;
 
@@ -13,9 +15,9 @@ pub(crate) fn translate(raw: &str) -> Outcome {
     let url = match Url::parse(raw.trim()) {
         Ok(url) => url,
         Err(e) => {
-            return Outcome::Refuse(format!(
-                "MAILER_DSN is not a DSN ({e}): write it as smtp://user:password@host:587"
-            ));
+            return Outcome::Refuse(
+                Message::new("dialect-dsn-not-a-dsn").arg("reason", mailconf_core::url_problem(e)),
+            );
         }
     };
     let scheme = url.scheme().to_ascii_lowercase();
@@ -25,22 +27,15 @@ pub(crate) fn translate(raw: &str) -> Outcome {
         "null" => {
             return Outcome::Set {
                 assignments: vec![Assignment::new("SUPPRESS_SEND", "1")],
-                note: Some(
-                    "Symfony's null transport discards mail; mailconf records it instead of sending"
-                        .into(),
-                ),
+                note: Some(Message::new("dialect-dsn-null")),
             };
         }
         other => {
-            return Outcome::Refuse(format!(
-                "MAILER_DSN's {other}:// transport is not plain SMTP, and mailconf sends over SMTP only: write the provider's SMTP server as smtp://user:password@host:587 (or set MAIL_PROVIDER)"
-            ));
+            return Outcome::Refuse(Message::new("dialect-dsn-transport").arg("scheme", other));
         }
     };
     let Some(host) = url.host_str().filter(|h| !h.is_empty() && *h != "default") else {
-        return Outcome::Refuse(
-            "MAILER_DSN names no server: write it as smtp://user:password@host:587".into(),
-        );
+        return Outcome::Refuse(Message::new("dialect-dsn-no-server"));
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let port = url
@@ -69,9 +64,7 @@ pub(crate) fn translate(raw: &str) -> Outcome {
             "max_per_second" => {
                 extra.push(Assignment::new("MAIL_RATE_LIMIT", format!("{value}/s")))
             }
-            other => notes.push(format!(
-                "its option {other} has no equivalent and is left out"
-            )),
+            other => notes.push(Message::new("dialect-dsn-option").arg("option", other)),
         }
     }
     let (security, note) = decide(intent, port);
@@ -89,22 +82,20 @@ pub(crate) fn translate(raw: &str) -> Outcome {
         (Some(user), Some(Some(password))) if !user.is_empty() => {
             assignments.push(Assignment::new("MAIL_USERNAME", user));
             let mut secret = Assignment::new("MAIL_PASSWORD", password);
-            secret.secret = Some("the password in MAILER_DSN".into());
+            secret.secret = Some(Message::new("dialect-dsn-password"));
             assignments.push(secret);
         }
         (Some(user), None) if user.is_empty() => {
             assignments.push(Assignment::new("USE_CREDENTIALS", "False"))
         }
         _ => {
-            return Outcome::Refuse(
-                "MAILER_DSN's user or password is not valid percent-encoded UTF-8, or one is missing: write smtp://user:password@host:587 with both".into(),
-            );
+            return Outcome::Refuse(Message::new("dialect-dsn-login"));
         }
     }
     assignments.extend(extra);
     Outcome::Set {
         assignments,
-        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        note: join_notes(notes),
     }
 }
 
@@ -112,7 +103,7 @@ pub(crate) fn translate(raw: &str) -> Outcome {
 mod tests {
     use super::*;
 
-    fn set(raw: &str) -> (Vec<String>, Option<String>) {
+    fn set(raw: &str) -> (Vec<String>, Option<Message>) {
         match translate(raw) {
             Outcome::Set { assignments, note } => (
                 assignments
@@ -139,7 +130,7 @@ mod tests {
                 "MAIL_PASSWORD=p:ss"
             ]
         );
-        assert!(note.unwrap().contains("STARTTLS"));
+        assert!(note.unwrap().to_string().contains("STARTTLS"));
         let (set, _) = self::set("smtps://u:p@mail.example.com?verify_peer=0&max_per_second=5");
         assert!(set.contains(&"MAIL_PORT=465".to_owned()));
         assert!(set.contains(&"MAIL_SSL_TLS=True".to_owned()));
@@ -158,7 +149,10 @@ mod tests {
             "not a url s3cr3t",
         ] {
             match translate(raw) {
-                Outcome::Refuse(reason) => assert!(!reason.contains("s3cr3t"), "{reason}"),
+                Outcome::Refuse(reason) => {
+                    let reason = reason.to_string();
+                    assert!(!reason.contains("s3cr3t"), "{reason}")
+                }
                 other => panic!("{raw}: {other:?}"),
             }
         }

@@ -11,7 +11,7 @@
 mod dsn;
 mod translate;
 
-use mailconf_core::ForeignKey;
+use mailconf_core::{ForeignKey, Message};
 
 pub(crate) use translate::{Assignment, Outcome, translate};
 
@@ -69,7 +69,7 @@ pub(crate) enum Rule {
     Mailer,
     /// Symfony's `MAILER_DSN`: the whole connection.
     Dsn,
-    /// No mailconf setting does what it does: removed, with the reason.
+    /// No mailconf setting does what it does: removed, with the reason (a catalog id).
     Nothing(&'static str),
 }
 
@@ -115,16 +115,12 @@ pub(crate) static TABLE: [Foreign; 28] = [
     row(
         "MAIL_MAX_EMAILS",
         &FLASK,
-        Rule::Nothing(
-            "Flask-Mail's cap on messages per connection has no equivalent: mailconf reuses pooled connections (MAIL_POOL_SIZE); to cap the sending rate, set MAIL_RATE_LIMIT such as 100/min",
-        ),
+        Rule::Nothing("dialect-flask-max-emails"),
     ),
     row(
         "MAIL_ASCII_ATTACHMENTS",
         &FLASK,
-        Rule::Nothing(
-            "not needed: mailconf encodes any attachment file name so that every client reads it (RFC 2231)",
-        ),
+        Rule::Nothing("dialect-flask-ascii-attachments"),
     ),
     row("EMAIL_HOST", &DJANGO, Rule::Rename("MAIL_SERVER")),
     row("EMAIL_PORT", &DJANGO, Rule::Rename("MAIL_PORT")),
@@ -140,16 +136,12 @@ pub(crate) static TABLE: [Foreign; 28] = [
     row(
         "EMAIL_SSL_CERTFILE",
         &DJANGO,
-        Rule::Nothing(
-            "a client certificate has no equivalent: mailconf logs in with MAIL_USERNAME and MAIL_PASSWORD (to trust a private CA, that is MAIL_CA_FILE)",
-        ),
+        Rule::Nothing("dialect-django-certfile"),
     ),
     row(
         "EMAIL_SSL_KEYFILE",
         &DJANGO,
-        Rule::Nothing(
-            "a client certificate's key has no equivalent: mailconf logs in with MAIL_USERNAME and MAIL_PASSWORD",
-        ),
+        Rule::Nothing("dialect-django-keyfile"),
     ),
     row("DEFAULT_FROM_EMAIL", &DJANGO, Rule::Rename("MAIL_FROM")),
     row("MAIL_MAILER", &LARAVEL, Rule::Mailer),
@@ -193,9 +185,9 @@ pub(crate) fn find(key: &str) -> Option<&'static Foreign> {
 }
 
 /// The loader's advice for a foreign key that is set: the assignments to write instead.
-fn explain(key: &str, get: &dyn Fn(&str) -> Option<String>) -> String {
+fn explain(key: &str, get: &dyn Fn(&str) -> Option<String>) -> Message {
     let Some(row) = find(key) else {
-        return String::new();
+        return Message::text("");
     };
     translate(row, get).advice(row)
 }

@@ -1,6 +1,6 @@
 //! A foreign key and the values set → the fastapi-mail assignments that do the same.
 
-use mailconf_core::{FromValue, MailConfig};
+use mailconf_core::{FromValue, MailConfig, Message};
 
 use super::{DJANGO, Dialect, FLASK, Foreign, LARAVEL, NODE, Rule, dsn};
 use crate::security::MAIL_KEYS;
@@ -13,7 +13,7 @@ pub(crate) struct Assignment {
     pub(crate) value: String,
     /// For a secret setting, what the value is, to say instead of showing it: "the value of
     /// EMAIL_HOST_PASSWORD".
-    pub(crate) secret: Option<String>,
+    pub(crate) secret: Option<Message>,
 }
 
 impl Assignment {
@@ -26,10 +26,14 @@ impl Assignment {
     }
 
     /// `KEY=value`, or `KEY=<the value of …>` for a secret: never the secret itself.
-    pub(crate) fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> Message {
         match &self.secret {
-            Some(what) => format!("{}=<{what}>", self.key),
-            None => format!("{}={}", self.key, self.value),
+            Some(what) => Message::new("dialect-assignment-secret")
+                .arg("key", self.key)
+                .arg("what", what.clone()),
+            None => Message::new("dialect-assignment")
+                .arg("key", self.key)
+                .arg("value", self.value.as_str()),
         }
     }
 }
@@ -40,27 +44,39 @@ pub(crate) enum Outcome {
     /// These settings do what it did; the note says what was decided and why.
     Set {
         assignments: Vec<Assignment>,
-        note: Option<String>,
+        note: Option<Message>,
     },
     /// Nothing does what it did, or nothing needs to: the reason.
-    Remove(String),
+    Remove(Message),
     /// It cannot be translated (a value that means nothing, a transport that is not SMTP).
-    Refuse(String),
+    Refuse(Message),
+}
+
+/// Notes joined with `; `, in the reader's language; `None` when there are none.
+pub(crate) fn join_notes(notes: Vec<Message>) -> Option<Message> {
+    notes.into_iter().reduce(|first, next| {
+        Message::new("dialect-notes")
+            .arg("first", first)
+            .arg("next", next)
+    })
 }
 
 impl Outcome {
     /// The advice in a report: the exact assignments to write, never a secret.
-    pub(crate) fn advice(&self, row: &Foreign) -> String {
+    pub(crate) fn advice(&self, row: &Foreign) -> Message {
         match self {
             Outcome::Set { assignments, note } => {
-                let set: Vec<String> = assignments.iter().map(Assignment::shown).collect();
-                let set = format!("set {} instead", set.join(", "));
+                let set: Vec<Message> = assignments.iter().map(Assignment::shown).collect();
                 match note {
-                    Some(note) => format!("{set}: {note}"),
-                    None => set,
+                    Some(note) => Message::new("dialect-set-instead-note")
+                        .arg("assignments", set)
+                        .arg("note", note.clone()),
+                    None => Message::new("dialect-set-instead").arg("assignments", set),
                 }
             }
-            Outcome::Remove(reason) => format!("remove {}: {reason}", row.key),
+            Outcome::Remove(reason) => Message::new("dialect-remove")
+                .arg("key", row.key)
+                .arg("reason", reason.clone()),
             Outcome::Refuse(reason) => reason.clone(),
         }
     }
@@ -116,7 +132,7 @@ pub(crate) fn translate(row: &Foreign, get: &dyn Fn(&str) -> Option<String>) -> 
         Rule::Rename(target) => {
             let mut assignment = Assignment::new(target, resolve(&value, get));
             if is_secret(target) {
-                assignment.secret = Some(format!("the value of {}", row.key));
+                assignment.secret = Some(Message::new("dialect-value-of").arg("key", row.key));
             }
             Outcome::Set {
                 assignments: vec![assignment],
@@ -128,15 +144,17 @@ pub(crate) fn translate(row: &Foreign, get: &dyn Fn(&str) -> Option<String>) -> 
                 assignments: vec![Assignment::new(target, if on { "1" } else { "0" })],
                 note: None,
             },
-            Err(_) => Outcome::Refuse(format!(
-                "{}={value} is not true or false: set {target}=1 to record mail instead of sending it, or {target}=0",
-                row.key
-            )),
+            Err(_) => Outcome::Refuse(
+                Message::new("dialect-flag-not-bool")
+                    .arg("key", row.key)
+                    .arg("value", value.as_str())
+                    .arg("target", target),
+            ),
         },
         Rule::Tls(_) => tls(row.dialect, get),
         Rule::Mailer => mailer(&value),
         Rule::Dsn => dsn::translate(&value),
-        Rule::Nothing(reason) => Outcome::Remove(reason.to_owned()),
+        Rule::Nothing(reason) => Outcome::Remove(Message::new(reason)),
     }
 }
 
@@ -154,16 +172,17 @@ pub(crate) enum Intent {
 /// The TLS mode for `intent` on `port`, with what was decided and why. A mode on a well-known
 /// port of the other kind takes the port's mode (security.rs's rule): the library would have
 /// hung or failed there.
-pub(crate) fn decide(intent: Intent, port: u16) -> (Security, Option<String>) {
+pub(crate) fn decide(intent: Intent, port: u16) -> (Security, Option<Message>) {
     match intent {
         Intent::Mode(mode) => match mode.port_mismatch(port, &MAIL_KEYS) {
             Some(mismatch) => (
                 Security::for_port(port).unwrap_or(mode),
-                Some(format!(
-                    "{}; so for port {port} use {}",
-                    mismatch.message,
-                    Security::for_port(port).unwrap_or(mode)
-                )),
+                Some(
+                    Message::new("dialect-port-decides")
+                        .arg("mismatch", mismatch.message)
+                        .arg("port", port)
+                        .arg("mode", Security::for_port(port).unwrap_or(mode).name()),
+                ),
             ),
             None => (mode, None),
         },
@@ -171,17 +190,17 @@ pub(crate) fn decide(intent: Intent, port: u16) -> (Security, Option<String>) {
             let mode = Security::for_port(port).unwrap_or(Security::StartTls);
             (
                 mode,
-                Some(format!(
-                    "both TLS flags are on, but a connection uses one or the other: port {port} speaks {mode}"
-                )),
+                Some(
+                    Message::new("dialect-both-tls")
+                        .arg("port", port)
+                        .arg("mode", mode.name()),
+                ),
             )
         }
         Intent::Auto => match Security::for_port(port) {
             Some(Security::StartTls) => (
                 Security::StartTls,
-                Some(format!(
-                    "it upgrades with STARTTLS when the server offers it; on port {port} mailconf requires it"
-                )),
+                Some(Message::new("dialect-auto-starttls").arg("port", port)),
             ),
             Some(mode) => (mode, None),
             None => (Security::Plain, None),
@@ -201,9 +220,9 @@ fn tls(dialect: &'static Dialect, get: &dyn Fn(&str) -> Option<String>) -> Outco
         Some(raw) => match raw.trim().parse::<u16>() {
             Ok(port) if port != 0 => (port, false),
             _ => {
-                return Outcome::Refuse(format!(
-                    "the TLS mode depends on the port, and {raw:?} is not one: fix the port first"
-                ));
+                return Outcome::Refuse(
+                    Message::new("dialect-port-not-a-port").arg("value", format!("{raw:?}")),
+                );
             }
         },
     };
@@ -213,25 +232,28 @@ fn tls(dialect: &'static Dialect, get: &dyn Fn(&str) -> Option<String>) -> Outco
         Assignment::new(MAIL_KEYS.starttls, python_bool(starttls)),
         Assignment::new(MAIL_KEYS.ssl_tls, python_bool(ssl_tls)),
     ];
-    let mut notes: Vec<String> = note.into_iter().collect();
+    let mut notes: Vec<Message> = note.into_iter().collect();
     if default {
         assignments.push(Assignment::new(MAIL_KEYS.port, port.to_string()));
-        notes.push(format!(
-            "{} connects to port {port} when none is set",
-            dialect.name
-        ));
+        notes.push(
+            Message::new("dialect-default-port")
+                .arg("dialect", dialect.name)
+                .arg("port", port),
+        );
     }
     Outcome::Set {
         assignments,
-        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        note: join_notes(notes),
     }
 }
 
-fn flag(key: &str, get: &dyn Fn(&str) -> Option<String>) -> Result<bool, String> {
+fn flag(key: &str, get: &dyn Fn(&str) -> Option<String>) -> Result<bool, Message> {
     match get(key) {
         None => Ok(false),
         Some(raw) => bool::from_value(&raw).map_err(|_| {
-            format!("{key}={raw} is not true or false, so the TLS mode it meant is unknown: write True or False")
+            Message::new("dialect-tls-flag-not-bool")
+                .arg("key", key)
+                .arg("value", raw.as_str())
         }),
     }
 }
@@ -239,8 +261,8 @@ fn flag(key: &str, get: &dyn Fn(&str) -> Option<String>) -> Result<bool, String>
 fn tls_intent(
     dialect: &'static Dialect,
     get: &dyn Fn(&str) -> Option<String>,
-) -> Result<Intent, String> {
-    let flags = |tls: &str, ssl: &str| -> Result<Intent, String> {
+) -> Result<Intent, Message> {
+    let flags = |tls: &str, ssl: &str| -> Result<Intent, Message> {
         Ok(
             match Security::from_flags(flag(tls, get)?, flag(ssl, get)?) {
                 Some(mode) => Intent::Mode(mode),
@@ -260,37 +282,34 @@ fn tls_intent(
             Some(raw) => match bool::from_value(&raw) {
                 Ok(true) => Ok(Intent::Mode(Security::ImplicitTls)),
                 Ok(false) => Ok(Intent::Auto),
-                Err(_) => Err(format!(
-                    "SMTP_SECURE={raw} is not true or false: true means TLS from the first byte (port 465)"
-                )),
+                Err(_) => {
+                    Err(Message::new("dialect-smtp-secure-not-bool").arg("value", raw.as_str()))
+                }
             },
         }
     } else {
-        Err(format!("{} has no TLS keys", dialect.name))
+        Err(Message::new("dialect-no-tls-keys").arg("dialect", dialect.name))
     }
 }
 
 /// Laravel's `MAIL_SCHEME` (11+: `smtp`, `smtps`) wins over `MAIL_ENCRYPTION` (`tls`, `ssl`,
 /// `null`); `null` and empty are unset, as Laravel's `env()` reads them.
-fn laravel_intent(get: &dyn Fn(&str) -> Option<String>) -> Result<Intent, String> {
+fn laravel_intent(get: &dyn Fn(&str) -> Option<String>) -> Result<Intent, Message> {
     let unset = |v: &str| matches!(v.to_ascii_lowercase().as_str(), "" | "null" | "(null)");
     if let Some(scheme) = get("MAIL_SCHEME").filter(|v| !unset(v)) {
         return match scheme.to_ascii_lowercase().as_str() {
             "smtps" => Ok(Intent::Mode(Security::ImplicitTls)),
             "smtp" => Ok(Intent::Auto),
-            _ => Err(format!(
-                "MAIL_SCHEME={scheme} is neither smtp nor smtps: set MAIL_SSL_TLS=True for smtps, MAIL_STARTTLS=True for smtp"
-            )),
+            _ => Err(Message::new("dialect-laravel-scheme").arg("value", scheme.as_str())),
         };
     }
     match get("MAIL_ENCRYPTION") {
         Some(v) if !unset(&v) => match v.to_ascii_lowercase().as_str() {
             "tls" | "starttls" => Ok(Intent::Mode(Security::StartTls)),
             "ssl" => Ok(Intent::Mode(Security::ImplicitTls)),
-            _ => Err(format!(
-                "MAIL_ENCRYPTION={v} is none of tls, ssl or null: {}",
-                Security::tls_choices(&MAIL_KEYS)
-            )),
+            _ => Err(Message::new("dialect-laravel-encryption")
+                .arg("value", v.as_str())
+                .arg("choices", Security::tls_choices(&MAIL_KEYS))),
         },
         _ => Ok(Intent::Auto),
     }
@@ -299,16 +318,12 @@ fn laravel_intent(get: &dyn Fn(&str) -> Option<String>) -> Result<Intent, String
 /// Laravel's `MAIL_MAILER`.
 fn mailer(value: &str) -> Outcome {
     match value.to_ascii_lowercase().as_str() {
-        "smtp" => Outcome::Remove("not needed: mailconf always sends over SMTP".into()),
+        "smtp" => Outcome::Remove(Message::new("dialect-laravel-mailer-smtp")),
         "log" | "array" => Outcome::Set {
             assignments: vec![Assignment::new("SUPPRESS_SEND", "1")],
-            note: Some(format!(
-                "Laravel's {value} mailer keeps mail unsent; mailconf records it instead of sending"
-            )),
+            note: Some(Message::new("dialect-laravel-mailer-log").arg("value", value)),
         },
-        _ => Outcome::Refuse(format!(
-            "MAIL_MAILER={value} is not SMTP, and mailconf sends over SMTP only: configure the provider's SMTP server (MAIL_SERVER, or MAIL_PROVIDER), then remove MAIL_MAILER"
-        )),
+        _ => Outcome::Refuse(Message::new("dialect-laravel-mailer-other").arg("value", value)),
     }
 }
 
@@ -328,7 +343,7 @@ mod tests {
     fn a_tls_mode_on_a_port_of_the_other_kind_takes_the_ports_mode() {
         let (mode, note) = decide(Intent::Mode(Security::StartTls), 465);
         assert_eq!(mode, Security::ImplicitTls);
-        assert!(note.unwrap().contains("port 465"));
+        assert!(note.unwrap().to_string().contains("port 465"));
         assert_eq!(
             decide(Intent::Mode(Security::StartTls), 2525),
             (Security::StartTls, None)

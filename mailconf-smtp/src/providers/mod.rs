@@ -7,7 +7,7 @@ mod table;
 
 use std::fmt;
 
-use mailconf_core::{FromValue, Invalid};
+use mailconf_core::{FromValue, Invalid, Message};
 use serde::Serialize;
 
 use crate::Security;
@@ -96,12 +96,21 @@ impl Provider {
 
     /// The offers as people read them: `587 (STARTTLS), 465 (implicit TLS)`.
     pub fn offers(&self) -> String {
-        let list: Vec<String> = self
+        self.offers_message().to_string()
+    }
+
+    /// [`Provider::offers`] as a catalog message, to show in any language.
+    pub fn offers_message(&self) -> Message {
+        let list: Vec<Message> = self
             .ports
             .iter()
-            .map(|o| format!("{} ({})", o.port, o.security))
+            .map(|o| {
+                Message::new("provider-offer")
+                    .arg("port", o.port)
+                    .arg("mode", o.security.name())
+            })
             .collect();
-        list.join(", ")
+        Message::new("provider-offers").arg("offers", list)
     }
 }
 
@@ -135,8 +144,8 @@ impl ProviderChoice {
 /// A setting that contradicts the provider, with the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Contradiction {
-    pub(crate) message: String,
-    pub(crate) fix: String,
+    pub(crate) message: Message,
+    pub(crate) fix: Message,
 }
 
 impl ProviderChoice {
@@ -152,17 +161,19 @@ impl ProviderChoice {
         let p = self.provider;
         let flags = (starttls.is_some() || ssl_tls.is_some())
             .then(|| Security::from_flags(starttls.unwrap_or(false), ssl_tls.unwrap_or(false)));
-        let use_preset = format!(
-            "remove it to use the preset ({} {})",
-            p.preset().port,
-            p.preset().security
-        );
+        let preset = p.preset();
         match (port, flags) {
             (Some(port), flags) => {
                 let Some(offer) = p.offer(port) else {
                     return Err(Contradiction {
-                        message: format!("{} is served on port {}, not {port}", p.name, p.offers()),
-                        fix: format!("set {{port}} to one of these, or {use_preset}"),
+                        message: Message::new("provider-port-not-offered")
+                            .arg("provider", p.name)
+                            .arg("offers", p.offers_message())
+                            .arg("port", port),
+                        fix: Message::new("provider-port-not-offered-hint")
+                            .arg("port_key", "{port}")
+                            .arg("preset_port", preset.port)
+                            .arg("preset_mode", preset.security.name()),
                     });
                 };
                 match flags {
@@ -171,13 +182,14 @@ impl ProviderChoice {
                         if security != offer.security && Security::for_port(port).is_none() =>
                     {
                         Err(Contradiction {
-                            message: format!(
-                                "{} speaks {} on port {port}, but {security} is configured",
-                                p.name, offer.security
-                            ),
-                            fix: format!(
-                                "set {}",
-                                offer.security.flags_named(&crate::security::PLACEHOLDERS)
+                            message: Message::new("provider-mode-mismatch")
+                                .arg("provider", p.name)
+                                .arg("offered", offer.security.name())
+                                .arg("port", port)
+                                .arg("mode", security.name()),
+                            fix: Message::new("provider-mode-mismatch-hint").arg(
+                                "flags",
+                                offer.security.flags_named(&crate::security::PLACEHOLDERS),
                             ),
                         })
                     }
@@ -185,16 +197,15 @@ impl ProviderChoice {
                 }
             }
             (None, Some(Some(security))) => p.port_for(security).ok_or_else(|| Contradiction {
-                message: format!(
-                    "{} offers no {security}: it is served on port {}",
-                    p.name,
-                    p.offers()
-                ),
-                fix: format!(
-                    "remove {{starttls}} and {{ssl_tls}} to use the preset ({} {})",
-                    p.preset().port,
-                    p.preset().security
-                ),
+                message: Message::new("provider-mode-not-offered")
+                    .arg("provider", p.name)
+                    .arg("mode", security.name())
+                    .arg("offers", p.offers_message()),
+                fix: Message::new("provider-mode-not-offered-hint")
+                    .arg("starttls", "{starttls}")
+                    .arg("ssl_tls", "{ssl_tls}")
+                    .arg("preset_port", preset.port)
+                    .arg("preset_mode", preset.security.name()),
             }),
             (None, _) => Ok(p.preset()),
         }
@@ -227,10 +238,8 @@ impl FromValue for ProviderChoice {
         };
         let Some(provider) = Provider::find(name) else {
             return Err(
-                Invalid::new("unknown_provider", "not a known provider").with_hint(format!(
-                    "one of {}; or leave it unset and set MAIL_SERVER, MAIL_PORT and the TLS flags",
-                    ids()
-                )),
+                Invalid::new("unknown_provider", Message::new("provider-unknown"))
+                    .with_hint(Message::new("provider-unknown-hint").arg("ids", ids())),
             );
         };
         let region = match (provider.needs_region(), region) {
@@ -244,19 +253,16 @@ impl FromValue for ProviderChoice {
             (true, _) => {
                 return Err(Invalid::new(
                     "invalid_provider_region",
-                    format!("{} needs its region", provider.name),
+                    Message::new("provider-needs-region").arg("provider", provider.name),
                 )
-                .with_hint(format!(
-                    "write {}:REGION with the region of your SMTP credentials, such as {}:eu-west-1",
-                    provider.id, provider.id
-                )));
+                .with_hint(Message::new("provider-needs-region-hint").arg("id", provider.id)));
             }
             (false, Some(_)) => {
                 return Err(Invalid::new(
                     "invalid_provider_region",
-                    format!("{} has no region", provider.name),
+                    Message::new("provider-has-no-region").arg("provider", provider.name),
                 )
-                .with_hint(format!("write {}", provider.id)));
+                .with_hint(Message::new("provider-has-no-region-hint").arg("id", provider.id)));
             }
             (false, None) => None,
         };

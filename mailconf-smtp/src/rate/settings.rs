@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use mailconf_core::{FromValue, Invalid, MailConfig, Problem, Problems, Secret};
+use mailconf_core::{FromValue, Invalid, MailConfig, Message, Problem, Problems, Secret};
 
 use super::RateLimits;
 
@@ -47,8 +47,10 @@ impl FromValue for RedisFailure {
             "wait" => Ok(RedisFailure::Wait),
             "local" => Ok(RedisFailure::Local),
             "fail" => Ok(RedisFailure::Fail),
-            _ => Err(Invalid::new("invalid_choice", "expected wait, local or fail")
-                .with_hint("wait holds mail until Redis is back (the default); local falls back to this process's limit; fail fails the send")),
+            _ => Err(
+                Invalid::new("invalid_choice", Message::new("rate-failure-expected"))
+                    .with_hint(Message::new("rate-failure-hint")),
+            ),
         }
     }
 }
@@ -140,18 +142,22 @@ fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), 
         errors.push(
             Problem::invalid(
                 "redis_url",
-                Invalid::new(
-                    "feature_disabled",
-                    "this program was built without a Redis client, so it cannot share the send limit",
-                ),
+                Invalid::new("feature_disabled", Message::new("rate-redis-not-built")),
             )
-            .with_hint("enable the `redis` feature of mailconf-smtp (mailconf-smtp = { version = \"0.1\", features = [\"redis\"] }), or remove {redis_url} to keep the limit in this process"),
+            .with_hint(Message::new("rate-redis-not-built-hint").arg("redis_url", "{redis_url}")),
         );
     }
     if !redis_url_unset && matches!(settings.rate_limit, Some(None)) {
         errors.push(
-            Problem::conflict(&["redis_url", "rate_limit"], "a shared limit needs {rate_limit}, which is not set")
-                .with_hint("set {rate_limit} (such as 14/s) to the limit every process shares, or remove {redis_url}"),
+            Problem::conflict(
+                &["redis_url", "rate_limit"],
+                Message::new("rate-shared-needs-limit").arg("rate_limit", "{rate_limit}"),
+            )
+            .with_hint(
+                Message::new("rate-shared-needs-limit-hint")
+                    .arg("rate_limit", "{rate_limit}")
+                    .arg("redis_url", "{redis_url}"),
+            ),
         );
     }
     let needs_url = [
@@ -164,8 +170,11 @@ fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), 
     if redis_url_unset {
         for (field, _) in needs_url.iter().filter(|(_, set)| *set) {
             errors.push(
-                Problem::conflict(&[field, "redis_url"], "only a limit shared through Redis uses this, and {redis_url} is not set")
-                    .with_hint("set {redis_url} (redis://host:6379) to share the limit, or remove this setting"),
+                Problem::conflict(
+                    &[field, "redis_url"],
+                    Message::new("rate-needs-redis").arg("redis_url", "{redis_url}"),
+                )
+                .with_hint(Message::new("rate-needs-redis-hint").arg("redis_url", "{redis_url}")),
             );
         }
     }
@@ -174,26 +183,28 @@ fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), 
 
 fn redis_urls(url: &Option<Secret<String>>) -> Result<(), Invalid> {
     let Some(url) = url else { return Ok(()) };
-    let hint = "write it like redis://host:6379, rediss://:password@host:6380/0, or for a Cluster several separated by commas; the password may also come from MAIL_RATE_LIMIT_REDIS_URL_FILE";
+    let hint = || Message::new("rate-redis-url-hint");
     for one in url.expose_secret().split(',') {
         // The message never quotes the value: it may hold the password.
-        let parsed = url::Url::parse(one.trim())
-            .map_err(|e| Invalid::new("invalid_url", format!("not a URL ({e})")).with_hint(hint))?;
+        let parsed = url::Url::parse(one.trim()).map_err(|e| {
+            Invalid::new("invalid_url", mailconf_core::url_problem(e)).with_hint(hint())
+        })?;
         if !matches!(parsed.scheme(), "redis" | "rediss") {
             return Err(Invalid::new(
                 "invalid_url",
-                format!("the scheme is {}, not redis or rediss", parsed.scheme()),
+                Message::new("rate-redis-scheme").arg("scheme", parsed.scheme()),
             )
-            .with_hint(hint));
+            .with_hint(hint()));
         }
         if parsed.host_str().is_none_or(str::is_empty) {
-            return Err(Invalid::new("invalid_url", "the URL names no host").with_hint(hint));
+            return Err(
+                Invalid::new("invalid_url", Message::new("smtp-url-no-host")).with_hint(hint()),
+            );
         }
         #[cfg(feature = "redis")]
         if redis::IntoConnectionInfo::into_connection_info(one.trim()).is_err() {
             return Err(
-                Invalid::new("invalid_url", "the Redis client does not accept this URL")
-                    .with_hint(hint),
+                Invalid::new("invalid_url", Message::new("rate-redis-refused")).with_hint(hint()),
             );
         }
     }
@@ -210,11 +221,8 @@ fn key_chars(key: &Option<String>) -> Result<(), Invalid> {
     if fine {
         Ok(())
     } else {
-        Err(Invalid::new(
-            "invalid_key",
-            "the key must be 1 to 200 printable ASCII characters without spaces, { or }",
-        )
-        .with_hint("such as myapp-ses; mailconf adds the Redis Cluster hash tag itself"))
+        Err(Invalid::new("invalid_key", Message::new("rate-key-chars"))
+            .with_hint(Message::new("rate-key-chars-hint")))
     }
 }
 
