@@ -1,4 +1,4 @@
-use mailconf_core::{MailConfig, Sources};
+use mailconf_core::{Lang, MailConfig, Message, Sources};
 use mailconf_smtp::{Compat, SmtpConfig, SmtpSettings, Warning};
 use serde_json::json;
 
@@ -7,24 +7,26 @@ use crate::cli::{CheckArgs, CompatArg};
 use crate::settings::effective;
 
 /// `mailconf check` with its options.
-pub fn run_with(sources: &Sources, args: &CheckArgs, json: bool) -> Result<(), Failed> {
+pub fn run_with(sources: &Sources, args: &CheckArgs, json: bool, lang: Lang) -> Result<(), Failed> {
     let compat = args
         .compat
         .map(|CompatArg::FastapiMail| Compat::FastapiMail);
     if args.strict {
-        report(&sources.clone().deny_unknown(), compat, json)
+        report(&sources.clone().deny_unknown(), compat, json, lang)
     } else {
-        report(sources, compat, json)
+        report(sources, compat, json, lang)
     }
 }
 
 /// Loads and validates the settings, printing every problem, or the settings and warnings.
-pub fn run(sources: &Sources, json: bool) -> Result<(), Failed> {
-    report(sources, None, json)
+pub fn run(sources: &Sources, json: bool, lang: Lang) -> Result<(), Failed> {
+    report(sources, None, json, lang)
 }
 
-fn report(sources: &Sources, compat: Option<Compat>, json: bool) -> Result<(), Failed> {
-    let settings = effective(sources);
+fn report(sources: &Sources, compat: Option<Compat>, json: bool, lang: Lang) -> Result<(), Failed> {
+    let settings = effective(sources, lang);
+    let warnings_json =
+        |warnings: &[Warning]| json!(warnings.iter().map(|w| w.in_lang(lang)).collect::<Vec<_>>());
     let loaded = match compat {
         Some(compat) => SmtpConfig::load_compat(sources, compat),
         None => SmtpConfig::load_with_warnings(sources),
@@ -43,61 +45,66 @@ fn report(sources: &Sources, compat: Option<Compat>, json: bool) -> Result<(), F
                     "config": "SmtpConfig",
                     "endpoint": {"host": endpoint.host.to_string(), "port": endpoint.port.get(), "security": endpoint.security},
                     "settings": settings,
-                    "warnings": warnings,
+                    "warnings": warnings_json(&warnings),
                     "errors": [],
                 });
                 println!("{out:#}");
             } else {
-                println!(
-                    "Settings OK: {}:{} with {}",
-                    endpoint.host, endpoint.port, endpoint.security
-                );
-                print_settings(&settings);
-                print_warnings(&warnings);
+                let ok = Message::new("cli-check-ok")
+                    .arg("host", endpoint.host.to_string())
+                    .arg("port", endpoint.port.get())
+                    .arg("mode", endpoint.security.name());
+                println!("{}", ok.render(lang));
+                print_settings(&settings, lang);
+                print_warnings(&warnings, lang);
             }
             Ok(())
         }
         Err(errors) => {
             if json {
-                let out = json!({"ok": false, "config": "SmtpConfig", "settings": settings, "warnings": errors.warnings(), "errors": errors});
+                let out = json!({"ok": false, "config": "SmtpConfig", "settings": settings, "warnings": warnings_json(errors.warnings()), "errors": errors.in_lang(lang)});
                 println!("{out:#}");
             } else {
-                print!("{errors}");
-                print_warnings(errors.warnings());
-                print_settings(&settings);
+                print!("{}", errors.in_lang(lang));
+                print_warnings(errors.warnings(), lang);
+                print_settings(&settings, lang);
             }
             Err(Failed)
         }
     }
 }
 
-fn print_warnings(warnings: &[Warning]) {
+fn print_warnings(warnings: &[Warning], lang: Lang) {
     if warnings.is_empty() {
         return;
     }
-    let plural = if warnings.len() == 1 { "" } else { "s" };
-    println!("\n{} warning{plural}:", warnings.len());
+    let header = Message::new("cli-warnings-header").arg("count", warnings.len());
+    println!("\n{}", header.render(lang));
     for w in warnings {
         let origin = w
             .origin
             .as_ref()
-            .map(|o| format!(" (set in {o})"))
+            .map(|o| {
+                let text = Message::new("warning-set-in").arg("origin", o.text(lang));
+                format!(" {}", text.render(lang))
+            })
             .unwrap_or_default();
-        println!("  - {}: {}{origin}", w.key, w.message);
+        println!("  - {}: {}{origin}", w.key, w.message.render(lang));
         if let Some(hint) = &w.hint {
-            println!("    hint: {hint}");
+            let line = Message::new("report-hint").arg("hint", hint.clone());
+            println!("    {}", line.render(lang));
         }
     }
 }
 
-fn print_settings(settings: &[crate::settings::Setting]) {
-    println!("\nSettings read:");
+fn print_settings(settings: &[crate::settings::Setting], lang: Lang) {
+    println!("\n{}", Message::new("cli-settings-read").render(lang));
     let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
     for s in settings {
         let origin = s
             .origin
             .as_ref()
-            .map(|o| format!("  ({o})"))
+            .map(|o| format!("  ({})", o.text(lang)))
             .unwrap_or_default();
         println!("  {:width$} = {}{origin}", s.key, s.value);
     }

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use mailconf_core::Sources;
+use mailconf_core::{Lang, Sources};
 
 /// Check SMTP settings (fastapi-mail's MAIL_* variables), probe the server, send a test message.
 ///
@@ -25,9 +25,19 @@ pub struct Common {
     /// Print JSON for programs instead of text for people.
     #[arg(long, global = true)]
     pub json: bool,
+    /// The language of messages: en or ko (ko_KR.UTF-8 and ko-KR work too). Without it,
+    /// MAILCONF_LANG, then LC_ALL, LC_MESSAGES and LANG decide; English otherwise. JSON keeps
+    /// its codes, keys and fields in any language.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<Lang>,
 }
 
 impl Common {
+    /// The language of the output: `--lang`, else the environment's.
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_else(Lang::from_env)
+    }
+
     pub fn sources(&self) -> Sources {
         let sources = Sources::new();
         let sources = match &self.env_file {

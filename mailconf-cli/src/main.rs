@@ -21,15 +21,18 @@ use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lang = cli.common.lang();
     let sources = cli.common.sources();
     logging::init(&sources);
     let outcome = match cli.command {
-        Command::Check(args) => check::run_with(&sources, &args, cli.common.json),
+        Command::Check(args) => check::run_with(&sources, &args, cli.common.json, lang),
         Command::Template { format } => template::run(format),
         Command::DevServer(args) => runtime().block_on(dev_server::run(args, cli.common.json)),
-        Command::Probe(args) => runtime().block_on(probe::run(&sources, cli.common.json, args)),
+        Command::Probe(args) => {
+            runtime().block_on(probe::run(&sources, cli.common.json, lang, args))
+        }
         Command::SendTest(args) => {
-            runtime().block_on(send_test::run(&sources, cli.common.json, args))
+            runtime().block_on(send_test::run(&sources, cli.common.json, lang, args))
         }
         Command::Migrate(args) => {
             migrate::run(cli.common.env_file.as_deref(), &args, cli.common.json)

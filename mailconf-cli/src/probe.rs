@@ -36,10 +36,15 @@ fn parse_timeout(raw: &str) -> Result<Duration, String> {
     }
 }
 
-pub async fn run(sources: &Sources, json: bool, args: ProbeArgs) -> Result<(), Failed> {
+pub async fn run(
+    sources: &Sources,
+    json: bool,
+    lang: mailconf_core::Lang,
+    args: ProbeArgs,
+) -> Result<(), Failed> {
     let (config, rejected) = match load(sources) {
         Some(loaded) => loaded,
-        None => return check::run(sources, json).and(Err(Failed)),
+        None => return check::run(sources, json, lang).and(Err(Failed)),
     };
     let mut target = Target::new(&config);
     target.from_url = sources.get("MAIL_URL").is_some();

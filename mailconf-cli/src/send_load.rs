@@ -74,12 +74,13 @@ struct Tally {
 pub async fn run(
     sources: &Sources,
     json: bool,
+    lang: mailconf_core::Lang,
     to: &Mailbox,
     subject: &str,
     args: &LoadArgs,
 ) -> Result<(), Failed> {
     let Ok(config) = SmtpConfig::load(sources) else {
-        return check::run(sources, json).and(Err(Failed));
+        return check::run(sources, json, lang).and(Err(Failed));
     };
     let endpoint = config.endpoint();
     let server = format!("{}:{}", endpoint.host, endpoint.port);

@@ -34,15 +34,21 @@ fn parse_subject(raw: &str) -> Result<String, String> {
     }
 }
 
-pub async fn run(sources: &Sources, json: bool, args: SendTestArgs) -> Result<(), Failed> {
+pub async fn run(
+    sources: &Sources,
+    json: bool,
+    lang: mailconf_core::Lang,
+    args: SendTestArgs,
+) -> Result<(), Failed> {
     if let Some(addr) = args.load.metrics {
         crate::send_load::serve_metrics(addr, json)?;
     }
     if args.load.is_load() {
-        return crate::send_load::run(sources, json, &args.to, &args.subject, &args.load).await;
+        return crate::send_load::run(sources, json, lang, &args.to, &args.subject, &args.load)
+            .await;
     }
     let Ok(config) = SmtpConfig::load(sources) else {
-        return check::run(sources, json).and(Err(Failed));
+        return check::run(sources, json, lang).and(Err(Failed));
     };
     let endpoint = config.endpoint();
     let server = format!("{}:{}", endpoint.host, endpoint.port);

@@ -1,6 +1,6 @@
 //! The effective settings with their origins, secrets redacted: what `check` prints.
 
-use mailconf_core::{MailConfig, Origin, REDACTED, Sources};
+use mailconf_core::{Lang, MailConfig, Message, Origin, REDACTED, Sources};
 use mailconf_smtp::{SmtpConfig, SmtpUrl};
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ pub struct Setting {
 }
 
 /// Every setting that is set or has a default, in schema order.
-pub fn effective(sources: &Sources) -> Vec<Setting> {
+pub fn effective(sources: &Sources, lang: Lang) -> Vec<Setting> {
     let mut out = Vec::new();
     // The entry SmtpConfig reads each setting from, under any of its names and whatever the case.
     for view in SmtpConfig::schema().view(sources) {
@@ -29,7 +29,10 @@ pub fn effective(sources: &Sources) -> Vec<Setting> {
                 Some(e.origin().clone()),
             ),
             Some(e) if e.key() != entry.key => (
-                format!("{} (as {})", e.value().unwrap_or("?"), e.key()),
+                Message::new("cli-setting-read-as")
+                    .arg("value", e.value().unwrap_or("?"))
+                    .arg("key", e.key())
+                    .render(lang),
                 Some(e.origin().clone()),
             ),
             Some(e) => (

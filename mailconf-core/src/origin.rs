@@ -31,15 +31,17 @@ pub enum Origin {
     Default,
 }
 
+impl Origin {
+    /// Where the value came from, for a person reading `lang`: `environment`, `.env line 3`,
+    /// in Korean `환경 변수`, `.env 3번째 줄`.
+    pub fn text(&self, lang: mailconf_values::Lang) -> String {
+        crate::error::origin_text(self, lang)
+    }
+}
+
+/// English.
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Origin::Env => f.write_str("environment"),
-            Origin::DotEnv { path, line } => write!(f, "{} line {line}", path.display()),
-            Origin::SecretFile { path, via } => write!(f, "file {} (from {via})", path.display()),
-            Origin::Json => f.write_str("JSON"),
-            Origin::Map => f.write_str("map"),
-            Origin::Default => f.write_str("default"),
-        }
+        f.write_str(&self.text(mailconf_values::Lang::En))
     }
 }

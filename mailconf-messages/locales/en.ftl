@@ -385,3 +385,13 @@ dialect-dsn-no-server = MAILER_DSN names no server: write it as smtp://user:pass
 dialect-dsn-option = its option { $option } has no equivalent and is left out
 dialect-dsn-password = the password in MAILER_DSN
 dialect-dsn-login = MAILER_DSN's user or password is not valid percent-encoded UTF-8, or one is missing: write smtp://user:password@host:587 with both
+
+## The mailconf command (mailconf-cli)
+
+cli-check-ok = Settings OK: { $host }:{ $port } with { $mode }
+cli-warnings-header = { $count ->
+    [one] 1 warning:
+   *[other] { $count } warnings:
+}
+cli-settings-read = Settings read:
+cli-setting-read-as = { $value } (as { $key })

@@ -382,3 +382,10 @@ dialect-dsn-no-server = MAILER_DSN에 서버가 없습니다: smtp://user:passwo
 dialect-dsn-option = 옵션 { $option }에 해당하는 설정이 없어 빠졌습니다
 dialect-dsn-password = MAILER_DSN 안의 비밀번호
 dialect-dsn-login = MAILER_DSN의 사용자 이름이나 비밀번호가 올바른 퍼센트 인코딩 UTF-8이 아니거나 하나가 빠져 있습니다: 둘 다 넣어 smtp://user:password@host:587 형식으로 쓰세요
+
+## mailconf 명령 (mailconf-cli)
+
+cli-check-ok = 설정이 올바릅니다: { $host }:{ $port }, { $mode }
+cli-warnings-header = 경고 { $count }개:
+cli-settings-read = 읽은 설정:
+cli-setting-read-as = { $value }({ $key }(으)로 읽음)
