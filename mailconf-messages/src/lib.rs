@@ -20,6 +20,25 @@
 //! Compile-time errors of `#[derive(MailConfig)]` are for the programmer, like rustc's own, and
 //! stay in English.
 //!
+//! # Adding a message
+//!
+//! 1. Pick an id: the area's prefix (`value-`, `loader-`, `rule-`, `security-`, `provider-`,
+//!    `dialect-`, `cli-` …; a new area takes a new prefix), then what it says, and `-hint` for
+//!    the advice that goes with a message (`rule-both-tls`, `rule-both-tls-hint`).
+//! 2. Write it in `locales/en.ftl` and `locales/ko.ftl`, in the section of its area, with the
+//!    same Fluent variables in both (`{ $key }`, `{ $port }`). Korean is written for developers:
+//!    포트, 환경 변수, 설정, 인증, TLS and STARTTLS as they are; variable names, values and
+//!    commands are never translated.
+//! 3. Make it where the text was, in one place per module:
+//!    `Message::new("rule-both-tls").arg("starttls", key)`; a number is an argument as a number
+//!    (plural forms select on it), another message as a message (it follows the language), a
+//!    list of messages as a `Vec<Message>`.
+//!
+//! `cargo test -p mailconf-messages` fails when an id is missing from a language, when the two
+//! languages' variables differ, when a Korean message has no Hangul, and when the code names an
+//! id the catalog lacks (a string literal shaped like `prefix-words`, with a prefix of the
+//! catalog, in the library, the command or the settings page).
+//!
 //! [Project Fluent]: https://projectfluent.org/
 
 mod catalog;
