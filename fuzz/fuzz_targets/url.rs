@@ -34,7 +34,7 @@ fn check(raw: &str) -> Result<SmtpUrl, Invalid> {
         }
         Err(invalid) => {
             assert_eq!(invalid.code, "invalid_url", "{invalid:?}");
-            assert!(!invalid.message.is_empty());
+            assert!(!invalid.message.to_string().is_empty());
             format!("{invalid} {invalid:?}")
         }
     };

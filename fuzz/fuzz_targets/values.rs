@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use mailconf_core::{EmailAddress, FromValue, Host, Invalid, Mailbox, Port, Secret};
+use mailconf_core::{EmailAddress, FromValue, Host, Invalid, Lang, Mailbox, Port, Secret};
 use mailconf_fuzz::MARK;
 use mailconf_smtp::{RateLimit, SmtpUrl};
 
@@ -103,10 +103,24 @@ fn check_invalid<T: FromValue>(raw: &str, invalid: &Invalid) {
         "{what}: bad code {:?}",
         invalid.code
     );
-    assert!(!invalid.message.is_empty(), "{what}: empty message");
+    for lang in [Lang::En, Lang::Ko] {
+        assert!(
+            !invalid.message.render(lang).is_empty(),
+            "{what}: empty message in {lang:?}"
+        );
+    }
+    let hints = [Lang::En, Lang::Ko].map(|lang| {
+        invalid
+            .hint
+            .as_ref()
+            .map(|h| h.render(lang))
+            .unwrap_or_default()
+    });
     let shown = format!(
-        "{invalid}\n{invalid:?}\n{}",
-        invalid.hint.as_deref().unwrap_or("")
+        "{invalid}\n{invalid:?}\n{}\n{}\n{}",
+        invalid.message.render(Lang::Ko),
+        hints[0],
+        hints[1]
     );
     if raw.contains(MARK) {
         assert!(

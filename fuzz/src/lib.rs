@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use mailconf_core::{Error, Errors, Input, MailConfig, NameKind, Sources};
+use mailconf_core::{Error, Errors, Input, Lang, MailConfig, NameKind, Sources};
 use mailconf_smtp::SmtpConfig;
 
 /// The distinctive part of every planted secret. ASCII, so percent-encoding leaves it as it is:
@@ -79,10 +79,12 @@ pub fn check_error(error: &Error) -> String {
         !error.code().is_empty(),
         "an error without a code: {error:?}"
     );
-    assert!(
-        !error.message().is_empty(),
-        "an error without a message: {error:?}"
-    );
+    for lang in [Lang::En, Lang::Ko] {
+        assert!(
+            !error.message_in(lang).is_empty(),
+            "an error without a message in {lang:?}: {error:?}"
+        );
+    }
     if error.code() != "invalid_source" {
         assert!(
             !error.key().is_empty(),
@@ -101,7 +103,9 @@ pub fn check_error(error: &Error) -> String {
         );
     }
     let json = serde_json::to_string(error).expect("an error serialises");
-    format!("{error}\n{error:?}\n{json}\n")
+    // The Korean text too: its arguments are the English one's, and a secret must not show in either.
+    let korean = error.in_lang(Lang::Ko);
+    format!("{error}\n{error:?}\n{json}\n{korean}\n")
 }
 
 /// Checks every error of a failed load; returns everything they print.
@@ -112,7 +116,8 @@ pub fn check_errors(errors: &Errors) -> String {
         out.push_str(&check_error(error));
     }
     let json = serde_json::to_string(errors).expect("errors serialise");
-    out.push_str(&format!("{errors}\n{errors:?}\n{json}\n"));
+    let korean = errors.in_lang(Lang::Ko);
+    out.push_str(&format!("{errors}\n{errors:?}\n{json}\n{korean}\n"));
     out
 }
 
