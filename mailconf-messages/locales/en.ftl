@@ -265,8 +265,6 @@ warning-insecure-auth = the password is sent unencrypted to { $host }
 warning-insecure-auth-hint = use STARTTLS or implicit TLS unless the network is trusted
 warning-underscore-in-host = { $host } has a `_`, which DNS host names cannot hold: it resolves only through a local resolver (Docker Compose service names, /etc/hosts), and no public CA issues a certificate for it
 warning-underscore-in-host-hint = fine for a Docker Compose service such as mail_hog; for a real server use its DNS name (with `-` instead of `_`)
-warning-template-folder = TEMPLATE_FOLDER is accepted for fastapi-mail compatibility; mailconf does not render templates
-warning-template-folder-hint = render templates in your application and pass the result to the Mailer
 warning-provider-overridden = MAIL_SERVER={ $server } replaces { $provider }'s server { $host }
 warning-provider-overridden-hint = fine for another server of the same provider (such as smtp.zoho.eu); otherwise remove MAIL_SERVER or MAIL_PROVIDER
 warning-provider-port = { $server } is { $provider }'s server, which is served on port { $offers }, not { $port }
@@ -395,3 +393,8 @@ cli-warnings-header = { $count ->
 }
 cli-settings-read = Settings read:
 cli-setting-read-as = { $value } (as { $key })
+
+## Templates (mailconf-smtp, TEMPLATE_FOLDER)
+
+templates-feature-disabled = this program was built without templates, so it cannot use the template folder
+templates-feature-disabled-hint = enable the `templates` feature of mailconf-smtp (features = ["templates"] in Cargo.toml), or remove the setting

@@ -262,8 +262,6 @@ warning-insecure-auth = 비밀번호가 암호화되지 않은 채 { $host }(으
 warning-insecure-auth-hint = 신뢰할 수 있는 네트워크가 아니라면 STARTTLS나 암시적 TLS를 쓰세요
 warning-underscore-in-host = { $host }에 DNS 호스트 이름에 쓸 수 없는 `_`가 있습니다: 로컬 리졸버(Docker Compose 서비스 이름, /etc/hosts)로만 찾을 수 있고, 공인 CA는 이런 이름에 인증서를 발급하지 않습니다
 warning-underscore-in-host-hint = mail_hog 같은 Docker Compose 서비스라면 괜찮습니다. 실제 서버에는 DNS 이름(`_` 대신 `-`)을 쓰세요
-warning-template-folder = TEMPLATE_FOLDER는 fastapi-mail 호환을 위해 받아들이지만, mailconf는 템플릿을 렌더링하지 않습니다
-warning-template-folder-hint = 템플릿은 애플리케이션에서 렌더링하고 결과를 Mailer에 넘기세요
 warning-provider-overridden = MAIL_SERVER={ $server } 설정이 { $provider }의 서버 { $host }을(를) 대신합니다
 warning-provider-overridden-hint = 같은 제공자의 다른 서버(예: smtp.zoho.eu)라면 괜찮습니다. 아니라면 MAIL_SERVER나 MAIL_PROVIDER를 지우세요
 warning-provider-port = { $server }은(는) { $provider }의 서버이고, 포트 { $offers }에서 서비스합니다({ $port }이(가) 아닙니다)
@@ -389,3 +387,8 @@ cli-check-ok = 설정이 올바릅니다: { $host }:{ $port }, { $mode }
 cli-warnings-header = 경고 { $count }개:
 cli-settings-read = 읽은 설정:
 cli-setting-read-as = { $value }({ $key }(으)로 읽음)
+
+## Templates (mailconf-smtp, TEMPLATE_FOLDER)
+
+templates-feature-disabled = 이 프로그램은 템플릿 기능 없이 빌드되어 템플릿 폴더를 쓸 수 없습니다
+templates-feature-disabled-hint = mailconf-smtp의 `templates` 기능을 켜거나(Cargo.toml에 features = ["templates"]) 이 설정을 지우세요

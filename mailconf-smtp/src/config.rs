@@ -130,8 +130,8 @@ pub struct SmtpConfig {
     /// Verbose SMTP logging (fastapi-mail compatibility; mailconf logs through `tracing`).
     #[mailconf(env = "MAIL_DEBUG", default = false)]
     pub(crate) debug: bool,
-    /// Template folder (accepted for fastapi-mail compatibility; not used by mailconf).
-    #[mailconf(env = "TEMPLATE_FOLDER")]
+    /// Folder of the Jinja2 templates of templated mail (feature `templates`), parsed when the Mailer is built.
+    #[mailconf(env = "TEMPLATE_FOLDER", validate = templates_built)]
     pub(crate) template_folder: Option<PathBuf>,
     /// The send limit, and the Redis that shares it between processes.
     #[mailconf(flatten)]
@@ -150,6 +150,23 @@ fn no_line_breaks(name: &Option<String>) -> Result<(), Invalid> {
         .with_hint(Message::new("value-mailbox-line-break-hint"))),
         _ => Ok(()),
     }
+}
+
+/// Without the `templates` feature nothing would read the folder: an error, never ignored.
+fn templates_built(folder: &Option<PathBuf>) -> Result<(), Invalid> {
+    templates_check(folder, cfg!(feature = "templates"))
+}
+
+/// [`templates_built`], for a build with or without the `templates` feature.
+fn templates_check(folder: &Option<PathBuf>, built: bool) -> Result<(), Invalid> {
+    if folder.is_some() && !built {
+        return Err(Invalid::new(
+            "feature_disabled",
+            Message::new("templates-feature-disabled"),
+        )
+        .with_hint(Message::new("templates-feature-disabled-hint")));
+    }
+    Ok(())
 }
 
 fn at_least_one(n: &u16) -> Result<(), Invalid> {
@@ -274,11 +291,35 @@ impl SmtpSettings for SmtpConfig {
     fn suppress_send(&self) -> bool {
         self.suppress_send
     }
+
+    fn template_folder(&self) -> Option<PathBuf> {
+        // An empty value (a .env line `TEMPLATE_FOLDER=`) means no folder.
+        self.template_folder
+            .clone()
+            .filter(|folder| !folder.as_os_str().is_empty())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_folder_without_the_templates_feature_is_an_error_naming_it() {
+        let folder = Some(PathBuf::from("templates"));
+        let invalid = templates_check(&folder, false).unwrap_err();
+        assert_eq!(invalid.code, "feature_disabled");
+        assert!(
+            invalid
+                .hint
+                .unwrap()
+                .to_string()
+                .contains("`templates` feature"),
+            "the hint names the feature"
+        );
+        assert!(templates_check(&folder, true).is_ok());
+        assert!(templates_check(&None, false).is_ok());
+    }
 
     #[test]
     fn the_ca_file_must_be_a_small_regular_file() {

@@ -6,6 +6,8 @@
 //! | [`SmtpConfig`] | the settings, from fastapi-mail's variables (table below) |
 //! | [`SmtpSettings`] | what a [`Mailer`] needs; implement it to send from settings of your own |
 //! | [`Mailer`], [`BlockingMailer`] | a pooled, rate-limited sender on lettre (async, blocking) |
+//! | [`Email`] | a message: recipients, subject, text, HTML, attachments, inline images, headers, a template ([`email`]) |
+//! | `templates::Templates` | Jinja2 templates from `TEMPLATE_FOLDER`, rendered as fastapi-mail renders them (feature `templates`) |
 //! | [`Security`] | the TLS mode: [`Security::Plain`], [`Security::StartTls`], [`Security::ImplicitTls`] |
 //! | [`SmtpUrl`] | `MAIL_URL`: the whole connection in one value |
 //! | [`Compat`] | fastapi-mail's own loading rules, checked too: [`SmtpConfig::load_compat`], `mailconf check --compat fastapi-mail` |
@@ -26,6 +28,7 @@
 //! | `redis` | `MAIL_RATE_LIMIT_REDIS_URL`: one send limit shared by every process through Redis. Without it, that setting is an error naming the feature, never ignored. |
 //! | `metrics` | the [`metrics`] recorded by a [`Mailer`], through the `metrics` facade. Without it nothing is recorded. |
 //! | `dev-server` | [`dev_server`], a loopback mail catcher for tests and local development |
+//! | `templates` | `TEMPLATE_FOLDER`: Jinja2 templates (minijinja), `Email::template`, a text part generated from HTML. Without it, setting `TEMPLATE_FOLDER` is an error naming the feature. |
 //!
 //! # Loading settings: [`SmtpConfig`]
 //!
@@ -80,6 +83,21 @@
 //! # }
 //! ```
 //!
+//! Or, without lettre's types, with an [`Email`]:
+//!
+//! ```no_run
+//! # async fn demo(mailer: mailconf_smtp::Mailer) -> Result<(), Box<dyn std::error::Error>> {
+//! use mailconf_smtp::Email;
+//!
+//! let email = Email::new()
+//!     .to(["Jürgen Müller <juergen@example.org>", "zoe@example.org"])
+//!     .subject("Your invoice")
+//!     .text("Thank you for your order.");
+//! let report = mailer.send_email(email).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! A failed send is a [`SendError`] that names its [`Stage`] (connect, TLS, login, sender,
 //! recipient, data), its [`FailureKind`] (a reply code, DNS, network, TLS, the TLS-mode mix-up,
 //! a refusal on this side, the timeout) and a hint; [`SendError::is_transient`] and
@@ -127,6 +145,7 @@ mod config;
 mod connection;
 pub mod diagnose;
 mod dialects;
+pub mod email;
 mod mailer;
 pub mod metrics;
 pub mod migrate;
@@ -135,6 +154,8 @@ mod rate;
 mod rules;
 mod security;
 mod settings;
+#[cfg(feature = "templates")]
+pub mod templates;
 #[cfg(test)]
 mod test_support;
 mod url;
@@ -154,6 +175,7 @@ struct ReadmeDoctests;
 
 pub use compat::Compat;
 pub use config::SmtpConfig;
+pub use email::{Email, EmailError, SendEmailError};
 pub use mailer::{
     BlockingMailer, ComposeError, FailureKind, Mailer, MailerError, Recipient, SendError,
     SendReport, Stage,

@@ -318,14 +318,6 @@ pub(crate) fn warnings(config: &SmtpConfig) -> Vec<Warning> {
         }
     }
     provider_warnings(config, &mut warn);
-    if config.template_folder.is_some() {
-        warn(
-            "TEMPLATE_FOLDER",
-            "ignored_setting",
-            Message::new("warning-template-folder"),
-            Message::new("warning-template-folder-hint"),
-        );
-    }
     out
 }
 

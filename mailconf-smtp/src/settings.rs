@@ -84,4 +84,9 @@ pub trait SmtpSettings {
     fn suppress_send(&self) -> bool {
         false
     }
+    /// The folder of the templates a [`Mailer`](crate::Mailer) renders (feature `templates`),
+    /// all parsed when it is built.
+    fn template_folder(&self) -> Option<PathBuf> {
+        None
+    }
 }

@@ -9,6 +9,7 @@
 pub mod aiosmtpd;
 pub mod dev_settings;
 pub mod fixtures;
+pub mod jinja2;
 pub mod korean;
 pub mod mime_check;
 pub mod pedantic;

@@ -21,6 +21,12 @@ pub struct Part {
     pub defects: Vec<String>,
     /// The decoded text of a `text/*` leaf part, line breaks as `\n`.
     pub text: Option<String>,
+    /// The file name (`Content-Disposition`'s `filename`, RFC 2231 decoded), if any.
+    pub filename: Option<String>,
+    /// The `Content-ID` header, if any.
+    pub content_id: Option<String>,
+    /// A leaf part's decoded content (transfer encoding undone).
+    pub payload: Option<Vec<u8>>,
 }
 
 /// A message as Python's `email` read it.
@@ -32,6 +38,9 @@ pub struct Parsed {
     pub parts: Vec<Part>,
     /// The longest line of the raw message, in octets, without its line break.
     pub longest_line: usize,
+    /// The addresses (`addr_spec`) of the `From`, `To`, `Cc`, `Reply-To` and `Bcc` headers
+    /// as Python read them, by header name.
+    pub addresses: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Parsed {
@@ -52,6 +61,20 @@ impl Parsed {
             .enumerate()
             .flat_map(|(i, p)| p.defects.iter().map(move |d| format!("part {i}: {d}")))
             .collect()
+    }
+
+    /// The addresses of header `name` as Python read them (empty when there is none).
+    #[must_use]
+    pub fn addresses(&self, name: &str) -> &[String] {
+        self.addresses.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The leaf part whose file name is `name`.
+    #[must_use]
+    pub fn attachment(&self, name: &str) -> Option<&Part> {
+        self.parts
+            .iter()
+            .find(|p| p.filename.as_deref() == Some(name))
     }
 
     /// The `text/plain` leaf parts.
@@ -187,9 +210,21 @@ pub fn parse(raw: &[u8]) -> Option<Parsed> {
                 .chain(strings(&p["header_defects"]))
                 .collect(),
             text: text(&p["text"]),
+            filename: text(&p["filename"]),
+            content_id: text(&p["content_id"]),
+            payload: p["payload_b64"].as_str().and_then(|b| {
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b).ok()
+            }),
         })
         .collect();
+    let addresses = v["addresses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, list)| (name.clone(), strings(list)))
+        .collect();
     Some(Parsed {
+        addresses,
         headers,
         parts,
         longest_line: usize::try_from(v["longest_line"].as_u64().unwrap_or(0))

@@ -103,3 +103,37 @@ async fn starttls_with_auth() {
 async fn implicit_tls_with_auth() {
     delivers_a_verification_email(Mode::Implicit).await;
 }
+
+/// Fuzz finding 8: a quoted local part and a second recipient, given to `Email`, both reach an
+/// independent server, in the envelope and in the one `To` header Python reads back.
+#[tokio::test]
+async fn a_quoted_local_part_and_a_second_recipient_both_arrive() {
+    let Some(server) = Aiosmtpd::start(Mode::StartTls, USER, PASSWORD) else {
+        return;
+    };
+    let mailer = Mailer::new(&config(&server, Mode::StartTls, PASSWORD)).unwrap();
+    let email = mailconf_smtp::Email::new()
+        .to("\"quoted local\"@example.com")
+        .to("김민준 <minjun@example.com>")
+        .subject("두 수신자")
+        .text("둘 다 받아야 합니다.");
+    mailer
+        .send_email(email)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let received = server
+        .next_message(Duration::from_secs(10))
+        .expect("aiosmtpd received the message");
+    assert_eq!(
+        received.rcpt_tos,
+        ["\"quoted local\"@example.com", "minjun@example.com"]
+    );
+    let Some(parsed) = mailconf_tests::mime_check::parse(received.data.as_bytes()) else {
+        return;
+    };
+    parsed.assert_well_formed();
+    assert_eq!(
+        parsed.addresses("To"),
+        ["\"quoted local\"@example.com", "minjun@example.com"]
+    );
+}

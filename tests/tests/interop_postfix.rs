@@ -230,3 +230,51 @@ async fn the_rate_limit_gives_a_temporary_refusal_that_is_retried() {
     assert!(postfix.wait_for_message(&to, WAIT).is_some());
     assert_eq!(postfix.message_count(&to), 1);
 }
+
+/// A templated `Email` (TEMPLATE_FOLDER: the fastapi-mail-style fixture folder) delivered by
+/// Postfix arrives as multipart/alternative that Python's `email` reads without defects, its
+/// parts as Jinja2 renders the templates.
+#[tokio::test]
+async fn a_templated_email_arrives_through_postfix() {
+    let Some(postfix) = Postfix::shared() else {
+        return;
+    };
+    let folder = mailconf_tests::jinja2::fixture_folder();
+    let folder_setting = folder.display().to_string();
+    let extra = [("TEMPLATE_FOLDER", folder_setting.as_str())];
+    let mailer = Mailer::new(&config(postfix, Listener::Submission, "starttls", &extra)).unwrap();
+    let to = postfix.new_inbox("template");
+    let data = serde_json::json!({
+        "app_name": "과일가게", "order_id": "P-1",
+        "customer": {"name": "김민준", "login": "minjun"},
+        "items": [{"name": "사과 <특>", "qty": 2}, {"name": "배", "qty": 1}],
+        "note": "<script>alert(1)</script>", "link": "https://example.com/o/1",
+    });
+    let email = mailconf_smtp::Email::new()
+        .to(format!("수신자 <{to}>").as_str())
+        .template("emails/order.html", &data);
+    mailer
+        .send_email(email)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{}", postfix.log()));
+    let raw = postfix
+        .wait_for_message(&to, WAIT)
+        .unwrap_or_else(|| panic!("nothing delivered to {to}\n{}", postfix.log()));
+    let Some(parsed) = mime_check::parse(&raw) else {
+        return;
+    };
+    parsed.assert_well_formed();
+    assert_eq!(parsed.header("Subject"), Some("김민준님, 주문 P-1 확인"));
+    let types: Vec<&str> = parsed
+        .parts
+        .iter()
+        .map(|p| p.content_type.as_str())
+        .collect();
+    assert_eq!(types, ["multipart/alternative", "text/plain", "text/html"]);
+    let Some(html) =
+        mailconf_tests::jinja2::render(&folder, "emails/order.html", &["base.html"], &data)
+    else {
+        return;
+    };
+    assert_eq!(parsed.parts[2].text.as_deref(), Some(html.output.as_str()));
+}

@@ -345,7 +345,7 @@ async fn the_page_in_headless_chromium() {
     assert!(marked.is_ok(), "MAIL_SERVER is marked required");
     // Under the closed "Advanced" section: its text content, displayed or not.
     let template = client
-        .find(Locator::Id("wrap-TEMPLATE_FOLDER"))
+        .find(Locator::Id("wrap-MAIL_DEBUG"))
         .await
         .unwrap()
         .prop("textContent")

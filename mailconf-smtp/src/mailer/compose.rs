@@ -15,12 +15,23 @@ pub trait Recipient {
 
 impl Recipient for &str {
     fn into_mailbox(self) -> Result<lettre::message::Mailbox, ComposeError> {
-        let mailbox =
-            self.parse()
-                .map_err(|e: lettre::address::AddressError| ComposeError::Recipient {
+        let mailbox = match self.parse::<lettre::message::Mailbox>() {
+            Ok(mailbox) => mailbox,
+            // lettre's parser refuses some valid forms that its `Address::new` accepts, such
+            // as a quoted local part (`"quoted local"@example.com`): mailconf's parser reads them.
+            Err(e) => match mailconf_core::Mailbox::from_value(self) {
+                Ok(ours) => lettre_mailbox(&ours).map_err(|reason| ComposeError::Recipient {
                     input: self.to_owned(),
-                    reason: e.to_string(),
-                })?;
+                    reason,
+                })?,
+                Err(_) => {
+                    return Err(ComposeError::Recipient {
+                        input: self.to_owned(),
+                        reason: e.to_string(),
+                    });
+                }
+            },
+        };
         writable(mailbox)
     }
 }
@@ -90,7 +101,7 @@ impl Mailer {
     }
 
     /// A fresh `<random@sender-domain>`; also given by `send` to a message that has none.
-    pub(super) fn new_message_id(&self) -> String {
+    pub(crate) fn new_message_id(&self) -> String {
         let id: String = std::iter::repeat_with(fastrand::alphanumeric)
             .take(32)
             .collect();

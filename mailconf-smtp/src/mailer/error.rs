@@ -35,6 +35,17 @@ pub enum MailerError {
         /// What is wrong, naming the setting (never the password).
         reason: String,
     },
+    /// A template of the template folder (`TEMPLATE_FOLDER`) cannot be read or does not parse.
+    #[cfg(feature = "templates")]
+    #[error("{0}")]
+    Templates(crate::templates::TemplateError),
+    /// A template folder is set, but this build has no templates (feature `templates`).
+    #[cfg(not(feature = "templates"))]
+    #[error("the template folder {} is set, but mailconf-smtp was built without its `templates` feature", folder.display())]
+    TemplatesNotBuilt {
+        /// The folder.
+        folder: PathBuf,
+    },
     /// The runtime of a [`BlockingMailer`](super::BlockingMailer) could not be started.
     #[error("cannot start the mailer's runtime: {reason}")]
     Runtime {

@@ -72,6 +72,8 @@ struct Inner {
     context: Context,
     /// Kept only to scrub it from error texts, in case a server echoes it.
     password: Option<Secret<String>>,
+    #[cfg(feature = "templates")]
+    templates: Option<crate::templates::Templates>,
 }
 
 impl Mailer {
@@ -124,6 +126,10 @@ impl Mailer {
                 LettreCredentials::new(c.username.clone(), c.password.expose_secret().clone())
             }),
         };
+        #[cfg(feature = "templates")]
+        let templates = load_templates(settings)?;
+        #[cfg(not(feature = "templates"))]
+        load_templates(settings)?;
         let limiter = match (settings.rate_limit(), settings.shared_rate_limit()) {
             (None, _) => None,
             (Some(limits), None) => Some(SendLimiter::local(&limits)),
@@ -144,6 +150,8 @@ impl Mailer {
                 suppressed: Mutex::new(Vec::new()),
                 context,
                 password: credentials.map(|c| c.password),
+                #[cfg(feature = "templates")]
+                templates,
             }),
         })
     }
@@ -162,9 +170,37 @@ impl Mailer {
         self.inner.pool.open()
     }
 
+    /// The templates of `TEMPLATE_FOLDER` ([`SmtpSettings::template_folder`]), parsed when
+    /// the mailer was built; `None` without a folder.
+    #[cfg(feature = "templates")]
+    pub fn templates(&self) -> Option<&crate::templates::Templates> {
+        self.inner.templates.as_ref()
+    }
+
     /// The sender every message from [`message`](Self::message) starts with.
     pub fn sender(&self) -> &lettre::message::Mailbox {
         &self.inner.sender
+    }
+}
+
+/// Every template of the folder parsed now, so that a syntax error stops the start-up.
+#[cfg(feature = "templates")]
+fn load_templates(
+    settings: &impl SmtpSettings,
+) -> Result<Option<crate::templates::Templates>, MailerError> {
+    settings
+        .template_folder()
+        .map(crate::templates::Templates::from_folder)
+        .transpose()
+        .map_err(MailerError::Templates)
+}
+
+/// Without the feature a folder would be ignored: an error instead.
+#[cfg(not(feature = "templates"))]
+fn load_templates(settings: &impl SmtpSettings) -> Result<(), MailerError> {
+    match settings.template_folder() {
+        Some(folder) => Err(MailerError::TemplatesNotBuilt { folder }),
+        None => Ok(()),
     }
 }
 
