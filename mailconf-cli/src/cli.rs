@@ -69,6 +69,9 @@ pub enum Command {
     /// Rewrite the --env-file written for another library (Flask-Mail, Django, Laravel,
     /// Symfony, Node's SMTP_*) to fastapi-mail's keys: printed, or saved with --write.
     Migrate(MigrateArgs),
+    /// Render a template of TEMPLATE_FOLDER with --data and print its subject, text and HTML,
+    /// without sending.
+    Render(crate::render::RenderArgs),
     /// List the provider presets (MAIL_PROVIDER): server, ports, TLS mode and each one's source.
     Providers,
 }

@@ -8,6 +8,7 @@ mod logging;
 mod migrate;
 mod probe;
 mod providers;
+mod render;
 mod send_load;
 mod send_test;
 mod settings;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
             migrate::run(cli.common.env_file.as_deref(), &args, cli.common.json)
         }
         Command::Providers => providers::run(cli.common.json),
+        Command::Render(args) => render::run(&sources, cli.common.json, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

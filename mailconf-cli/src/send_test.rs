@@ -3,7 +3,7 @@
 
 use clap::Args;
 use mailconf_core::{FromValue, MailConfig, Mailbox, Sources};
-use mailconf_smtp::{ComposeError, Mailer, Recipient, SendError, SmtpConfig, SmtpSettings};
+use mailconf_smtp::{ComposeError, Email, Mailer, Recipient, SendError, SmtpConfig, SmtpSettings};
 use serde_json::json;
 
 use crate::{Failed, check};
@@ -14,12 +14,22 @@ pub struct SendTestArgs {
     /// The recipient: an address, or `Name <address>`.
     #[arg(long, value_name = "ADDR", value_parser = parse_recipient)]
     pub to: Mailbox,
-    /// The subject.
-    #[arg(long, value_name = "S", default_value = "mailconf test message", value_parser = parse_subject)]
-    pub subject: String,
+    /// The subject ("mailconf test message" by default; with --template, the template's
+    /// `subject` block unless given).
+    #[arg(long, value_name = "S", value_parser = parse_subject)]
+    pub subject: Option<String>,
+    /// Send this template of TEMPLATE_FOLDER instead of the test text: `NAME` as the HTML part
+    /// (and `NAME` with `.txt` as the text part, when there is one), rendered with --data.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// The template's data: a JSON object or list, or `@FILE` to read it from a file.
+    #[arg(long, value_name = "JSON|@FILE", requires = "template", value_parser = crate::render::parse_data)]
+    pub data: Option<serde_json::Value>,
     #[command(flatten)]
     pub load: crate::send_load::LoadArgs,
 }
+
+const DEFAULT_SUBJECT: &str = "mailconf test message";
 
 fn parse_recipient(raw: &str) -> Result<Mailbox, String> {
     Mailbox::from_value(raw).map_err(|e| e.to_string())
@@ -43,9 +53,16 @@ pub async fn run(
     if let Some(addr) = args.load.metrics {
         crate::send_load::serve_metrics(addr, json)?;
     }
+    let subject = args
+        .subject
+        .clone()
+        .unwrap_or_else(|| DEFAULT_SUBJECT.to_owned());
     if args.load.is_load() {
-        return crate::send_load::run(sources, json, lang, &args.to, &args.subject, &args.load)
-            .await;
+        if args.template.is_some() {
+            eprintln!("error: --template sends one message; it cannot be combined with --count");
+            return Err(Failed);
+        }
+        return crate::send_load::run(sources, json, lang, &args.to, &subject, &args.load).await;
     }
     let Ok(config) = SmtpConfig::load(sources) else {
         return check::run(sources, json, lang).and(Err(Failed));
@@ -73,15 +90,28 @@ pub async fn run(
     // The body repeats the sender, whose name may be any script: `Mailer::send` makes the
     // message well-formed MIME (UTF-8 text/plain, MIME-Version, Date), exactly as it does for
     // an application's messages, so the test message shows what they will look like.
-    let message = (&args.to).into_mailbox().and_then(|to| {
-        mailer
-            .message()
-            .to(to)
-            .subject(&args.subject)
-            .body(body)
-            .map_err(ComposeError::from)
-    });
-    let message = message.map_err(|e| fail("cannot compose the message", e.to_string()))?;
+    let message = match &args.template {
+        Some(name) => {
+            let data = args.data.clone().unwrap_or_else(|| json!({}));
+            let mut email = Email::new().to(&args.to).template(name, &data);
+            if let Some(subject) = &args.subject {
+                email = email.subject(subject);
+            }
+            mailer.compose(email).map_err(|e| e.to_string())
+        }
+        None => (&args.to)
+            .into_mailbox()
+            .and_then(|to| {
+                mailer
+                    .message()
+                    .to(to)
+                    .subject(&subject)
+                    .body(body)
+                    .map_err(ComposeError::from)
+            })
+            .map_err(|e| e.to_string()),
+    };
+    let message = message.map_err(|e| fail("cannot compose the message", e))?;
 
     let outcome = mailer.send(message).await;
     mailer.close_idle().await;
