@@ -129,6 +129,10 @@ pub struct DevServerArgs {
     /// The password for --user.
     #[arg(long, requires = "user")]
     pub password: Option<String>,
+    /// Also serve a browser inbox of the caught messages at this loopback address (port 0
+    /// picks a free one); `--web` alone uses 127.0.0.1:8025.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:8025")]
+    pub web: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

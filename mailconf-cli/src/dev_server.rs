@@ -6,11 +6,17 @@ use serde_json::json;
 use crate::Failed;
 use crate::cli::{DevServerArgs, DevTlsArg};
 
-pub async fn run(args: DevServerArgs, json: bool) -> Result<(), Failed> {
+pub async fn run(args: DevServerArgs, json: bool, lang: mailconf_core::Lang) -> Result<(), Failed> {
     let fail = |what: &str, e: std::io::Error| {
         eprintln!("error: {what}: {e}");
         Failed
     };
+    if let Some(addr) = args.web
+        && !addr.ip().is_loopback()
+    {
+        eprintln!("error: {}", crate::inbox::not_loopback(addr).render(lang));
+        return Err(Failed);
+    }
     let tls = match args.tls {
         DevTlsArg::Starttls => DevTls::StartTls,
         DevTlsArg::Implicit => DevTls::Implicit,
@@ -33,6 +39,22 @@ pub async fn run(args: DevServerArgs, json: bool) -> Result<(), Failed> {
         .write_ca_file(&out_dir)
         .map_err(|e| fail("cannot write the CA file", e))?;
     print_settings(&server, &args, &ca_file, json);
+    let inbox = args.web.map(|_| crate::inbox::Inbox::default());
+    if let (Some(addr), Some(inbox)) = (args.web, &inbox) {
+        let web = crate::inbox::serve(addr, inbox.clone())
+            .await
+            .map_err(|e| fail("cannot start the web inbox", e))?;
+        if json {
+            println!(
+                "{}",
+                json!({"event": "web", "url": format!("http://{web}/")})
+            );
+        } else {
+            let listening = mailconf_core::Message::new("cli-inbox-listening")
+                .arg("url", format!("http://{web}/"));
+            println!("{}", listening.render(lang));
+        }
+    }
 
     let mut received = server.subscribe();
     let mut count = 0usize;
@@ -42,6 +64,9 @@ pub async fn run(args: DevServerArgs, json: bool) -> Result<(), Failed> {
             message = received.recv() => match message {
                 Ok(message) => {
                     count += 1;
+                    if let Some(inbox) = &inbox {
+                        inbox.push(&message);
+                    }
                     let file = match &args.out {
                         Some(dir) => Some(write_eml(dir, count, &message).map_err(|e| fail("cannot write the message", e))?),
                         None => None,

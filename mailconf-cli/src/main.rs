@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod dev_server;
+mod inbox;
 mod logging;
 mod migrate;
 mod probe;
@@ -28,7 +29,9 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run_with(&sources, &args, cli.common.json, lang),
         Command::Template { format } => template::run(format),
-        Command::DevServer(args) => runtime().block_on(dev_server::run(args, cli.common.json)),
+        Command::DevServer(args) => {
+            runtime().block_on(dev_server::run(args, cli.common.json, lang))
+        }
         Command::Probe(args) => {
             runtime().block_on(probe::run(&sources, cli.common.json, lang, args))
         }
@@ -39,7 +42,7 @@ fn main() -> ExitCode {
             migrate::run(cli.common.env_file.as_deref(), &args, cli.common.json)
         }
         Command::Providers => providers::run(cli.common.json),
-        Command::Render(args) => render::run(&sources, cli.common.json, args),
+        Command::Render(args) => render::run(&sources, cli.common.json, lang, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

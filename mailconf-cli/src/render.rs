@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use mailconf_core::Sources;
+use mailconf_core::{Lang, Message, Sources};
 use mailconf_smtp::templates::Templates;
 use serde_json::{Value, json};
 
@@ -26,19 +26,27 @@ pub struct RenderArgs {
     pub folder: Option<PathBuf>,
 }
 
-/// `--data`: JSON, or `@FILE` holding JSON.
-pub fn parse_data(raw: &str) -> Result<Value, String> {
-    let (text, from) = match raw.strip_prefix('@') {
-        Some(path) => (
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?,
-            format!(" in {path}"),
-        ),
-        None => (raw.to_owned(), String::new()),
-    };
-    serde_json::from_str(&text).map_err(|e| format!("--data is not JSON{from}: {e}"))
+/// `--data`: JSON, or `@FILE` holding JSON; the error in the catalog's words.
+pub fn parse_data(raw: &str) -> Result<Value, Message> {
+    match raw.strip_prefix('@') {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Message::new("cli-data-unreadable")
+                    .arg("path", path)
+                    .arg("reason", e.to_string())
+            })?;
+            serde_json::from_str(&text).map_err(|e| {
+                Message::new("cli-data-file-not-json")
+                    .arg("path", path)
+                    .arg("reason", e.to_string())
+            })
+        }
+        None => serde_json::from_str(raw)
+            .map_err(|e| Message::new("cli-data-not-json").arg("reason", e.to_string())),
+    }
 }
 
-pub fn run(sources: &Sources, json_out: bool, args: RenderArgs) -> Result<(), Failed> {
+pub fn run(sources: &Sources, json_out: bool, lang: Lang, args: RenderArgs) -> Result<(), Failed> {
     let fail = |message: String| {
         if json_out {
             println!("{:#}", json!({"ok": false, "message": message}));
@@ -52,13 +60,11 @@ pub fn run(sources: &Sources, json_out: bool, args: RenderArgs) -> Result<(), Fa
         None => match sources.get_any_case("TEMPLATE_FOLDER").map(|e| e.value()) {
             Some(Ok(folder)) if !folder.is_empty() => PathBuf::from(folder),
             _ => {
-                return Err(fail(
-                    "no template folder: set TEMPLATE_FOLDER or give --folder".to_owned(),
-                ));
+                return Err(fail(Message::new("cli-render-no-folder").render(lang)));
             }
         },
     };
-    let data = parse_data(&args.data).map_err(fail)?;
+    let data = parse_data(&args.data).map_err(|m| fail(m.render(lang)))?;
     let templates = Templates::from_folder(&folder).map_err(|e| fail(e.to_string()))?;
     let rendered = templates
         .render(&args.name, &data)

@@ -23,8 +23,8 @@ pub struct SendTestArgs {
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
     /// The template's data: a JSON object or list, or `@FILE` to read it from a file.
-    #[arg(long, value_name = "JSON|@FILE", requires = "template", value_parser = crate::render::parse_data)]
-    pub data: Option<serde_json::Value>,
+    #[arg(long, value_name = "JSON|@FILE", requires = "template")]
+    pub data: Option<String>,
     #[command(flatten)]
     pub load: crate::send_load::LoadArgs,
 }
@@ -59,7 +59,8 @@ pub async fn run(
         .unwrap_or_else(|| DEFAULT_SUBJECT.to_owned());
     if args.load.is_load() {
         if args.template.is_some() {
-            eprintln!("error: --template sends one message; it cannot be combined with --count");
+            let message = mailconf_core::Message::new("cli-send-test-template-count");
+            eprintln!("error: {}", message.render(lang));
             return Err(Failed);
         }
         return crate::send_load::run(sources, json, lang, &args.to, &subject, &args.load).await;
@@ -92,7 +93,13 @@ pub async fn run(
     // an application's messages, so the test message shows what they will look like.
     let message = match &args.template {
         Some(name) => {
-            let data = args.data.clone().unwrap_or_else(|| json!({}));
+            let data = match &args.data {
+                Some(raw) => crate::render::parse_data(raw).map_err(|m| {
+                    eprintln!("error: {}", m.render(lang));
+                    Failed
+                })?,
+                None => json!({}),
+            };
             let mut email = Email::new().to(&args.to).template(name, &data);
             if let Some(subject) = &args.subject {
                 email = email.subject(subject);

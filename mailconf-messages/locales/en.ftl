@@ -398,3 +398,14 @@ cli-setting-read-as = { $value } (as { $key })
 
 templates-feature-disabled = this program was built without templates, so it cannot use the template folder
 templates-feature-disabled-hint = enable the `templates` feature of mailconf-smtp (features = ["templates"] in Cargo.toml), or remove the setting
+
+## The mailconf command: templates and the dev inbox (mailconf-cli)
+
+cli-data-unreadable = cannot read { $path }: { $reason }
+cli-data-file-not-json = --data is not JSON in { $path }: { $reason }
+cli-data-not-json = --data is not JSON: { $reason }
+cli-render-no-folder = no template folder: set TEMPLATE_FOLDER or give --folder
+cli-render-no-subject = (none)
+cli-send-test-template-count = --template sends one message; it cannot be combined with --count
+cli-inbox-not-loopback = --web must be a loopback address such as 127.0.0.1:8025, not { $addr }: the inbox shows every caught message to whoever can reach it
+cli-inbox-listening = Web inbox: { $url }

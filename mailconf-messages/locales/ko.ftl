@@ -392,3 +392,14 @@ cli-setting-read-as = { $value }({ $key }(으)로 읽음)
 
 templates-feature-disabled = 이 프로그램은 템플릿 기능 없이 빌드되어 템플릿 폴더를 쓸 수 없습니다
 templates-feature-disabled-hint = mailconf-smtp의 `templates` 기능을 켜거나(Cargo.toml에 features = ["templates"]) 이 설정을 지우세요
+
+## The mailconf command: templates and the dev inbox (mailconf-cli)
+
+cli-data-unreadable = { $path }을(를) 읽을 수 없습니다: { $reason }
+cli-data-file-not-json = { $path }의 --data가 JSON이 아닙니다: { $reason }
+cli-data-not-json = --data가 JSON이 아닙니다: { $reason }
+cli-render-no-folder = 템플릿 폴더가 없습니다: TEMPLATE_FOLDER를 설정하거나 --folder를 주세요
+cli-render-no-subject = (없음)
+cli-send-test-template-count = --template은 메시지 하나를 보냅니다. --count와 함께 쓸 수 없습니다
+cli-inbox-not-loopback = --web은 127.0.0.1:8025 같은 루프백 주소여야 합니다({ $addr }은(는) 안 됩니다): 받은 편지함은 접속할 수 있는 누구에게나 잡힌 메시지를 모두 보여 줍니다
+cli-inbox-listening = 웹 받은 편지함: { $url }
