@@ -2,7 +2,7 @@
 //! application would send it.
 
 use clap::Args;
-use mailconf_core::{FromValue, MailConfig, Mailbox, Sources};
+use mailconf_core::{FromValue, Lang, MailConfig, Mailbox, Message, Sources};
 use mailconf_smtp::{ComposeError, Email, Mailer, Recipient, SendError, SmtpConfig, SmtpSettings};
 use serde_json::json;
 
@@ -70,19 +70,21 @@ pub async fn run(
     };
     let endpoint = config.endpoint();
     let server = format!("{}:{}", endpoint.host, endpoint.port);
-    let fail = |what: &str, reason: String| {
+    let fail = |what: &'static str, reason: Message| {
+        let text = Message::new(what).arg("reason", reason).render(lang);
         if json {
             println!(
                 "{:#}",
-                json!({"ok": false, "stage": "setup", "server": server, "message": format!("{what}: {reason}")})
+                json!({"ok": false, "stage": "setup", "server": server, "message": text})
             );
         } else {
-            println!("Not sent: {what}: {reason}");
+            let line = Message::new("cli-not-sent").arg("what", text);
+            println!("{}", line.render(lang));
         }
         Failed
     };
     let mailer =
-        Mailer::new(&config).map_err(|e| fail("cannot set up the mailer", e.to_string()))?;
+        Mailer::new(&config).map_err(|e| fail("cli-send-setup", Message::text(e.to_string())))?;
     let body = format!(
         "This is a test message from `mailconf send-test`, sent to check the SMTP settings.\n\nServer: {server} ({})\nSender: {}\n",
         endpoint.security,
@@ -118,15 +120,15 @@ pub async fn run(
             })
             .map_err(|e| e.to_string()),
     };
-    let message = message.map_err(|e| fail("cannot compose the message", e))?;
+    let message = message.map_err(|e| fail("cli-send-compose", Message::text(e)))?;
 
     let outcome = mailer.send(message).await;
     mailer.close_idle().await;
     match outcome {
-        Ok(report) if report.is_suppressed() => {
-            let reason = "SUPPRESS_SEND is on, so the message was recorded, not sent; unset it to test delivery".to_owned();
-            Err(fail("nothing was sent", reason))
-        }
+        Ok(report) if report.is_suppressed() => Err(fail(
+            "cli-send-nothing",
+            Message::new("cli-send-suppressed"),
+        )),
         Ok(report) => {
             let message_id = report.message_id().unwrap_or("(none)");
             if json {
@@ -137,27 +139,31 @@ pub async fn run(
                 });
                 println!("{out:#}");
             } else {
-                println!(
-                    "Sent to {} through {server} ({})",
-                    args.to, endpoint.security
-                );
-                println!("  server reply: {} {}", report.code(), report.reply());
+                let sent = Message::new("cli-sent")
+                    .arg("to", args.to.to_string())
+                    .arg("server", server.as_str())
+                    .arg("mode", endpoint.security.name());
+                println!("{}", sent.render(lang));
+                let reply = Message::new("cli-server-reply")
+                    .arg("code", report.code().to_string())
+                    .arg("reply", report.reply());
+                println!("  {}", reply.render(lang));
                 println!("  Message-ID: {message_id}");
             }
             Ok(())
         }
         Err(error) => {
-            print_failure(&error, json);
+            print_failure(&error, json, lang);
             Err(Failed)
         }
     }
 }
 
-fn print_failure(error: &SendError, json: bool) {
+fn print_failure(error: &SendError, json: bool, lang: Lang) {
     if json {
         let out = json!({
             "ok": false, "server": error.server(), "stage": mailconf_smtp::metrics::stage_label(error.stage()),
-            "code": error.code(), "message": error.message(), "hint": error.hint(),
+            "code": error.code(), "message": error.message(), "hint": error.hint_in(lang),
             "attempts": error.attempts(), "timed_out": error.is_timeout(),
             "permanent": error.is_permanent(),
         });
@@ -165,21 +171,23 @@ fn print_failure(error: &SendError, json: bool) {
         return;
     }
     let how = if error.is_timeout() {
-        "timed out"
+        "cli-send-stage-timed-out"
     } else {
-        "failed"
+        "cli-send-stage-failed"
     };
-    println!(
-        "Not sent: the {} stage {how} with {}",
-        error.stage(),
-        error.server()
-    );
+    let line = Message::new(how)
+        .arg("stage", error.stage().name())
+        .arg("server", error.server());
+    println!("{}", line.render(lang));
     if let Some(code) = error.code() {
-        println!("  reply code: {code}");
+        let line = Message::new("cli-reply-code").arg("code", code.to_string());
+        println!("  {}", line.render(lang));
     }
-    println!("  message: {}", error.message());
-    println!("  {}", error.verdict());
-    if let Some(hint) = error.hint() {
-        println!("  hint: {hint}");
+    let line = Message::new("cli-server-message").arg("message", error.message());
+    println!("  {}", line.render(lang));
+    println!("  {}", error.verdict_message().render(lang));
+    if let Some(hint) = error.hint_message() {
+        let line = Message::new("report-hint").arg("hint", hint.clone());
+        println!("  {}", line.render(lang));
     }
 }

@@ -130,6 +130,30 @@ fn a_refused_login_fails_at_the_auth_stage() {
     assert!(text.contains("the login (AUTH) stage failed"), "{text}");
     assert!(text.contains("reply code: 535"), "{text}");
     assert!(!text.contains(wrong), "{text}");
+
+    // In Korean: the same stage and code, the hint and verdict in Korean (issue 17); only the
+    // server's own reply stays as the server wrote it.
+    let out = send_test_command(server.port(), true, ca, wrong)
+        .env("MAILCONF_LANG", "ko")
+        .args(["--to", "x@example.org"])
+        .output()
+        .unwrap();
+    let korean = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{korean}");
+    assert!(
+        korean.contains("로그인(AUTH) 단계에서 실패했습니다"),
+        "{korean}"
+    );
+    assert!(korean.contains("응답 코드: 535"), "{korean}");
+    assert!(korean.contains("도움말: "), "{korean}");
+    assert!(!korean.contains(wrong), "{korean}");
+    let ours: String = korean
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("메시지:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let left = mailconf_tests::korean::english_left(&ours, &[]);
+    assert!(left.is_empty(), "English left: {left:?}\n{korean}");
     assert!(server.messages().is_empty());
 }
 

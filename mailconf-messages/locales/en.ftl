@@ -393,6 +393,17 @@ cli-warnings-header = { $count ->
 }
 cli-settings-read = Settings read:
 cli-setting-read-as = { $value } (as { $key })
+cli-not-sent = Not sent: { $what }
+cli-send-setup = cannot set up the mailer: { $reason }
+cli-send-compose = cannot compose the message: { $reason }
+cli-send-nothing = nothing was sent: { $reason }
+cli-send-suppressed = SUPPRESS_SEND is on, so the message was recorded, not sent; unset it to test delivery
+cli-sent = Sent to { $to } through { $server } ({ $mode })
+cli-server-reply = server reply: { $code } { $reply }
+cli-send-stage-timed-out = Not sent: the { $stage } stage timed out with { $server }
+cli-send-stage-failed = Not sent: the { $stage } stage failed with { $server }
+cli-reply-code = reply code: { $code }
+cli-server-message = message: { $message }
 
 ## Templates (mailconf-smtp, TEMPLATE_FOLDER)
 
@@ -409,3 +420,76 @@ cli-render-no-subject = (none)
 cli-send-test-template-count = --template sends one message; it cannot be combined with --count
 cli-inbox-not-loopback = --web must be a loopback address such as 127.0.0.1:8025, not { $addr }: the inbox shows every caught message to whoever can reach it
 cli-inbox-listening = Web inbox: { $url }
+
+## Hints after a failed send or connection test (mailconf-smtp client)
+
+hint-tls-mode = port { $port } waits for TLS from the first byte (implicit TLS, usually port { $implicit_port }) instead of greeting in plain text: set { $implicit_fix }, or use the server's STARTTLS port (usually { $starttls_port })
+hint-timeout-implicit-tls = no TLS session with { $server } within { $limit }: check MAIL_SERVER and MAIL_PORT and that no firewall blocks port { $port }; if the port expects STARTTLS (usually { $starttls_port }), set { $starttls_fix }
+hint-timeout-no-greeting = connected to { $server }, but the server sent no greeting within { $limit }: port { $port } probably expects TLS from the first byte (implicit TLS, usually port { $implicit_port }); set { $implicit_fix }, or use the STARTTLS port (usually { $starttls_port })
+hint-timeout-no-ehlo = { $server } greeted but did not answer EHLO within { $limit }: the server may be overloaded or something between us interferes; TIMEOUT raises the limit
+hint-timeout-connect = no connection to { $server } within { $limit }: check MAIL_SERVER and MAIL_PORT, and that no firewall drops outgoing connections to port { $port }
+hint-timeout-tls = the TLS handshake with { $server } did not finish within { $limit }: check that port { $port } offers STARTTLS, or set { $implicit_fix } if it expects implicit TLS
+hint-timeout-stage = the server stopped answering during { $stage } (limit { $limit }): it may be overloaded or something between us interferes; TIMEOUT raises the limit
+hint-dns = the host name { $host } could not be resolved: check MAIL_SERVER
+hint-connection-refused = nothing accepts connections on { $server }: check MAIL_SERVER and MAIL_PORT
+hint-unreachable = { $server } cannot be reached from here: check MAIL_SERVER, the network and any firewall
+hint-no-answer = no answer from { $server }: check MAIL_SERVER and MAIL_PORT and that no firewall blocks port { $port }
+hint-session-refused = the server refused the session; it may be limiting connections or blocking this address
+hint-closed-without-greeting = the server on port { $port } closed the connection without a plain-text greeting: it probably expects TLS from the first byte (implicit TLS, usually port { $implicit_port }); set { $implicit_fix }
+hint-no-starttls = the server on port { $port } does not offer STARTTLS, and this mailer never falls back to plain text; if the port expects TLS from the first byte (usually { $implicit_port }), set { $implicit_fix }, otherwise use the server's submission port (usually { $starttls_port })
+hint-not-implicit-tls = the server on port { $port } does not speak TLS from the first byte; it probably expects STARTTLS (usually port { $starttls_port }): set { $starttls_fix }
+hint-unknown-issuer = the server's certificate is not signed by a trusted CA; set MAIL_CA_FILE to the PEM file of the CA that signed it (a private or self-signed CA); VALIDATE_CERTS=false skips the check but lets anyone impersonate the server
+hint-unknown-issuer-ca-file = the server's certificate is not signed by a trusted CA; the certificate is not signed by the CA in MAIL_CA_FILE either: check that the file holds the right CA; VALIDATE_CERTS=false skips the check but lets anyone impersonate the server
+hint-certificate-name = the server's certificate is not valid for { $host }: set MAIL_SERVER to a name the certificate lists
+hint-certificate-expired = the server's certificate has expired (or this machine's clock is wrong)
+hint-certificate-rejected = the server's certificate was rejected; MAIL_CA_FILE can add a private CA
+hint-login-rejected = the server rejected the login; check MAIL_USERNAME and MAIL_PASSWORD; with Gmail/Google Workspace use an app password, not the account password
+hint-tls-before-login = the server wants TLS before the login: { $choices }
+hint-no-auth-no-starttls = the server offers no AUTH PLAIN/LOGIN and no STARTTLS on port { $port }: if it needs no login (a relay that trusts this network), set USE_CREDENTIALS=false; otherwise use the server's submission port ({ $choices })
+hint-no-auth-plain = the server offers no AUTH PLAIN/LOGIN over this plain-text connection; most servers offer it only after STARTTLS: set { $starttls_fix }
+hint-no-auth = the server offers no AUTH PLAIN/LOGIN over this connection; if it needs no login, set USE_CREDENTIALS=false
+hint-login-required = the server requires a login: set MAIL_USERNAME and MAIL_PASSWORD (and USE_CREDENTIALS=true)
+hint-sender-refused = the server does not let this account send as this sender: set MAIL_FROM to an address the account may use
+hint-no-smtputf8 = the server cannot take addresses with non-ASCII characters (no SMTPUTF8); use ASCII addresses
+hint-relay-refused-after-login = the server refused to relay although the login succeeded: this account may not send to this recipient or as this sender; set MAIL_FROM to an address the account may use, or ask the server's administrator to allow the account to relay
+hint-relay-refused = the server does not relay for this client: log in (MAIL_USERNAME, MAIL_PASSWORD) or use your provider's submission server
+hint-google-app-password = Google wants an app password (2-Step Verification is on for this account): create one in the Google Account's security settings (App passwords) and set it as MAIL_PASSWORD, or use OAuth2 (XOAUTH2)
+hint-google-refused = Google refused the login: the account password is not accepted for SMTP; set MAIL_PASSWORD to an app password (it needs 2-Step Verification; not available under Advanced Protection), or use OAuth2 (XOAUTH2)
+hint-microsoft-smtp-auth-off = Microsoft 365 has SMTP AUTH turned off for this mailbox or tenant (security defaults): an administrator enables Authenticated SMTP for the mailbox, or the application uses OAuth2 (XOAUTH2)
+hint-microsoft-basic-auth-retired = Microsoft 365 no longer accepts a password for SMTP (basic authentication is retired): use OAuth2 (XOAUTH2) with an app registered in Entra ID
+hint-sendgrid-username = SendGrid's login is literally apikey: set MAIL_USERNAME=apikey and MAIL_PASSWORD to an API key with Mail Send permission
+hint-sendgrid-key = SendGrid refused the API key: check that MAIL_PASSWORD is a current API key with Mail Send permission
+hint-naver-refused = Naver refused the login: SMTP must be enabled in Naver Mail's settings (환경설정 > POP3/IMAP 설정, SMTP 사용); with 2-step verification, set MAIL_PASSWORD to an application password
+hint-daum-refused = Daum refused the login: SMTP must be enabled in Daum Mail's settings (환경설정 > IMAP/POP3, IMAP/SMTP 사용); with 2-step verification, set MAIL_PASSWORD to an application password
+hint-microsoft-refused = Microsoft refused the login: check MAIL_USERNAME (the full address) and MAIL_PASSWORD, and that SMTP AUTH is enabled for the mailbox; basic authentication is being retired: OAuth2 (XOAUTH2)
+hint-ses-refused = Amazon SES refused the login: MAIL_USERNAME and MAIL_PASSWORD must be SES SMTP credentials of the same region as the server, not an AWS access key
+hint-ses-not-verified = Amazon SES refuses an address that is not verified: in the sandbox, verify the sender and every recipient (or their domains) in the SES console, or request production access
+hint-blocking-in-async = use Mailer and `.send(message).await` in async code
+hint-blocking-shut-down = build a new BlockingMailer
+
+## The verdict on a failed send (mailconf-smtp mailer)
+
+send-verdict-timed-out = timed out ({ $attempts ->
+    [one] 1 attempt
+   *[other] { $attempts } attempts
+    })
+send-verdict-permanent = permanent failure ({ $attempts ->
+    [one] 1 attempt
+   *[other] { $attempts } attempts
+    })
+send-verdict-gave-up = temporary failure, gave up after { $attempts ->
+    [one] 1 attempt
+   *[other] { $attempts } attempts
+    }; a later try may succeed
+send-verdict-temporary = temporary failure ({ $attempts ->
+    [one] 1 attempt
+   *[other] { $attempts } attempts
+    }); a later try may succeed
+stage-setup = setup
+stage-connect = connect
+stage-tls = TLS
+stage-auth = login (AUTH)
+stage-mail-from = MAIL FROM
+stage-rcpt = RCPT TO
+stage-data = DATA
+

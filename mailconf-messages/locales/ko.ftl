@@ -387,6 +387,17 @@ cli-check-ok = 설정이 올바릅니다: { $host }:{ $port }, { $mode }
 cli-warnings-header = 경고 { $count }개:
 cli-settings-read = 읽은 설정:
 cli-setting-read-as = { $value }({ $key }(으)로 읽음)
+cli-not-sent = 보내지 않았습니다: { $what }
+cli-send-setup = 메일러를 준비할 수 없습니다: { $reason }
+cli-send-compose = 메시지를 만들 수 없습니다: { $reason }
+cli-send-nothing = 아무것도 보내지 않았습니다: { $reason }
+cli-send-suppressed = SUPPRESS_SEND가 켜져 있어 메시지를 보내지 않고 기록만 했습니다. 전송을 시험하려면 이 설정을 지우세요
+cli-sent = { $server }({ $mode })를 통해 { $to }에게 보냈습니다
+cli-server-reply = 서버 응답: { $code } { $reply }
+cli-send-stage-timed-out = 보내지 않았습니다: { $stage } 단계에서 시간이 초과되었습니다(서버 { $server })
+cli-send-stage-failed = 보내지 않았습니다: { $stage } 단계에서 실패했습니다(서버 { $server })
+cli-reply-code = 응답 코드: { $code }
+cli-server-message = 메시지: { $message }
 
 ## Templates (mailconf-smtp, TEMPLATE_FOLDER)
 
@@ -403,3 +414,64 @@ cli-render-no-subject = (없음)
 cli-send-test-template-count = --template은 메시지 하나를 보냅니다. --count와 함께 쓸 수 없습니다
 cli-inbox-not-loopback = --web은 127.0.0.1:8025 같은 루프백 주소여야 합니다({ $addr }은(는) 안 됩니다): 받은 편지함은 접속할 수 있는 누구에게나 잡힌 메시지를 모두 보여 줍니다
 cli-inbox-listening = 웹 받은 편지함: { $url }
+
+## 전송이나 연결 테스트가 실패했을 때의 도움말 (mailconf-smtp client)
+
+hint-tls-mode = { $port }번 포트는 평문 인사말 대신 첫 바이트부터 TLS(암시적 TLS, 보통 { $implicit_port }번 포트)를 기다립니다: { $implicit_fix }로 설정하거나, 서버의 STARTTLS 포트(보통 { $starttls_port })를 쓰세요
+hint-timeout-implicit-tls = { $limit } 안에 { $server }와(과) TLS 세션을 맺지 못했습니다: MAIL_SERVER와 MAIL_PORT, 그리고 방화벽이 { $port }번 포트를 막고 있지 않은지 확인하세요. 포트가 STARTTLS(보통 { $starttls_port })를 쓴다면 { $starttls_fix }로 설정하세요
+hint-timeout-no-greeting = { $server }에 연결했지만 { $limit } 안에 서버 인사말이 오지 않았습니다: { $port }번 포트는 아마 첫 바이트부터 TLS(암시적 TLS, 보통 { $implicit_port }번 포트)를 씁니다. { $implicit_fix }로 설정하거나 STARTTLS 포트(보통 { $starttls_port })를 쓰세요
+hint-timeout-no-ehlo = { $server }이(가) 인사말은 보냈지만 { $limit } 안에 EHLO에 답하지 않았습니다: 서버가 과부하 상태이거나 중간에서 무언가가 방해하고 있을 수 있습니다. TIMEOUT으로 제한 시간을 늘릴 수 있습니다
+hint-timeout-connect = { $limit } 안에 { $server }에 연결하지 못했습니다: MAIL_SERVER와 MAIL_PORT, 그리고 방화벽이 { $port }번 포트로 나가는 연결을 막고 있지 않은지 확인하세요
+hint-timeout-tls = { $limit } 안에 { $server }와(과)의 TLS 핸드셰이크가 끝나지 않았습니다: { $port }번 포트가 STARTTLS를 제공하는지 확인하고, 암시적 TLS를 쓰는 포트라면 { $implicit_fix }로 설정하세요
+hint-timeout-stage = { $stage } 단계에서 서버가 응답을 멈췄습니다(제한 시간 { $limit }): 서버가 과부하 상태이거나 중간에서 무언가가 방해하고 있을 수 있습니다. TIMEOUT으로 제한 시간을 늘릴 수 있습니다
+hint-dns = 호스트 이름 { $host }을(를) 찾을 수 없습니다: MAIL_SERVER를 확인하세요
+hint-connection-refused = { $server }에서 연결을 받는 곳이 없습니다: MAIL_SERVER와 MAIL_PORT를 확인하세요
+hint-unreachable = 여기에서 { $server }에 닿을 수 없습니다: MAIL_SERVER, 네트워크, 방화벽을 확인하세요
+hint-no-answer = { $server }에서 응답이 없습니다: MAIL_SERVER와 MAIL_PORT, 그리고 방화벽이 { $port }번 포트를 막고 있지 않은지 확인하세요
+hint-session-refused = 서버가 세션을 거부했습니다. 연결 수를 제한하고 있거나 이 주소를 차단하고 있을 수 있습니다
+hint-closed-without-greeting = { $port }번 포트의 서버가 평문 인사말 없이 연결을 닫았습니다: 아마 첫 바이트부터 TLS(암시적 TLS, 보통 { $implicit_port }번 포트)를 씁니다. { $implicit_fix }로 설정하세요
+hint-no-starttls = { $port }번 포트의 서버는 STARTTLS를 제공하지 않고, 이 메일러는 평문으로 되돌아가지 않습니다: 포트가 첫 바이트부터 TLS(보통 { $implicit_port })를 쓴다면 { $implicit_fix }로 설정하고, 아니라면 서버의 제출(submission) 포트(보통 { $starttls_port })를 쓰세요
+hint-not-implicit-tls = { $port }번 포트의 서버는 첫 바이트부터 TLS를 쓰지 않습니다. 아마 STARTTLS(보통 { $starttls_port }번 포트)를 씁니다: { $starttls_fix }로 설정하세요
+hint-unknown-issuer = 서버 인증서가 신뢰할 수 있는 CA의 서명을 받지 않았습니다. 서명한 CA(사설 CA나 자체 서명 CA)의 PEM 파일을 MAIL_CA_FILE로 지정하세요. VALIDATE_CERTS=false로 검사를 건너뛸 수 있지만, 그러면 누구나 서버로 위장할 수 있습니다
+hint-unknown-issuer-ca-file = 서버 인증서가 신뢰할 수 있는 CA의 서명을 받지 않았고, MAIL_CA_FILE의 CA가 서명한 것도 아닙니다: 파일에 올바른 CA가 들어 있는지 확인하세요. VALIDATE_CERTS=false로 검사를 건너뛸 수 있지만, 그러면 누구나 서버로 위장할 수 있습니다
+hint-certificate-name = 서버 인증서가 { $host }에 유효하지 않습니다: MAIL_SERVER를 인증서에 나온 이름으로 설정하세요
+hint-certificate-expired = 서버 인증서가 만료되었습니다(또는 이 컴퓨터의 시계가 틀렸습니다)
+hint-certificate-rejected = 서버 인증서가 거부되었습니다. 사설 CA는 MAIL_CA_FILE로 추가할 수 있습니다
+hint-login-rejected = 서버가 로그인을 거부했습니다: MAIL_USERNAME과 MAIL_PASSWORD를 확인하세요. Gmail/Google Workspace라면 계정 비밀번호가 아니라 앱 비밀번호를 쓰세요
+hint-tls-before-login = 서버가 로그인 전에 TLS를 요구합니다: { $choices }
+hint-no-auth-no-starttls = 서버가 { $port }번 포트에서 AUTH PLAIN/LOGIN도 STARTTLS도 제공하지 않습니다: 로그인이 필요 없는 서버(이 네트워크를 신뢰하는 릴레이)라면 USE_CREDENTIALS=false로 설정하고, 아니라면 서버의 제출(submission) 포트를 쓰세요({ $choices })
+hint-no-auth-plain = 서버가 이 평문 연결에서는 AUTH PLAIN/LOGIN을 제공하지 않습니다. 대부분의 서버는 STARTTLS 뒤에만 인증을 제공합니다: { $starttls_fix }로 설정하세요
+hint-no-auth = 서버가 이 연결에서 AUTH PLAIN/LOGIN을 제공하지 않습니다. 로그인이 필요 없는 서버라면 USE_CREDENTIALS=false로 설정하세요
+hint-login-required = 서버가 로그인을 요구합니다: MAIL_USERNAME과 MAIL_PASSWORD를 설정하세요(USE_CREDENTIALS=true도 함께)
+hint-sender-refused = 서버가 이 계정이 이 발신자로 보내는 것을 허용하지 않습니다: MAIL_FROM을 계정이 쓸 수 있는 주소로 설정하세요
+hint-no-smtputf8 = 서버가 ASCII가 아닌 문자가 든 주소를 받지 못합니다(SMTPUTF8 없음): ASCII 주소를 쓰세요
+hint-relay-refused-after-login = 로그인은 성공했지만 서버가 릴레이를 거부했습니다: 이 계정으로는 이 수신자에게 또는 이 발신자로 보낼 수 없을 수 있습니다. MAIL_FROM을 계정이 쓸 수 있는 주소로 설정하거나, 서버 관리자에게 이 계정의 릴레이를 허용해 달라고 요청하세요
+hint-relay-refused = 서버가 이 클라이언트의 메일을 릴레이하지 않습니다: 로그인하거나(MAIL_USERNAME, MAIL_PASSWORD) 메일 서비스 제공자의 제출(submission) 서버를 쓰세요
+hint-google-app-password = Google이 앱 비밀번호를 요구합니다(이 계정은 2단계 인증이 켜져 있습니다): Google 계정의 보안 설정(앱 비밀번호)에서 만들어 MAIL_PASSWORD로 설정하거나, OAuth2 (XOAUTH2)을(를) 쓰세요
+hint-google-refused = Google이 로그인을 거부했습니다: SMTP에는 계정 비밀번호를 쓸 수 없습니다. MAIL_PASSWORD를 앱 비밀번호로 설정하거나(2단계 인증이 필요하고, 고급 보호 프로그램에서는 쓸 수 없습니다), OAuth2 (XOAUTH2)을(를) 쓰세요
+hint-microsoft-smtp-auth-off = Microsoft 365에서 이 사서함이나 테넌트의 SMTP AUTH가 꺼져 있습니다(보안 기본값): 관리자가 사서함의 인증된 SMTP를 켜거나, 애플리케이션이 OAuth2 (XOAUTH2)을(를) 써야 합니다
+hint-microsoft-basic-auth-retired = Microsoft 365는 더 이상 SMTP에 비밀번호를 받지 않습니다(기본 인증 종료): Entra ID에 등록한 앱으로 OAuth2 (XOAUTH2)을(를) 쓰세요
+hint-sendgrid-username = SendGrid의 로그인 이름은 글자 그대로 apikey입니다: MAIL_USERNAME=apikey로 설정하고, MAIL_PASSWORD를 Mail Send 권한이 있는 API 키로 설정하세요
+hint-sendgrid-key = SendGrid가 API 키를 거부했습니다: MAIL_PASSWORD가 Mail Send 권한이 있는 유효한 API 키인지 확인하세요
+hint-naver-refused = 네이버가 로그인을 거부했습니다: 네이버 메일 설정(환경설정 > POP3/IMAP 설정, SMTP 사용)에서 SMTP를 켜야 합니다. 2단계 인증을 쓴다면 MAIL_PASSWORD를 애플리케이션 비밀번호로 설정하세요
+hint-daum-refused = 다음이 로그인을 거부했습니다: 다음 메일 설정(환경설정 > IMAP/POP3, IMAP/SMTP 사용)에서 SMTP를 켜야 합니다. 2단계 인증을 쓴다면 MAIL_PASSWORD를 애플리케이션 비밀번호로 설정하세요
+hint-microsoft-refused = Microsoft가 로그인을 거부했습니다: MAIL_USERNAME(전체 주소)과 MAIL_PASSWORD, 그리고 사서함의 SMTP AUTH가 켜져 있는지 확인하세요. 기본 인증은 종료될 예정입니다: OAuth2 (XOAUTH2)
+hint-ses-refused = Amazon SES가 로그인을 거부했습니다: MAIL_USERNAME과 MAIL_PASSWORD는 AWS 액세스 키가 아니라, 서버와 같은 리전의 SES SMTP 자격 증명이어야 합니다
+hint-ses-not-verified = Amazon SES가 인증되지 않은 주소를 거부합니다: 샌드박스에서는 발신자와 모든 수신자(또는 그 도메인)를 SES 콘솔에서 인증하거나, 프로덕션 액세스를 요청하세요
+hint-blocking-in-async = 비동기 코드에서는 Mailer와 `.send(message).await`를 쓰세요
+hint-blocking-shut-down = 새 BlockingMailer를 만드세요
+
+## 전송 실패의 판정 (mailconf-smtp mailer)
+
+send-verdict-timed-out = 시간 초과(시도 { $attempts }회)
+send-verdict-permanent = 영구적인 실패(시도 { $attempts }회)
+send-verdict-gave-up = 일시적인 실패로 { $attempts }회 시도한 뒤 포기했습니다. 나중에 다시 시도하면 성공할 수 있습니다
+send-verdict-temporary = 일시적인 실패(시도 { $attempts }회). 나중에 다시 시도하면 성공할 수 있습니다
+stage-setup = 준비
+stage-connect = 연결
+stage-tls = TLS
+stage-auth = 로그인(AUTH)
+stage-mail-from = MAIL FROM
+stage-rcpt = RCPT TO
+stage-data = DATA
+

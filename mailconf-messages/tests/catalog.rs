@@ -123,6 +123,10 @@ const KO_WITHOUT_HANGUL: &[&str] = &[
     "dialect-assignment",
     "dialect-assignment-secret",
     "dialect-notes",
+    "stage-tls",
+    "stage-mail-from",
+    "stage-rcpt",
+    "stage-data",
 ];
 
 #[test]

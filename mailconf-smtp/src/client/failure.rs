@@ -173,7 +173,7 @@ impl Failure {
         context: &Context,
         password: Option<&Secret<String>>,
     ) -> SendError {
-        let hint = hint::for_failure(&self, context);
+        let hint = hint::for_failure(&self, context).map(crate::mailer::Hint::new);
         SendError {
             stage: self.stage,
             kind: self.kind,

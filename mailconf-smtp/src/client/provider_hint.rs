@@ -2,74 +2,53 @@
 //! (its enhanced status code and words, which the providers document) or on the provider
 //! recognised from the server's name (providers.rs).
 
+use mailconf_core::Message;
+
 use super::failure::Failure;
 use super::hint::Context;
 use crate::Provider;
 
-/// The "see OAuth2" pointer: the settings for it are their own feature (XOAUTH2).
-const OAUTH2: &str = "OAuth2 (XOAUTH2)";
-
 /// A provider's own reason for a refused login, if the reply or the server says which.
-pub(super) fn auth(failure: &Failure, cx: &Context) -> Option<String> {
+pub(super) fn auth(failure: &Failure, cx: &Context) -> Option<Message> {
     let detail = failure.detail.as_str();
     let provider = Provider::recognise(&cx.host.to_string()).map(|p| p.id);
     let code = failure.code();
     if code == Some(534) && detail.contains("5.7.9") {
-        return Some(format!(
-            "Google wants an app password (2-Step Verification is on for this account): create one in the Google Account's security settings (App passwords) and set it as MAIL_PASSWORD, or use {OAUTH2}"
-        ));
+        return Some(Message::new("hint-google-app-password"));
     }
     if code == Some(535)
         && detail.contains("5.7.8")
         && (detail.contains("Username and Password not accepted")
             || matches!(provider, Some("gmail" | "google-workspace")))
     {
-        return Some(format!(
-            "Google refused the login: the account password is not accepted for SMTP; set MAIL_PASSWORD to an app password (it needs 2-Step Verification; not available under Advanced Protection), or use {OAUTH2}"
-        ));
+        return Some(Message::new("hint-google-refused"));
     }
     if detail.contains("5.7.139") {
-        return Some(format!(
-            "Microsoft 365 has SMTP AUTH turned off for this mailbox or tenant (security defaults): an administrator enables Authenticated SMTP for the mailbox, or the application uses {OAUTH2}"
-        ));
+        return Some(Message::new("hint-microsoft-smtp-auth-off"));
     }
     if detail.contains("5.7.30") || detail.contains("Basic authentication is not supported") {
-        return Some(format!(
-            "Microsoft 365 no longer accepts a password for SMTP (basic authentication is retired): use {OAUTH2} with an app registered in Entra ID"
-        ));
+        return Some(Message::new("hint-microsoft-basic-auth-retired"));
     }
     if !matches!(code, Some(535 | 534)) {
         return None;
     }
-    match provider? {
-        "sendgrid" if cx.username.as_deref() != Some("apikey") => Some(
-            "SendGrid's login is literally apikey: set MAIL_USERNAME=apikey and MAIL_PASSWORD to an API key with Mail Send permission".to_owned(),
-        ),
-        "sendgrid" => Some(
-            "SendGrid refused the API key: check that MAIL_PASSWORD is a current API key with Mail Send permission".to_owned(),
-        ),
-        "naver" => Some(
-            "Naver refused the login: SMTP must be enabled in Naver Mail's settings (환경설정 > POP3/IMAP 설정, SMTP 사용); with 2-step verification, set MAIL_PASSWORD to an application password".to_owned(),
-        ),
-        "daum" => Some(
-            "Daum refused the login: SMTP must be enabled in Daum Mail's settings (환경설정 > IMAP/POP3, IMAP/SMTP 사용); with 2-step verification, set MAIL_PASSWORD to an application password".to_owned(),
-        ),
-        "microsoft365" | "outlook" => Some(format!(
-            "Microsoft refused the login: check MAIL_USERNAME (the full address) and MAIL_PASSWORD, and that SMTP AUTH is enabled for the mailbox; basic authentication is being retired: {OAUTH2}"
-        )),
-        "ses" => Some(
-            "Amazon SES refused the login: MAIL_USERNAME and MAIL_PASSWORD must be SES SMTP credentials of the same region as the server, not an AWS access key".to_owned(),
-        ),
-        _ => None,
-    }
+    let id = match provider? {
+        "sendgrid" if cx.username.as_deref() != Some("apikey") => "hint-sendgrid-username",
+        "sendgrid" => "hint-sendgrid-key",
+        "naver" => "hint-naver-refused",
+        "daum" => "hint-daum-refused",
+        "microsoft365" | "outlook" => "hint-microsoft-refused",
+        "ses" => "hint-ses-refused",
+        _ => return None,
+    };
+    Some(Message::new(id))
 }
 
 /// Amazon SES in its sandbox refuses addresses that are not verified.
-pub(super) fn envelope(failure: &Failure) -> Option<String> {
+pub(super) fn envelope(failure: &Failure) -> Option<Message> {
     let detail = failure.detail.as_str();
-    (failure.code() == Some(554) && detail.contains("Email address is not verified")).then(|| {
-        "Amazon SES refuses an address that is not verified: in the sandbox, verify the sender and every recipient (or their domains) in the SES console, or request production access".to_owned()
-    })
+    (failure.code() == Some(554) && detail.contains("Email address is not verified"))
+        .then(|| Message::new("hint-ses-not-verified"))
 }
 
 #[cfg(test)]
@@ -83,6 +62,10 @@ mod tests {
     use crate::{FailureKind, Security, Stage};
 
     fn refused(host: &str, username: &str, code: u16, detail: &str) -> Option<String> {
+        refused_message(host, username, code, detail).map(|m| m.to_string())
+    }
+
+    fn refused_message(host: &str, username: &str, code: u16, detail: &str) -> Option<Message> {
         let failure = Failure {
             stage: Stage::Auth,
             kind: FailureKind::Reply(code),

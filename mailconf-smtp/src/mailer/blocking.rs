@@ -96,23 +96,26 @@ impl BlockingMailer {
         if Handle::try_current().is_ok() {
             return Err(self.setup_error(
                 "BlockingMailer was called inside an async runtime, where blocking would stall other tasks",
-                "use Mailer and `.send(message).await` in async code",
+                mailconf_core::Message::new("hint-blocking-in-async"),
             ));
         }
         match &self.runtime.0 {
             Some(runtime) => Ok(runtime.block_on(future)),
-            None => Err(self.setup_error("the runtime is shut down", "build a new BlockingMailer")),
+            None => Err(self.setup_error(
+                "the runtime is shut down",
+                mailconf_core::Message::new("hint-blocking-shut-down"),
+            )),
         }
     }
 
-    fn setup_error(&self, message: &str, hint: &str) -> SendError {
+    fn setup_error(&self, message: &str, hint: mailconf_core::Message) -> SendError {
         SendError {
             stage: Stage::Setup,
             kind: FailureKind::Refused,
             server: self.mailer.inner.context.server(),
             message: message.to_owned(),
             attempts: 0,
-            hint: Some(hint.to_owned()),
+            hint: Some(super::Hint::new(hint)),
         }
     }
 }

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use mailconf_core::{Lang, Message};
+
 /// Why a [`Mailer`](super::Mailer) could not be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -104,17 +106,25 @@ pub enum Stage {
     Data,
 }
 
+impl Stage {
+    /// The stage's name for a person, as a catalog message: "login (AUTH)", in Korean
+    /// "로그인(AUTH)". `Display` gives it in English.
+    pub fn name(self) -> Message {
+        Message::new(match self {
+            Stage::Setup => "stage-setup",
+            Stage::Connect => "stage-connect",
+            Stage::Tls => "stage-tls",
+            Stage::Auth => "stage-auth",
+            Stage::MailFrom => "stage-mail-from",
+            Stage::Rcpt => "stage-rcpt",
+            Stage::Data => "stage-data",
+        })
+    }
+}
+
 impl fmt::Display for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Stage::Setup => "setup",
-            Stage::Connect => "connect",
-            Stage::Tls => "TLS",
-            Stage::Auth => "login (AUTH)",
-            Stage::MailFrom => "MAIL FROM",
-            Stage::Rcpt => "RCPT TO",
-            Stage::Data => "DATA",
-        })
+        f.write_str(&self.name().render(Lang::En))
     }
 }
 
@@ -192,7 +202,25 @@ pub struct SendError {
     pub(crate) server: String,
     pub(crate) message: String,
     pub(crate) attempts: u32,
-    pub(crate) hint: Option<String>,
+    /// Boxed: the error travels in every `Result` of a send, and most have no hint.
+    pub(crate) hint: Option<Box<Hint>>,
+}
+
+/// A send failure's hint: the catalog message, and its English text, which
+/// [`SendError::hint`] lends.
+#[derive(Debug, Clone)]
+pub(crate) struct Hint {
+    message: Message,
+    english: String,
+}
+
+impl Hint {
+    pub(crate) fn new(message: Message) -> Box<Self> {
+        Box::new(Hint {
+            english: message.render(Lang::En),
+            message,
+        })
+    }
 }
 
 impl SendError {
@@ -240,9 +268,19 @@ impl SendError {
         &self.message
     }
 
-    /// What to change, when the cause is recognisable.
+    /// What to change, when the cause is recognisable, in English.
     pub fn hint(&self) -> Option<&str> {
-        self.hint.as_deref()
+        self.hint.as_ref().map(|h| h.english.as_str())
+    }
+
+    /// What to change, in `lang`.
+    pub fn hint_in(&self, lang: Lang) -> Option<String> {
+        self.hint.as_ref().map(|h| h.message.render(lang))
+    }
+
+    /// The hint as kept: a catalog message, to show in any language.
+    pub fn hint_message(&self) -> Option<&Message> {
+        self.hint.as_ref().map(|h| &h.message)
     }
 
     /// The server, as `host:port`.
@@ -254,17 +292,21 @@ impl SendError {
     /// "temporary failure, gave up after 3 attempts", "permanent failure (1 attempt)",
     /// "timed out (1 attempt)".
     pub fn verdict(&self) -> String {
-        let n = self.attempts;
-        let attempts = format!("{n} attempt{}", if n == 1 { "" } else { "s" });
-        if self.is_timeout() {
-            format!("timed out ({attempts})")
+        self.verdict_message().render(Lang::En)
+    }
+
+    /// [`SendError::verdict`] as a catalog message, to show in any language.
+    pub fn verdict_message(&self) -> Message {
+        let id = if self.is_timeout() {
+            "send-verdict-timed-out"
         } else if self.is_permanent() {
-            format!("permanent failure ({attempts})")
-        } else if n > 1 {
-            format!("temporary failure, gave up after {attempts}; a later try may succeed")
+            "send-verdict-permanent"
+        } else if self.attempts > 1 {
+            "send-verdict-gave-up"
         } else {
-            format!("temporary failure ({attempts}); a later try may succeed")
-        }
+            "send-verdict-temporary"
+        };
+        Message::new(id).arg("attempts", self.attempts)
     }
 }
 
@@ -280,7 +322,7 @@ impl fmt::Display for SendError {
             write!(f, " ({code})")?;
         }
         write!(f, ": {} [{}]", self.message, self.verdict())?;
-        if let Some(hint) = &self.hint {
+        if let Some(hint) = self.hint() {
             write!(f, "; hint: {hint}")?;
         }
         Ok(())

@@ -26,6 +26,7 @@ use mailconf_core::Secret;
 
 pub use blocking::BlockingMailer;
 pub use compose::Recipient;
+pub(crate) use error::Hint;
 pub use error::{ComposeError, FailureKind, MailerError, SendError, Stage};
 pub use report::SendReport;
 
