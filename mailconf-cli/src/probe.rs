@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use clap::Args;
-use mailconf_core::{Errors, FromValue, MailConfig, Sources};
+use mailconf_core::{Errors, FromValue, Lang, MailConfig, Message, Sources};
 use mailconf_smtp::diagnose::{self, ProbeReport, Step, Target};
 use mailconf_smtp::{Security, SmtpConfig, SmtpSettings, SmtpUrl};
 use serde_json::json;
@@ -56,26 +56,25 @@ pub async fn run(
         .unwrap_or_else(|| config.timeout().min(DEFAULT_STEP_TIMEOUT));
     if !json {
         if let Some(errors) = &rejected {
-            print!("{errors}");
-            println!(
-                "\nProbing anyway, with the server and port as given, to find out which TLS mode the port speaks."
-            );
+            print!("{}", errors.in_lang(lang));
+            println!("\n{}", Message::new("cli-probe-anyway").render(lang));
         }
         let mode = match target.security {
-            Some(security) => format!("{security} as configured"),
-            None => "TLS mode not configured, trying both".to_owned(),
+            Some(security) => Message::new("cli-probe-as-configured").arg("mode", security.name()),
+            None => Message::new("cli-probe-trying-both"),
         };
-        println!(
-            "Probing {}: {mode}, at most {limit:?} per step",
-            target.address()
-        );
+        let line = Message::new("cli-probe-probing")
+            .arg("address", target.address())
+            .arg("mode", mode)
+            .arg("limit", format!("{limit:?}"));
+        println!("{}", line.render(lang));
     }
     let report = diagnose::probe(&target, limit).await;
     let ok = report.ok && rejected.is_none();
     if json {
-        print_json(&report, ok, rejected.as_ref());
+        print_json(&report, ok, rejected.as_ref(), lang);
     } else {
-        print_human(&report, ok);
+        print_human(&report, ok, lang);
     }
     if ok { Ok(()) } else { Err(Failed) }
 }
@@ -127,20 +126,21 @@ fn raw<'a>(sources: &'a Sources, key: &str) -> Option<&'a str> {
     sources.get(key).and_then(|e| e.value().ok())
 }
 
-fn print_json(report: &ProbeReport, ok: bool, rejected: Option<&Errors>) {
+fn print_json(report: &ProbeReport, ok: bool, rejected: Option<&Errors>, lang: Lang) {
     let mut out = serde_json::to_value(report).unwrap_or_else(|_| json!({}));
     if let Some(map) = out.as_object_mut() {
         map.insert("ok".to_owned(), json!(ok));
         map.insert("config_ok".to_owned(), json!(rejected.is_none()));
+        map.insert("advice".to_owned(), json!(report.advice_in(lang)));
         map.insert(
             "errors".to_owned(),
-            rejected.map_or_else(|| json!([]), |e| json!(e)),
+            rejected.map_or_else(|| json!([]), |e| json!(e.in_lang(lang))),
         );
     }
     println!("{out:#}");
 }
 
-fn print_human(report: &ProbeReport, ok: bool) {
+fn print_human(report: &ProbeReport, ok: bool, lang: Lang) {
     let width = report
         .steps
         .iter()
@@ -151,53 +151,56 @@ fn print_human(report: &ProbeReport, ok: bool) {
     for step in &report.steps {
         if mode != Some(step.mode) {
             if mode.is_some() {
-                println!("Trying {} on the same port:", step.mode);
+                let line = Message::new("cli-probe-trying").arg("mode", step.mode.name());
+                println!("{}", line.render(lang));
             }
             mode = Some(step.mode);
         }
         // The advice explains failures in a mode the port does not speak, and its own hint.
         let explained = report.detected.is_some_and(|d| d != step.mode)
             || step.hint.is_some() && step.hint == report.advice;
-        print_step(step, width, !explained);
+        print_step(step, width, !explained, lang);
     }
     if let Some(server) = &report.server {
-        println!("Server: {}, greeting \"{}\"", server.name, server.greeting);
-        println!("  extensions: {}", server.summary());
+        let say = |m: Message| println!("{}", m.render(lang));
+        say(Message::new("cli-probe-server")
+            .arg("name", server.name.as_str())
+            .arg("greeting", server.greeting.as_str()));
+        let say = |m: Message| println!("  {}", m.render(lang));
+        say(Message::new("cli-probe-extensions").arg("list", server.summary()));
         let auth = if server.auth_mechanisms.is_empty() {
-            "none offered".to_owned()
+            Message::new("cli-probe-none-offered")
         } else {
-            server.auth_mechanisms.join(", ")
+            Message::text(server.auth_mechanisms.join(", "))
         };
-        println!("  AUTH mechanisms: {auth}");
-        println!(
-            "  STARTTLS: {}",
-            if server.starttls {
-                "offered"
-            } else {
-                "not offered"
-            }
-        );
+        say(Message::new("cli-probe-auth").arg("list", auth));
+        let starttls = if server.starttls {
+            "cli-probe-offered"
+        } else {
+            "cli-probe-not-offered"
+        };
+        say(Message::new("cli-probe-starttls").arg("offered", Message::new(starttls)));
         if let Some(size) = server.size {
-            println!("  SIZE: {size} bytes");
+            say(Message::new("cli-probe-size").arg("size", size.to_string()));
         }
     }
     if let Some(speaks) = report.speaks() {
-        println!("The port speaks: {speaks}");
+        let line = Message::new("cli-probe-speaks").arg("sound", speaks);
+        println!("{}", line.render(lang));
     }
-    if let Some(advice) = &report.advice {
-        println!("Advice: {advice}");
+    if let Some(advice) = report.advice_in(lang) {
+        let line = Message::new("cli-probe-advice").arg("advice", advice);
+        println!("{}", line.render(lang));
     }
-    println!(
-        "{}",
-        if ok {
-            "Result: every step passed"
-        } else {
-            "Result: FAILED"
-        }
-    );
+    let result = if ok {
+        "cli-probe-passed"
+    } else {
+        "cli-probe-failed"
+    };
+    println!("{}", Message::new(result).render(lang));
 }
 
-fn print_step(step: &Step, width: usize, with_hint: bool) {
+fn print_step(step: &Step, width: usize, with_hint: bool, lang: Lang) {
     let mark = if step.ok { '✓' } else { '✗' };
     let code = step.code.map(|c| format!("[{c}] ")).unwrap_or_default();
     println!(
@@ -206,7 +209,8 @@ fn print_step(step: &Step, width: usize, with_hint: bool) {
         step.millis,
         step.detail
     );
-    if let Some(hint) = step.hint.as_deref().filter(|_| with_hint) {
-        println!("      hint: {hint}");
+    if let Some(hint) = step.hint_in(lang).filter(|_| with_hint) {
+        let line = Message::new("report-hint").arg("hint", hint);
+        println!("      {}", line.render(lang));
     }
 }

@@ -97,6 +97,40 @@ fn dev_server_with_starttls_right_and_wrong_way_round() {
 }
 
 #[test]
+fn a_mode_mix_up_is_explained_in_korean() {
+    let dev = dev(DevTls::StartTls);
+    let port = dev.server.port();
+    let out = loopback(&mut mailconf(), port, USER, PASSWORD)
+        .env("MAIL_CA_FILE", &dev.ca_file)
+        .envs(IMPLICIT)
+        .env("LANG", "ko_KR.UTF-8")
+        .arg("probe")
+        .output()
+        .unwrap();
+    let korean = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{korean}");
+    assert!(
+        korean.contains("같은 포트에서 STARTTLS 방식을 시도합니다"),
+        "{korean}"
+    );
+    assert!(
+        korean.contains(&format!(
+            "조언: {port}번 포트의 방식은 STARTTLS를 쓰는 평문 SMTP입니다: MAIL_STARTTLS=true, MAIL_SSL_TLS=false로 설정하세요"
+        )),
+        "{korean}"
+    );
+    assert!(korean.contains("결과: 실패"), "{korean}");
+    // The steps' details are what the network and the server said; the rest is Korean.
+    let ours: String = korean
+        .lines()
+        .filter(|line| !line.trim_start().starts_with(['✓', '✗']))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let left = mailconf_tests::korean::english_left(&ours, &[]);
+    assert!(left.is_empty(), "English left: {left:?}\n{korean}");
+}
+
+#[test]
 fn dev_server_with_implicit_tls_right_and_wrong_way_round() {
     let dev = dev(DevTls::Implicit);
     let port = dev.server.port();

@@ -404,6 +404,23 @@ cli-send-stage-timed-out = Not sent: the { $stage } stage timed out with { $serv
 cli-send-stage-failed = Not sent: the { $stage } stage failed with { $server }
 cli-reply-code = reply code: { $code }
 cli-server-message = message: { $message }
+cli-probe-trying = Trying { $mode } on the same port:
+cli-probe-server = Server: { $name }, greeting "{ $greeting }"
+cli-probe-extensions = extensions: { $list }
+cli-probe-auth = AUTH mechanisms: { $list }
+cli-probe-none-offered = none offered
+cli-probe-starttls = STARTTLS: { $offered }
+cli-probe-offered = offered
+cli-probe-not-offered = not offered
+cli-probe-size = SIZE: { $size } bytes
+cli-probe-speaks = The port speaks: { $sound }
+cli-probe-advice = Advice: { $advice }
+cli-probe-passed = Result: every step passed
+cli-probe-failed = Result: FAILED
+cli-probe-anyway = Probing anyway, with the server and port as given, to find out which TLS mode the port speaks.
+cli-probe-as-configured = { $mode } as configured
+cli-probe-trying-both = TLS mode not configured, trying both
+cli-probe-probing = Probing { $address }: { $mode }, at most { $limit } per step
 
 ## Templates (mailconf-smtp, TEMPLATE_FOLDER)
 
@@ -493,3 +510,14 @@ stage-mail-from = MAIL FROM
 stage-rcpt = RCPT TO
 stage-data = DATA
 
+## The advice a connection test ends with (mailconf-smtp diagnose)
+
+probe-offers-starttls = port { $port } offers STARTTLS: set { $settings } so that the login and the messages are encrypted
+probe-speaks-plain = port { $port } speaks plain SMTP without STARTTLS: the login and the messages would travel unencrypted; use { $ports }, or, only for a server on this machine, set { $settings }
+probe-speaks = port { $port } speaks { $sound }: set { $settings }
+probe-no-smtp-stalls = { $address } accepts connections but answered neither plain SMTP nor TLS within { $limit }: the server does not answer SMTP on this port; check MAIL_SERVER and MAIL_PORT ({ $ports }), and that no proxy or firewall holds the connection
+probe-not-smtp = { $address } accepts connections but speaks neither plain SMTP nor SMTP over TLS: it is not an SMTP server; check MAIL_SERVER and MAIL_PORT ({ $ports })
+probe-fix-ca-file = fix MAIL_CA_FILE (a readable PEM file with the CA certificate)
+probe-never-plain = mailconf never falls back to plain text: use { $ports }
+probe-use-tls-to-login = use STARTTLS or implicit TLS, which the server's TLS port offers
+probe-session-refused = the server may be limiting connections or blocking this address

@@ -398,6 +398,23 @@ cli-send-stage-timed-out = 보내지 않았습니다: { $stage } 단계에서 �
 cli-send-stage-failed = 보내지 않았습니다: { $stage } 단계에서 실패했습니다(서버 { $server })
 cli-reply-code = 응답 코드: { $code }
 cli-server-message = 메시지: { $message }
+cli-probe-trying = 같은 포트에서 { $mode } 방식을 시도합니다:
+cli-probe-server = 서버: { $name }, 인사말 "{ $greeting }"
+cli-probe-extensions = 확장 기능: { $list }
+cli-probe-auth = AUTH 방식: { $list }
+cli-probe-none-offered = 제공하지 않음
+cli-probe-starttls = STARTTLS: { $offered }
+cli-probe-offered = 제공함
+cli-probe-not-offered = 제공하지 않음
+cli-probe-size = SIZE: { $size }바이트
+cli-probe-speaks = 이 포트의 방식: { $sound }
+cli-probe-advice = 조언: { $advice }
+cli-probe-passed = 결과: 모든 단계를 통과했습니다
+cli-probe-failed = 결과: 실패
+cli-probe-anyway = 그래도 주어진 서버와 포트로 연결해, 포트가 어떤 TLS 방식을 쓰는지 알아봅니다.
+cli-probe-as-configured = 설정대로 { $mode }
+cli-probe-trying-both = TLS 방식이 설정되지 않아 둘 다 시도
+cli-probe-probing = { $address } 확인 중: { $mode }, 단계마다 최대 { $limit }
 
 ## Templates (mailconf-smtp, TEMPLATE_FOLDER)
 
@@ -475,3 +492,14 @@ stage-mail-from = MAIL FROM
 stage-rcpt = RCPT TO
 stage-data = DATA
 
+## 연결 테스트 끝의 조언 (mailconf-smtp diagnose)
+
+probe-offers-starttls = { $port }번 포트는 STARTTLS를 제공합니다: 로그인과 메시지가 암호화되도록 { $settings }로 설정하세요
+probe-speaks-plain = { $port }번 포트는 STARTTLS 없는 평문 SMTP를 씁니다: 로그인과 메시지가 암호화되지 않은 채 전송됩니다. { $ports }를 쓰거나, 이 컴퓨터의 서버일 때만 { $settings }로 설정하세요
+probe-speaks = { $port }번 포트의 방식은 { $sound }입니다: { $settings }로 설정하세요
+probe-no-smtp-stalls = { $address }은(는) 연결은 받지만 { $limit } 안에 평문 SMTP에도 TLS에도 응답하지 않았습니다: 이 포트에서는 SMTP 서버가 응답하지 않습니다. MAIL_SERVER와 MAIL_PORT({ $ports }), 그리고 프록시나 방화벽이 연결을 붙잡고 있지 않은지 확인하세요
+probe-not-smtp = { $address }은(는) 연결은 받지만 평문 SMTP도 TLS 위의 SMTP도 쓰지 않습니다: SMTP 서버가 아닙니다. MAIL_SERVER와 MAIL_PORT({ $ports })를 확인하세요
+probe-fix-ca-file = MAIL_CA_FILE를 고치세요(CA 인증서가 든 읽을 수 있는 PEM 파일)
+probe-never-plain = mailconf는 평문으로 되돌아가지 않습니다: { $ports }를 쓰세요
+probe-use-tls-to-login = 서버의 TLS 포트가 제공하는 STARTTLS나 암시적 TLS를 쓰세요
+probe-session-refused = 서버가 연결 수를 제한하고 있거나 이 주소를 차단하고 있을 수 있습니다

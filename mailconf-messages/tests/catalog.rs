@@ -127,6 +127,7 @@ const KO_WITHOUT_HANGUL: &[&str] = &[
     "stage-mail-from",
     "stage-rcpt",
     "stage-data",
+    "cli-probe-starttls",
 ];
 
 #[test]

@@ -10,7 +10,7 @@ use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::Ehlo;
 use lettre::transport::smtp::extension::{ClientId, Extension};
 use lettre::transport::smtp::response::Response;
-use mailconf_core::Secret;
+use mailconf_core::{Message, Secret};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout};
@@ -64,7 +64,7 @@ impl Classifier<'_> {
         Fail {
             detail: error.message().to_owned(),
             code: error.code(),
-            hint: error.hint().map(str::to_owned),
+            hint: error.hint_message().cloned(),
         }
     }
 
@@ -77,7 +77,7 @@ impl Classifier<'_> {
 struct Fail {
     detail: String,
     code: Option<u16>,
-    hint: Option<String>,
+    hint: Option<Message>,
 }
 
 impl Fail {
@@ -89,7 +89,7 @@ impl Fail {
         }
     }
 
-    fn hint(mut self, hint: impl Into<String>) -> Fail {
+    fn hint(mut self, hint: impl Into<Message>) -> Fail {
         self.hint = Some(hint.into());
         self
     }
@@ -165,7 +165,8 @@ impl<'a> Run<'a> {
             millis: elapsed,
             detail,
             code,
-            hint,
+            hint: hint.as_ref().map(Message::to_string),
+            hint_message: hint,
         });
         out
     }
@@ -278,8 +279,7 @@ impl<'a> Run<'a> {
             (Ok(tls), _) => Ok(Some(tls.clone())),
             (Err(_), Security::Plain) => Ok(None),
             (Err(reason), _) => {
-                let fail = Fail::new(reason.clone())
-                    .hint("fix MAIL_CA_FILE (a readable PEM file with the CA certificate)");
+                let fail = Fail::new(reason.clone()).hint(Message::new("probe-fix-ca-file"));
                 let name = if mode == Security::ImplicitTls {
                     StepName::Tls
                 } else {
@@ -411,10 +411,7 @@ impl<'a> Run<'a> {
                 "the server on port {} does not offer STARTTLS",
                 self.target.port
             );
-            let hint = format!(
-                "mailconf never falls back to plain text: use {}",
-                Security::usual_tls_ports()
-            );
+            let hint = Message::new("probe-never-plain").arg("ports", Security::usual_tls_ports());
             self.refuse(StepName::StartTls, mode, Fail::new(detail).hint(hint))
                 .await;
             return Err(());
@@ -468,7 +465,7 @@ impl<'a> Run<'a> {
             .unwrap_or_default();
         if !encrypted && !self.target.plaintext_login {
             let fail = Fail::new("not attempted: the password would travel unencrypted")
-                .hint("use STARTTLS or implicit TLS, which the server's TLS port offers");
+                .hint(Message::new("probe-use-tls-to-login"));
             self.refuse(StepName::Login, mode, fail).await;
             return;
         }
@@ -548,10 +545,7 @@ async fn read_greeting(stream: &mut ProbeStream) -> Result<((Vec<u8>, Response),
                 return Err(Fail {
                     detail: format!("the server refused the session: {}", reply_text(&reply)),
                     code: Some(u16::from(reply.code())),
-                    hint: Some(
-                        "the server may be limiting connections or blocking this address"
-                            .to_owned(),
-                    ),
+                    hint: Some(Message::new("probe-session-refused")),
                 });
             }
         }

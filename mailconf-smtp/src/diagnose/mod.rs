@@ -154,8 +154,18 @@ pub struct Step {
     pub detail: String,
     /// The server's reply code, when it answered with one (such as 535 to a login).
     pub code: Option<u16>,
-    /// What to change, when the failure is recognisable.
+    /// What to change, when the failure is recognisable (English).
     pub hint: Option<String>,
+    /// The hint as a catalog message, for [`Step::hint_in`].
+    #[serde(skip)]
+    pub(crate) hint_message: Option<Message>,
+}
+
+impl Step {
+    /// What to change, in `lang`.
+    pub fn hint_in(&self, lang: mailconf_core::Lang) -> Option<String> {
+        self.hint_message.as_ref().map(|m| m.render(lang))
+    }
 }
 
 /// Everything a probe found out.
@@ -176,11 +186,20 @@ pub struct ProbeReport {
     pub steps: Vec<Step>,
     /// What the server said about itself, once it answered EHLO.
     pub server: Option<ServerReport>,
-    /// The one thing to do next, when something failed or a setting should change.
+    /// The one thing to do next, when something failed or a setting should change (English).
     pub advice: Option<String>,
+    /// The advice as a catalog message, for [`ProbeReport::advice_in`].
+    #[serde(skip)]
+    pub(crate) advice_message: Option<Message>,
 }
 
 impl ProbeReport {
+    /// The advice in `lang`. A failed step's own detail (the server's reply, the network's
+    /// error) is shown as it was given.
+    pub fn advice_in(&self, lang: mailconf_core::Lang) -> Option<String> {
+        self.advice_message.as_ref().map(|m| m.render(lang))
+    }
+
     /// What the port speaks, in words (a catalog message, English when displayed), when the
     /// probe could tell.
     pub fn speaks(&self) -> Option<Message> {
@@ -228,7 +247,8 @@ pub async fn probe(target: &Target, step_timeout: Duration) -> ProbeReport {
         step_timeout_millis: millis(step_timeout),
         steps,
         server,
-        advice,
+        advice: advice.as_ref().map(Message::to_string),
+        advice_message: advice,
     }
 }
 
