@@ -472,8 +472,8 @@ hint-relay-refused-after-login = the server refused to relay although the login 
 hint-relay-refused = the server does not relay for this client: log in (MAIL_USERNAME, MAIL_PASSWORD) or use your provider's submission server
 hint-google-app-password = Google wants an app password (2-Step Verification is on for this account): create one in the Google Account's security settings (App passwords) and set it as MAIL_PASSWORD, or use OAuth2 (XOAUTH2)
 hint-google-refused = Google refused the login: the account password is not accepted for SMTP; set MAIL_PASSWORD to an app password (it needs 2-Step Verification; not available under Advanced Protection), or use OAuth2 (XOAUTH2)
-hint-microsoft-smtp-auth-off = Microsoft 365 has SMTP AUTH turned off for this mailbox or tenant (security defaults): an administrator enables Authenticated SMTP for the mailbox, or the application uses OAuth2 (XOAUTH2)
-hint-microsoft-basic-auth-retired = Microsoft 365 no longer accepts a password for SMTP (basic authentication is retired): use OAuth2 (XOAUTH2) with an app registered in Entra ID
+hint-microsoft-smtp-auth-off = Microsoft 365 has SMTP AUTH turned off for this mailbox or tenant (security defaults): an administrator enables Authenticated SMTP for the mailbox, or the application uses OAuth2 (XOAUTH2) (set MAIL_OAUTH2_TENANT, MAIL_OAUTH2_CLIENT_ID and MAIL_OAUTH2_CLIENT_SECRET instead of MAIL_PASSWORD; README: Microsoft 365 with OAuth2)
+hint-microsoft-basic-auth-retired = Microsoft 365 no longer accepts a password for SMTP (basic authentication is retired): use OAuth2 (XOAUTH2) with an app registered in Entra ID (set MAIL_OAUTH2_TENANT, MAIL_OAUTH2_CLIENT_ID and MAIL_OAUTH2_CLIENT_SECRET instead of MAIL_PASSWORD; README: Microsoft 365 with OAuth2)
 hint-sendgrid-username = SendGrid's login is literally apikey: set MAIL_USERNAME=apikey and MAIL_PASSWORD to an API key with Mail Send permission
 hint-sendgrid-key = SendGrid refused the API key: check that MAIL_PASSWORD is a current API key with Mail Send permission
 hint-naver-refused = Naver refused the login: SMTP must be enabled in Naver Mail's settings (환경설정 > POP3/IMAP 설정, SMTP 사용); with 2-step verification, set MAIL_PASSWORD to an application password
@@ -504,6 +504,7 @@ send-verdict-temporary = temporary failure ({ $attempts ->
     }); a later try may succeed
 stage-setup = setup
 stage-connect = connect
+stage-oauth2-token = OAuth2 token (oauth2_token)
 stage-tls = TLS
 stage-auth = login (AUTH)
 stage-mail-from = MAIL FROM
@@ -521,3 +522,39 @@ probe-fix-ca-file = fix MAIL_CA_FILE (a readable PEM file with the CA certificat
 probe-never-plain = mailconf never falls back to plain text: use { $ports }
 probe-use-tls-to-login = use STARTTLS or implicit TLS, which the server's TLS port offers
 probe-session-refused = the server may be limiting connections or blocking this address
+
+## OAuth2 settings (mailconf-smtp oauth2: MAIL_OAUTH2_*, MAIL_ACCESS_TOKEN_FILE)
+
+rule-token-in-clear = the OAuth2 access token would be sent unencrypted to { $host }: no TLS is configured
+oauth2-not-built = this program was built without OAuth2 support, so it cannot log in with XOAUTH2
+oauth2-not-built-hint = enable the `oauth2` feature of mailconf-smtp (mailconf-smtp = {"{"} version = "0.1", features = ["oauth2"] {"}"}), or remove the MAIL_OAUTH2_* and MAIL_ACCESS_TOKEN_FILE settings to log in with a password
+oauth2-token-file-alone = { $access_token_file } gives a token kept fresh by something else, so mailconf fetches none: the other OAuth2 settings would do nothing
+oauth2-token-file-alone-hint = keep { $access_token_file } alone, or remove it to let mailconf fetch tokens
+oauth2-service-account-alone = { $oauth2_service_account_file } holds the client and its key: a client ID, secret, refresh token or tenant would do nothing
+oauth2-service-account-alone-hint = remove these settings, or remove { $oauth2_service_account_file } to use a client ID and secret
+oauth2-set-client-id = set { $oauth2_client_id } to the application (client) ID from the app registration, or { $oauth2_service_account_file } for a Google service account
+oauth2-set-client-secret = the client-credentials grant needs { $oauth2_client_secret } (or { $oauth2_client_secret }_FILE); for a user's mailbox set { $oauth2_refresh_token } instead
+oauth2-set-username = XOAUTH2 logs in as a mailbox: set { $username } to its address, such as app@example.com
+oauth2-no-password = OAuth2 is set, so the login is XOAUTH2 with a token: the password would do nothing
+oauth2-no-password-hint = remove the password (providers that want OAuth2 refuse it), or remove the MAIL_OAUTH2_* settings to log in with it
+oauth2-no-login = { $use_credentials }=false means no login, but OAuth2 is set to log in with XOAUTH2
+oauth2-no-login-hint = remove { $use_credentials }, or remove the OAuth2 settings
+oauth2-tenant-and-url = { $oauth2_tenant } only builds the token URL, and { $oauth2_token_url } gives it already
+oauth2-tenant-and-url-hint = remove one of them
+oauth2-tenant-not-microsoft = { $oauth2_tenant } builds Microsoft 365's token URL, but { $provider } is not microsoft365
+oauth2-tenant-not-microsoft-hint = set { $provider }=microsoft365, or give the token URL in { $oauth2_token_url } instead of { $oauth2_tenant }
+oauth2-set-tenant = set { $oauth2_tenant } to the Directory (tenant) ID shown on the app registration's overview page
+oauth2-set-token-url = set { $oauth2_token_url } to the provider's OAuth2 token endpoint, or { $provider }=microsoft365 with { $oauth2_tenant }, or { $provider }=gmail
+oauth2-url-login = the token URL holds a user name or password
+oauth2-url-login-hint = remove them from the URL: the client secret goes in MAIL_OAUTH2_CLIENT_SECRET
+oauth2-url-http = the token URL is http: the client secret would be sent unencrypted
+oauth2-url-http-hint = use the https:// URL of the token endpoint (http is allowed only on this machine)
+oauth2-url-scheme = the token URL must be https://, not { $scheme }:
+oauth2-url-scheme-hint = such as https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token
+oauth2-tenant-chars = a tenant is an ID (a GUID) or a domain: letters, digits, '-' and '.' only
+oauth2-tenant-chars-hint = copy the Directory (tenant) ID from the app registration's overview page, a GUID such as 8d2e1c7a-4b6f-4e39-9a51-2f0c3b7d9e64
+hint-oauth2-smtp-auth-off = Microsoft 365 has SMTP AUTH turned off for this mailbox or tenant, which OAuth2 logins need too: an administrator enables Authenticated SMTP for the mailbox (or for the tenant)
+hint-oauth2-no-xoauth2 = the server does not offer AUTH XOAUTH2 over this connection: check MAIL_SERVER, or log in with a password instead of the MAIL_OAUTH2_* settings if the server has no OAuth2
+hint-oauth2-microsoft-refused = Microsoft 365 refused the token for MAIL_USERNAME: with client credentials, the app's service principal must be registered in Exchange Online (New-ServicePrincipal) and given rights on that mailbox (Add-MailboxPermission), and the token must be for https://outlook.office365.com/.default (MAIL_OAUTH2_SCOPE)
+hint-oauth2-google-refused = Google refused the token for MAIL_USERNAME: the token must carry the scope https://mail.google.com/ (MAIL_OAUTH2_SCOPE) and belong to that mailbox (a service account's domain-wide delegation must allow that scope)
+hint-oauth2-refused = the server refused the OAuth2 token for MAIL_USERNAME: check that MAIL_USERNAME is the mailbox the token is for, and that MAIL_OAUTH2_SCOPE grants SMTP

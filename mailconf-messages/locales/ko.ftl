@@ -466,8 +466,8 @@ hint-relay-refused-after-login = 로그인은 성공했지만 서버가 릴레�
 hint-relay-refused = 서버가 이 클라이언트의 메일을 릴레이하지 않습니다: 로그인하거나(MAIL_USERNAME, MAIL_PASSWORD) 메일 서비스 제공자의 제출(submission) 서버를 쓰세요
 hint-google-app-password = Google이 앱 비밀번호를 요구합니다(이 계정은 2단계 인증이 켜져 있습니다): Google 계정의 보안 설정(앱 비밀번호)에서 만들어 MAIL_PASSWORD로 설정하거나, OAuth2 (XOAUTH2)을(를) 쓰세요
 hint-google-refused = Google이 로그인을 거부했습니다: SMTP에는 계정 비밀번호를 쓸 수 없습니다. MAIL_PASSWORD를 앱 비밀번호로 설정하거나(2단계 인증이 필요하고, 고급 보호 프로그램에서는 쓸 수 없습니다), OAuth2 (XOAUTH2)을(를) 쓰세요
-hint-microsoft-smtp-auth-off = Microsoft 365에서 이 사서함이나 테넌트의 SMTP AUTH가 꺼져 있습니다(보안 기본값): 관리자가 사서함의 인증된 SMTP를 켜거나, 애플리케이션이 OAuth2 (XOAUTH2)을(를) 써야 합니다
-hint-microsoft-basic-auth-retired = Microsoft 365는 더 이상 SMTP에 비밀번호를 받지 않습니다(기본 인증 종료): Entra ID에 등록한 앱으로 OAuth2 (XOAUTH2)을(를) 쓰세요
+hint-microsoft-smtp-auth-off = Microsoft 365에서 이 사서함이나 테넌트의 SMTP AUTH가 꺼져 있습니다(보안 기본값): 관리자가 사서함의 인증된 SMTP를 켜거나, 애플리케이션이 OAuth2 (XOAUTH2)을(를) 써야 합니다 (MAIL_PASSWORD 대신 MAIL_OAUTH2_TENANT, MAIL_OAUTH2_CLIENT_ID, MAIL_OAUTH2_CLIENT_SECRET 설정; README의 Microsoft 365 with OAuth2 참고)
+hint-microsoft-basic-auth-retired = Microsoft 365는 더 이상 SMTP에 비밀번호를 받지 않습니다(기본 인증 종료): Entra ID에 등록한 앱으로 OAuth2 (XOAUTH2)을(를) 쓰세요 (MAIL_PASSWORD 대신 MAIL_OAUTH2_TENANT, MAIL_OAUTH2_CLIENT_ID, MAIL_OAUTH2_CLIENT_SECRET 설정; README의 Microsoft 365 with OAuth2 참고)
 hint-sendgrid-username = SendGrid의 로그인 이름은 글자 그대로 apikey입니다: MAIL_USERNAME=apikey로 설정하고, MAIL_PASSWORD를 Mail Send 권한이 있는 API 키로 설정하세요
 hint-sendgrid-key = SendGrid가 API 키를 거부했습니다: MAIL_PASSWORD가 Mail Send 권한이 있는 유효한 API 키인지 확인하세요
 hint-naver-refused = 네이버가 로그인을 거부했습니다: 네이버 메일 설정(환경설정 > POP3/IMAP 설정, SMTP 사용)에서 SMTP를 켜야 합니다. 2단계 인증을 쓴다면 MAIL_PASSWORD를 애플리케이션 비밀번호로 설정하세요
@@ -486,6 +486,7 @@ send-verdict-gave-up = 일시적인 실패로 { $attempts }회 시도한 뒤 포
 send-verdict-temporary = 일시적인 실패(시도 { $attempts }회). 나중에 다시 시도하면 성공할 수 있습니다
 stage-setup = 준비
 stage-connect = 연결
+stage-oauth2-token = OAuth2 토큰 (oauth2_token)
 stage-tls = TLS
 stage-auth = 로그인(AUTH)
 stage-mail-from = MAIL FROM
@@ -503,3 +504,39 @@ probe-fix-ca-file = MAIL_CA_FILE를 고치세요(CA 인증서가 든 읽을 수 
 probe-never-plain = mailconf는 평문으로 되돌아가지 않습니다: { $ports }를 쓰세요
 probe-use-tls-to-login = 서버의 TLS 포트가 제공하는 STARTTLS나 암시적 TLS를 쓰세요
 probe-session-refused = 서버가 연결 수를 제한하고 있거나 이 주소를 차단하고 있을 수 있습니다
+
+## OAuth2 설정 (mailconf-smtp oauth2: MAIL_OAUTH2_*, MAIL_ACCESS_TOKEN_FILE)
+
+rule-token-in-clear = OAuth2 액세스 토큰이 암호화되지 않은 채 { $host }(으)로 전송됩니다: TLS가 설정되어 있지 않습니다
+oauth2-not-built = 이 프로그램은 OAuth2 지원 없이 빌드되어 XOAUTH2로 로그인할 수 없습니다
+oauth2-not-built-hint = mailconf-smtp의 `oauth2` 기능을 켜거나(mailconf-smtp = {"{"} version = "0.1", features = ["oauth2"] {"}"}), 비밀번호로 로그인하려면 MAIL_OAUTH2_* 와 MAIL_ACCESS_TOKEN_FILE 설정을 지우세요
+oauth2-token-file-alone = { $access_token_file }은(는) 다른 곳에서 갱신하는 토큰을 주므로 mailconf는 토큰을 가져오지 않습니다: 다른 OAuth2 설정은 아무 일도 하지 않습니다
+oauth2-token-file-alone-hint = { $access_token_file }만 남기거나, mailconf가 토큰을 가져오게 하려면 그것을 지우세요
+oauth2-service-account-alone = { $oauth2_service_account_file }에 클라이언트와 키가 들어 있습니다: 클라이언트 ID, 시크릿, 리프레시 토큰, 테넌트는 아무 일도 하지 않습니다
+oauth2-service-account-alone-hint = 이 설정들을 지우거나, 클라이언트 ID와 시크릿을 쓰려면 { $oauth2_service_account_file }을(를) 지우세요
+oauth2-set-client-id = { $oauth2_client_id }을(를) 앱 등록의 애플리케이션(클라이언트) ID로 설정하거나, Google 서비스 계정이면 { $oauth2_service_account_file }을(를) 설정하세요
+oauth2-set-client-secret = 클라이언트 자격 증명 그랜트에는 { $oauth2_client_secret }(또는 { $oauth2_client_secret }_FILE)이 필요합니다. 사용자의 메일함이면 대신 { $oauth2_refresh_token }을(를) 설정하세요
+oauth2-set-username = XOAUTH2는 메일함으로 로그인합니다: { $username }을(를) 그 주소(예: app@example.com)로 설정하세요
+oauth2-no-password = OAuth2가 설정되어 있어 로그인은 토큰을 쓰는 XOAUTH2입니다: 비밀번호는 아무 일도 하지 않습니다
+oauth2-no-password-hint = 비밀번호를 지우거나(OAuth2를 요구하는 제공자는 비밀번호를 거부합니다), 비밀번호로 로그인하려면 MAIL_OAUTH2_* 설정을 지우세요
+oauth2-no-login = { $use_credentials }=false는 로그인하지 않는다는 뜻인데, OAuth2가 XOAUTH2로 로그인하도록 설정되어 있습니다
+oauth2-no-login-hint = { $use_credentials }을(를) 지우거나, OAuth2 설정을 지우세요
+oauth2-tenant-and-url = { $oauth2_tenant }은(는) 토큰 URL을 만드는 데만 쓰이는데, { $oauth2_token_url }이(가) 이미 그 URL을 줍니다
+oauth2-tenant-and-url-hint = 둘 중 하나를 지우세요
+oauth2-tenant-not-microsoft = { $oauth2_tenant }은(는) Microsoft 365의 토큰 URL을 만드는데, { $provider }이(가) microsoft365가 아닙니다
+oauth2-tenant-not-microsoft-hint = { $provider }=microsoft365로 설정하거나, { $oauth2_tenant } 대신 { $oauth2_token_url }에 토큰 URL을 주세요
+oauth2-set-tenant = { $oauth2_tenant }을(를) 앱 등록 개요 페이지에 있는 디렉터리(테넌트) ID로 설정하세요
+oauth2-set-token-url = { $oauth2_token_url }을(를) 제공자의 OAuth2 토큰 엔드포인트로 설정하거나, { $provider }=microsoft365와 { $oauth2_tenant }, 또는 { $provider }=gmail을 설정하세요
+oauth2-url-login = 토큰 URL에 사용자 이름이나 비밀번호가 들어 있습니다
+oauth2-url-login-hint = URL에서 지우세요: 클라이언트 시크릿은 MAIL_OAUTH2_CLIENT_SECRET에 넣습니다
+oauth2-url-http = 토큰 URL이 http입니다: 클라이언트 시크릿이 암호화되지 않은 채 전송됩니다
+oauth2-url-http-hint = 토큰 엔드포인트의 https:// URL을 쓰세요(http는 이 컴퓨터 안에서만 허용됩니다)
+oauth2-url-scheme = 토큰 URL은 { $scheme }:이(가) 아니라 https://여야 합니다
+oauth2-url-scheme-hint = 예: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token
+oauth2-tenant-chars = 테넌트는 ID(GUID)나 도메인입니다: 영문자, 숫자, '-', '.'만 쓸 수 있습니다
+oauth2-tenant-chars-hint = 앱 등록 개요 페이지의 디렉터리(테넌트) ID를 복사하세요. 예: 8d2e1c7a-4b6f-4e39-9a51-2f0c3b7d9e64
+hint-oauth2-smtp-auth-off = Microsoft 365에서 이 사서함이나 테넌트의 SMTP AUTH가 꺼져 있습니다. OAuth2 로그인에도 필요합니다: 관리자가 사서함(또는 테넌트)의 인증된 SMTP를 켜야 합니다
+hint-oauth2-no-xoauth2 = 서버가 이 연결에서 AUTH XOAUTH2를 제공하지 않습니다: MAIL_SERVER를 확인하거나, 서버에 OAuth2가 없으면 MAIL_OAUTH2_* 설정 대신 비밀번호로 로그인하세요
+hint-oauth2-microsoft-refused = Microsoft 365가 MAIL_USERNAME의 토큰을 거부했습니다: 클라이언트 자격 증명을 쓰면 앱의 서비스 주체를 Exchange Online에 등록하고(New-ServicePrincipal) 그 사서함에 대한 권한을 줘야 하며(Add-MailboxPermission), 토큰은 https://outlook.office365.com/.default 용이어야 합니다(MAIL_OAUTH2_SCOPE)
+hint-oauth2-google-refused = Google이 MAIL_USERNAME의 토큰을 거부했습니다: 토큰에 https://mail.google.com/ 범위(MAIL_OAUTH2_SCOPE)가 있어야 하고 그 메일함의 것이어야 합니다(서비스 계정이면 도메인 전체 위임에서 그 범위를 허용해야 합니다)
+hint-oauth2-refused = 서버가 MAIL_USERNAME의 OAuth2 토큰을 거부했습니다: MAIL_USERNAME이 토큰의 메일함인지, MAIL_OAUTH2_SCOPE가 SMTP를 허용하는지 확인하세요

@@ -11,8 +11,8 @@ use crate::ca_file;
 use crate::connection::Connection;
 use crate::rate::RateSettings;
 use crate::{
-    Credentials, Endpoint, RateLimits, Security, SharedLimit, SmtpSettings, TlsOptions, Warning,
-    rules,
+    Credentials, Endpoint, OAuth2Login, RateLimits, Security, SharedLimit, SmtpSettings,
+    TlsOptions, Warning, rules,
 };
 
 /// SMTP settings, read from the same variables as fastapi-mail's `ConnectionConfig`.
@@ -252,6 +252,10 @@ impl SmtpSettings for SmtpConfig {
 
     fn credentials(&self) -> Option<Credentials> {
         self.connection.credentials()
+    }
+
+    fn oauth2(&self) -> Option<OAuth2Login> {
+        self.connection.oauth2_login()
     }
 
     fn sender(&self) -> Mailbox {

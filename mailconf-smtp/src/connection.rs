@@ -3,6 +3,12 @@
 
 use mailconf_core::{FromValue, Host, MailConfig, Port, Secret};
 
+use std::path::PathBuf;
+
+use url::Url;
+
+use crate::oauth2::OAuth2Login;
+use crate::oauth2::settings as oauth2_settings;
 use crate::providers::{Offer, ProviderChoice};
 use crate::{Credentials, Endpoint, Security, SmtpUrl, rules};
 
@@ -54,6 +60,26 @@ pub(crate) struct Connection {
     /// Allow logging in over plain text to a host that is not this machine.
     #[mailconf(rename = "ALLOW_INSECURE_AUTH", default = false)]
     pub(crate) allow_insecure_auth: bool,
+    // OAuth2 (XOAUTH2) instead of a password; the rules and grants are in oauth2/settings.rs.
+    /// OAuth2 token endpoint (https, or http on this machine); MAIL_PROVIDER=microsoft365 with MAIL_OAUTH2_TENANT, or gmail, gives it when unset.
+    #[mailconf(validate = oauth2_settings::token_url_scheme)]
+    pub(crate) oauth2_token_url: Option<Url>,
+    /// OAuth2 client (application) ID: switches the login to XOAUTH2 with MAIL_USERNAME as the mailbox.
+    pub(crate) oauth2_client_id: Option<String>,
+    /// OAuth2 client secret (the client-credentials grant needs it; a refresh token may too).
+    pub(crate) oauth2_client_secret: Option<Secret<String>>,
+    /// OAuth2 refresh token of the mailbox's user: the refresh-token grant (without it, client credentials).
+    pub(crate) oauth2_refresh_token: Option<Secret<String>>,
+    /// OAuth2 scope, separated by spaces; the provider's SMTP scope when unset.
+    pub(crate) oauth2_scope: Option<String>,
+    /// Microsoft Entra tenant (ID or domain): with MAIL_PROVIDER=microsoft365 it gives the token URL.
+    #[mailconf(validate = oauth2_settings::tenant_chars)]
+    pub(crate) oauth2_tenant: Option<String>,
+    /// Google service account key (JSON): a JWT-bearer grant acting as MAIL_USERNAME (domain-wide delegation).
+    pub(crate) oauth2_service_account_file: Option<PathBuf>,
+    /// A file holding an access token that something else keeps fresh (a sidecar); read again whenever it changes.
+    #[mailconf(rename = "ACCESS_TOKEN_FILE")]
+    pub(crate) access_token_file: Option<PathBuf>,
 }
 
 impl Connection {
@@ -124,13 +150,19 @@ impl Connection {
             .or(self.password.as_ref())
     }
 
+    /// The password login; `None` under OAuth2.
     pub(crate) fn credentials(&self) -> Option<Credentials> {
-        if !self.use_credentials {
+        if !self.use_credentials || oauth2_settings::is_used(self) {
             return None;
         }
         Some(Credentials {
             username: self.username()?.to_owned(),
             password: self.password()?.clone(),
         })
+    }
+
+    /// The XOAUTH2 login, when OAuth2 is set.
+    pub(crate) fn oauth2_login(&self) -> Option<OAuth2Login> {
+        oauth2_settings::login(self)
     }
 }

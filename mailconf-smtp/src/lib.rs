@@ -27,6 +27,7 @@
 //! |---|---|
 //! | `redis` | `MAIL_RATE_LIMIT_REDIS_URL`: one send limit shared by every process through Redis. Without it, that setting is an error naming the feature, never ignored. |
 //! | `metrics` | the [`metrics`] recorded by a [`Mailer`], through the `metrics` facade. Without it nothing is recorded. |
+//! | `oauth2` | the `XOAUTH2` login with tokens fetched, cached and refreshed ([`oauth2`]: `MAIL_OAUTH2_*`, `MAIL_ACCESS_TOKEN_FILE`). Without it, those settings are an error naming the feature. |
 //! | `dev-server` | [`dev_server`], a loopback mail catcher for tests and local development |
 //! | `templates` | `TEMPLATE_FOLDER`: Jinja2 templates (minijinja), `Email::template`, a text part generated from HTML. Without it, setting `TEMPLATE_FOLDER` is an error naming the feature. |
 //!
@@ -149,6 +150,7 @@ pub mod email;
 mod mailer;
 pub mod metrics;
 pub mod migrate;
+pub mod oauth2;
 mod providers;
 mod rate;
 mod rules;
@@ -180,7 +182,8 @@ pub use mailer::{
     BlockingMailer, ComposeError, FailureKind, Mailer, MailerError, Recipient, SendError,
     SendReport, Stage,
 };
-pub use providers::{Offer, Provider, ProviderChoice};
+pub use oauth2::{Grant, OAuth2Login};
+pub use providers::{OAuth2Preset, Offer, Provider, ProviderChoice};
 pub use rate::{
     LimitError, MAX_QUOTA_MESSAGES, RateLimit, RateLimits, RedisFailure, SendLimiter, SharedLimit,
 };

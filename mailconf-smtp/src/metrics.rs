@@ -46,6 +46,7 @@ pub fn stage_label(stage: Stage) -> &'static str {
     match stage {
         Stage::Setup => "setup",
         Stage::Connect => "connect",
+        Stage::OAuth2Token => "oauth2_token",
         Stage::Tls => "tls",
         Stage::Auth => "auth",
         Stage::MailFrom => "mail_from",

@@ -29,6 +29,7 @@ pub(crate) fn check(config: &ConnectionPartial) -> Result<(), Problems> {
     port_matches_security(config, &mut errors);
     provider_contradictions(config, &mut errors);
     credentials(config, &mut errors);
+    crate::oauth2::settings::check(config, &mut errors);
     Problems::from_vec(errors).map_or(Ok(()), Err)
 }
 
@@ -188,7 +189,10 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
     let in_url = |part: fn(&SmtpUrl) -> bool| url.as_ref().is_some_and(part);
     let username = in_url(|u| u.username.is_some()) || matches!(config.username, Some(Some(_)));
     let password = in_url(|u| u.password.is_some()) || matches!(config.password, Some(Some(_)));
-    if !username && !is_set(&config.username) {
+    // Under OAuth2 there is no password to ask for.
+    let oauth2 = crate::oauth2::settings::used(config);
+    let ask = !oauth2;
+    if ask && !username && !is_set(&config.username) {
         errors.push(Problem::missing(
             "username",
             Message::new("rule-set-username")
@@ -196,7 +200,7 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
                 .arg("use_credentials", "{use_credentials}"),
         ));
     }
-    if !password && !is_set(&config.password) {
+    if ask && !password && !is_set(&config.password) {
         errors.push(Problem::missing(
             "password",
             Message::new("rule-set-password")
@@ -216,8 +220,7 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
             .and_then(Option::as_ref)
             .or(preset_host.as_ref()),
     };
-    if username
-        && password
+    if ((username && password) || oauth2)
         && known_security(config) == Some(Security::Plain)
         && let Some(host) = host
         && !host.is_loopback()
@@ -231,7 +234,12 @@ fn credentials(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
         errors.push(
             Problem::conflict(
                 fields,
-                Message::new("rule-password-in-clear").arg("host", host.to_string()),
+                Message::new(if oauth2 {
+                    "rule-token-in-clear"
+                } else {
+                    "rule-password-in-clear"
+                })
+                .arg("host", host.to_string()),
             )
             .with_hint(
                 Message::new("rule-password-in-clear-hint")

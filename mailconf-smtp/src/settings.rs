@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use mailconf_core::{Host, Mailbox, Port, Secret};
 
-use crate::{RateLimits, Security, SharedLimit};
+use crate::{OAuth2Login, RateLimits, Security, SharedLimit};
 
 /// Where and how to connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +49,13 @@ pub struct TlsOptions {
 pub trait SmtpSettings {
     /// Server, port and TLS mode.
     fn endpoint(&self) -> Endpoint;
-    /// The login, if the server needs one.
+    /// The password login, if the server needs one.
     fn credentials(&self) -> Option<Credentials>;
+    /// The `XOAUTH2` login, when the server wants an OAuth2 token instead of a password
+    /// (used instead of [`credentials`](Self::credentials); needs the `oauth2` feature).
+    fn oauth2(&self) -> Option<OAuth2Login> {
+        None
+    }
     /// The sender of every message.
     fn sender(&self) -> Mailbox;
     /// The limit for one whole send: connect, TLS, login and delivery.

@@ -43,6 +43,8 @@ pub(crate) struct Failure {
     /// The reply text or error; may still contain the password if a server echoed it.
     pub(crate) detail: String,
     pub(crate) progress: Progress,
+    /// A hint decided where the failure was made (a token error's), else one is looked up.
+    pub(crate) hint: Option<String>,
 }
 
 impl Failure {
@@ -53,6 +55,7 @@ impl Failure {
             io: None,
             detail,
             progress: Progress::default(),
+            hint: None,
         }
     }
 
@@ -145,6 +148,18 @@ impl Failure {
         Failure::new(stage, FailureKind::Refused, detail.into())
     }
 
+    /// No OAuth2 token: the endpoint's error, naming the setting to change in the hint.
+    #[cfg(feature = "oauth2")]
+    pub(crate) fn token(err: &crate::oauth2::TokenError) -> Failure {
+        let kind = FailureKind::OAuth2Token {
+            transient: err.is_transient(),
+        };
+        Failure {
+            hint: Some(format!("{} ({})", err.hint(), err.setting())),
+            ..Failure::new(Stage::OAuth2Token, kind, err.to_string())
+        }
+    }
+
     /// The overall timeout ran out while `progress.stage` was under way.
     pub(crate) fn timeout(progress: Progress, limit: std::time::Duration) -> Failure {
         let detail = format!("no answer within the timeout of {limit:?} (TIMEOUT)");
@@ -173,7 +188,12 @@ impl Failure {
         context: &Context,
         password: Option<&Secret<String>>,
     ) -> SendError {
-        let hint = hint::for_failure(&self, context).map(crate::mailer::Hint::new);
+        let hint = self
+            .hint
+            .clone()
+            .map(mailconf_core::Message::from)
+            .or_else(|| hint::for_failure(&self, context))
+            .map(crate::mailer::Hint::new);
         SendError {
             stage: self.stage,
             kind: self.kind,

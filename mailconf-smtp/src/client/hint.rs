@@ -23,6 +23,8 @@ pub(crate) struct Context {
     pub(crate) login: bool,
     /// The login name, for the providers that require a fixed one (SendGrid's `apikey`).
     pub(crate) username: Option<String>,
+    /// The OAuth2 grant (`client_credentials`…), when the login is XOAUTH2.
+    pub(crate) oauth2: Option<&'static str>,
 }
 
 impl Context {
@@ -55,7 +57,8 @@ pub(crate) fn for_failure(failure: &Failure, cx: &Context) -> Option<Message> {
         return Some(with_modes("hint-tls-mode", cx));
     }
     match failure.stage {
-        Stage::Setup => None,
+        // The token error's own hint was kept (Failure::token).
+        Stage::Setup | Stage::OAuth2Token => None,
         Stage::Connect => connect(failure, cx),
         Stage::Tls => tls(failure, cx),
         Stage::Auth => auth(failure, cx),

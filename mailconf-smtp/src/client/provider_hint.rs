@@ -8,8 +8,32 @@ use super::failure::Failure;
 use super::hint::Context;
 use crate::Provider;
 
+/// A refused XOAUTH2 login: the token was fetched, the server did not take it.
+fn oauth2_auth(failure: &Failure, cx: &Context) -> Option<Message> {
+    let detail = failure.detail.as_str();
+    if detail.contains("5.7.139") {
+        return Some(Message::new("hint-oauth2-smtp-auth-off"));
+    }
+    if detail.contains("No compatible authentication mechanism") {
+        return Some(Message::new("hint-oauth2-no-xoauth2"));
+    }
+    if !matches!(failure.code(), Some(535 | 534 | 530 | 454)) {
+        return None;
+    }
+    Some(Message::new(
+        match Provider::recognise(&cx.host.to_string()).map(|p| p.id) {
+            Some("microsoft365" | "outlook") => "hint-oauth2-microsoft-refused",
+            Some("gmail" | "google-workspace") => "hint-oauth2-google-refused",
+            _ => "hint-oauth2-refused",
+        },
+    ))
+}
+
 /// A provider's own reason for a refused login, if the reply or the server says which.
 pub(super) fn auth(failure: &Failure, cx: &Context) -> Option<Message> {
+    if cx.oauth2.is_some() {
+        return oauth2_auth(failure, cx);
+    }
     let detail = failure.detail.as_str();
     let provider = Provider::recognise(&cx.host.to_string()).map(|p| p.id);
     let code = failure.code();
@@ -62,16 +86,33 @@ mod tests {
     use crate::{FailureKind, Security, Stage};
 
     fn refused(host: &str, username: &str, code: u16, detail: &str) -> Option<String> {
-        refused_message(host, username, code, detail).map(|m| m.to_string())
+        refused_with(host, username, code, detail, None)
     }
 
-    fn refused_message(host: &str, username: &str, code: u16, detail: &str) -> Option<Message> {
+    fn refused_with(
+        host: &str,
+        username: &str,
+        code: u16,
+        detail: &str,
+        oauth2: Option<&'static str>,
+    ) -> Option<String> {
+        refused_message_with(host, username, code, detail, oauth2).map(|m| m.to_string())
+    }
+
+    fn refused_message_with(
+        host: &str,
+        username: &str,
+        code: u16,
+        detail: &str,
+        oauth2: Option<&'static str>,
+    ) -> Option<Message> {
         let failure = Failure {
             stage: Stage::Auth,
             kind: FailureKind::Reply(code),
             io: None,
             detail: detail.to_owned(),
             progress: Progress::default(),
+            hint: None,
         };
         let cx = Context {
             host: Host::from_value(host).unwrap(),
@@ -82,8 +123,74 @@ mod tests {
             ca_file: false,
             login: true,
             username: Some(username.to_owned()),
+            oauth2,
         };
         auth(&failure, &cx)
+    }
+
+    #[test]
+    fn microsofts_refusals_of_a_password_point_to_the_oauth2_settings() {
+        let m365 = "smtp.office365.com";
+        for (code, detail) in [
+            (
+                550,
+                "5.7.30 Basic authentication is not supported for Client Submission",
+            ),
+            (
+                535,
+                "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.",
+            ),
+        ] {
+            let hint = refused(m365, "a@contoso.example", code, detail).unwrap();
+            for key in [
+                "MAIL_OAUTH2_CLIENT_ID",
+                "MAIL_OAUTH2_TENANT",
+                "MAIL_OAUTH2_CLIENT_SECRET",
+            ] {
+                assert!(hint.contains(key), "{detail}: {hint}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_token_gets_advice_for_xoauth2() {
+        let m365 = "smtp.office365.com";
+        let app = Some("client_credentials");
+        let hint = refused_with(
+            m365,
+            "a@contoso.example",
+            535,
+            "5.7.3 Authentication unsuccessful",
+            app,
+        )
+        .unwrap();
+        assert!(
+            hint.contains("New-ServicePrincipal") && hint.contains("MAIL_USERNAME"),
+            "{hint}"
+        );
+        let hint = refused_with(
+            m365,
+            "a@c.example",
+            535,
+            "5.7.139 Authentication unsuccessful",
+            app,
+        )
+        .unwrap();
+        assert!(
+            hint.contains("SMTP AUTH") && !hint.contains("MAIL_PASSWORD"),
+            "{hint}"
+        );
+        let hint = refused_with(
+            "smtp.gmail.com",
+            "a@gmail.com",
+            535,
+            "5.7.8 Username and Password not accepted",
+            app,
+        )
+        .unwrap();
+        assert!(hint.contains("https://mail.google.com/"), "{hint}");
+        let hint = refused_with("mail.example.com", "a@example.com", 535, "5.7.8 no", app).unwrap();
+        assert!(hint.contains("MAIL_OAUTH2_SCOPE"), "{hint}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use super::certs::DevCertificates;
+use super::xoauth2::Verifier;
 use super::{DevServer, DevTls};
 
 const DEFAULT_MAX_MESSAGE_SIZE: usize = 10 * 1024 * 1024;
@@ -29,6 +30,7 @@ pub struct DevServerBuilder {
     allow_auth_without_tls: bool,
     max_message_size: usize,
     idle_timeout: Duration,
+    xoauth2: Option<Verifier>,
 }
 
 impl Default for DevServerBuilder {
@@ -41,6 +43,7 @@ impl Default for DevServerBuilder {
             allow_auth_without_tls: false,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            xoauth2: None,
         }
     }
 }
@@ -59,6 +62,7 @@ impl fmt::Debug for DevServerBuilder {
             .field("allow_auth_without_tls", &self.allow_auth_without_tls)
             .field("max_message_size", &self.max_message_size)
             .field("idle_timeout", &self.idle_timeout)
+            .field("xoauth2", &self.xoauth2.is_some())
             .finish()
     }
 }
@@ -108,6 +112,15 @@ impl DevServerBuilder {
         self
     }
 
+    /// Accepts `AUTH XOAUTH2`, checking each login's mailbox and bearer token with `verify`
+    /// (such as [`TokenEndpoint::verifier`](super::TokenEndpoint::verifier)). XOAUTH2 is then
+    /// advertised next to PLAIN and LOGIN, under the same TLS policy; a refused token gets
+    /// Gmail's answer: a `334` error challenge, then `535` to the client's empty line.
+    pub fn xoauth2(mut self, verify: impl Fn(&str, &str) -> bool + Send + Sync + 'static) -> Self {
+        self.xoauth2 = Some(Arc::new(verify));
+        self
+    }
+
     /// Largest message accepted, in bytes after dot-unstuffing (default 10 MiB); a larger one is
     /// discarded while it streams in and answered with `552`.
     pub fn max_message_size(mut self, bytes: usize) -> Self {
@@ -136,6 +149,7 @@ impl DevServerBuilder {
             max_message_size: self.max_message_size,
             idle_timeout: self.idle_timeout,
             acceptor,
+            xoauth2: self.xoauth2,
         };
         DevServer::spawn(listener, Arc::new(settings), certificates.ca_pem)
     }
@@ -151,10 +165,12 @@ pub(super) struct Settings {
     pub(super) max_message_size: usize,
     pub(super) idle_timeout: Duration,
     pub(super) acceptor: TlsAcceptor,
+    /// Checks the bearer of an `AUTH XOAUTH2`, when the server takes it.
+    pub(super) xoauth2: Option<Verifier>,
 }
 
 impl Settings {
     pub(super) fn auth_enabled(&self) -> bool {
-        !self.users.is_empty()
+        !self.users.is_empty() || self.xoauth2.is_some()
     }
 }

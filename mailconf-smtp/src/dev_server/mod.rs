@@ -53,11 +53,16 @@ mod mailbox;
 mod message;
 mod server;
 mod session;
+#[cfg(feature = "oauth2")]
+mod token_endpoint;
+mod xoauth2;
 
 pub use builder::DevServerBuilder;
 pub use certs::DevCertificates;
 pub use message::ReceivedMessage;
 pub use server::DevServer;
+#[cfg(feature = "oauth2")]
+pub use token_endpoint::{TokenEndpoint, TokenEndpointBuilder};
 
 /// How a [`DevServer`] protects its connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

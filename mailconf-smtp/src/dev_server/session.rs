@@ -113,6 +113,10 @@ enum Sasl {
     LoginUser,
     /// `AUTH LOGIN` after the user name: the next line is the password.
     LoginPassword(String),
+    /// `AUTH XOAUTH2` without an initial response: the next line is the bearer blob.
+    XOAuth2,
+    /// A refused XOAUTH2 token's error challenge was sent: the next line ends the exchange.
+    XOAuth2Refused,
 }
 
 impl Connection {
@@ -187,7 +191,12 @@ impl Connection {
             if response.action == Action::NoReply {
                 continue;
             }
-            write_response(io, &response, idle).await?;
+            match &self.settings.xoauth2 {
+                Some(_) => {
+                    write_bytes(io, super::xoauth2::advertise(response.buffer()?), idle).await?
+                }
+                None => write_response(io, &response, idle).await?,
+            }
             match response.action {
                 Action::Close => return Ok(Next::Close),
                 Action::UpgradeTls => return Ok(Next::UpgradeTls),
@@ -205,6 +214,17 @@ impl Connection {
         let verb = command_verb(line);
         if let Some(refusal) = self.refusal(verb) {
             return refusal;
+        }
+        if verb.eq_ignore_ascii_case(b"AUTH")
+            && let Some(initial) = self.xoauth2_command(line)
+        {
+            return match initial {
+                Some(blob) => self.xoauth2_verdict(&blob),
+                None => {
+                    self.sasl = Sasl::XOAuth2;
+                    reply(334, "")
+                }
+            };
         }
         let scrubbed;
         let line = if verb.eq_ignore_ascii_case(b"AUTH") {
@@ -272,6 +292,22 @@ impl Connection {
     /// with `*` or sends something that is not base64 (RFC 4954 wants `501`). mailin answers
     /// `500` and keeps waiting for a response, so it would swallow every later command.
     fn auth_response(&mut self, line: &[u8]) -> Response {
+        match std::mem::replace(&mut self.sasl, Sasl::None) {
+            Sasl::XOAuth2 => {
+                let text = String::from_utf8_lossy(line);
+                return match text.trim_end_matches(['\r', '\n']) {
+                    "*" => reply(501, "5.7.0 Authentication cancelled"),
+                    blob => self.xoauth2_verdict(blob),
+                };
+            }
+            Sasl::XOAuth2Refused => {
+                return reply(
+                    535,
+                    "5.7.8 Username and Password not accepted (XOAUTH2 token refused)",
+                );
+            }
+            other => self.sasl = other,
+        }
         let scrubbed = self.scrub_auth_response(line);
         let response = self.session.process(&scrubbed);
         self.link.lock().verdict = None;
@@ -332,7 +368,8 @@ impl Connection {
             return line.to_vec();
         }
         match std::mem::replace(&mut self.sasl, Sasl::None) {
-            Sasl::None => line.to_vec(),
+            // XOAUTH2 never reaches mailin (`auth_response` handles it).
+            Sasl::None | Sasl::XOAuth2 | Sasl::XOAuth2Refused => line.to_vec(),
             Sasl::Plain => format!("{}\r\n", self.scrub_plain(text)).into_bytes(),
             Sasl::LoginUser => {
                 self.sasl = Sasl::LoginPassword(decode_text(text).unwrap_or_default());
@@ -368,6 +405,40 @@ impl Connection {
             (authz.is_empty() || authz == user) && valid_login(&self.settings, user, password);
         self.link.lock().verdict = Some(valid);
         base64(format!("{authz}\0{user}\0").as_bytes())
+    }
+
+    /// `AUTH XOAUTH2 [initial]` when the server takes XOAUTH2: `Some(initial response)`.
+    fn xoauth2_command(&self, line: &[u8]) -> Option<Option<String>> {
+        self.settings.xoauth2.as_ref()?;
+        let text = String::from_utf8_lossy(line);
+        let mut words = text.split_ascii_whitespace().skip(1);
+        if !words.next()?.eq_ignore_ascii_case("XOAUTH2") {
+            return None;
+        }
+        Some(words.next().map(str::to_owned))
+    }
+
+    /// Checks the bearer of an XOAUTH2 blob; an accepted login is replayed into mailin without
+    /// the token (see `restore_authentication`), a refused one gets the error challenge.
+    fn xoauth2_verdict(&mut self, blob: &str) -> Response {
+        let login = decode_text(blob).and_then(|d| super::xoauth2::parse(&d));
+        let verify = self.settings.xoauth2.clone();
+        match (login, verify) {
+            (Some((user, token)), Some(verify)) if verify(&user, &token) => {
+                self.link.lock().auth_user = Some(user);
+                self.restore_authentication();
+                if self.link.lock().auth_user.is_some() {
+                    reply(235, "2.7.0 Accepted")
+                } else {
+                    reply(454, "4.7.0 Temporary authentication failure")
+                }
+            }
+            (Some(_), _) => {
+                self.sasl = Sasl::XOAuth2Refused;
+                reply(334, super::xoauth2::ERROR_CHALLENGE)
+            }
+            (None, _) => reply(501, "5.5.2 Malformed XOAUTH2 initial response"),
+        }
     }
 
     /// Works around mailin 0.6.5 sending an authenticated session back to its "must
@@ -447,7 +518,13 @@ async fn write_response<W>(writer: &mut W, response: &Response, idle: Duration) 
 where
     W: AsyncWrite + Unpin,
 {
-    let bytes = response.buffer()?;
+    write_bytes(writer, response.buffer()?, idle).await
+}
+
+async fn write_bytes<W>(writer: &mut W, bytes: Vec<u8>, idle: Duration) -> io::Result<()>
+where
+    W: AsyncWrite + Unpin,
+{
     // A client that stops reading must not pin the connection open either.
     let write = async {
         writer.write_all(&bytes).await?;

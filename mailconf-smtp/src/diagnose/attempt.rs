@@ -187,6 +187,7 @@ impl<'a> Run<'a> {
             ca_file: self.target.tls.ca_file.is_some(),
             login: self.target.credentials.is_some(),
             username: self.target.credentials.as_ref().map(|c| c.username.clone()),
+            oauth2: None,
         }
     }
 

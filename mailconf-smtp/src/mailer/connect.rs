@@ -25,12 +25,29 @@ pub(super) enum Mode {
     Implicit(TlsParameters),
 }
 
+/// How a session logs in.
+pub(super) enum Login {
+    /// Not at all (`USE_CREDENTIALS=false`).
+    None,
+    /// AUTH PLAIN or LOGIN with a password.
+    Password(Credentials),
+    /// AUTH XOAUTH2 with an OAuth2 access token.
+    #[cfg(feature = "oauth2")]
+    OAuth2(Box<crate::oauth2::TokenSource>),
+}
+
+impl Login {
+    pub(super) fn is_some(&self) -> bool {
+        !matches!(self, Login::None)
+    }
+}
+
 pub(super) struct Connector {
     pub(super) host: String,
     pub(super) port: u16,
     pub(super) mode: Mode,
     pub(super) hello: ClientId,
-    pub(super) credentials: Option<Credentials>,
+    pub(super) login: Login,
 }
 
 impl Connector {
@@ -83,7 +100,12 @@ impl Connector {
             tracing::debug!(host = %self.host, "STARTTLS done");
         }
         progress.starttls_offered = Some(conn.server_info().supports_feature(Extension::StartTls));
-        if let Some(credentials) = &self.credentials {
+        #[cfg(feature = "oauth2")]
+        if let Login::OAuth2(source) = &self.login {
+            super::xoauth2::login(&mut conn, source, progress).await?;
+            tracing::debug!(host = %self.host, "logged in with XOAUTH2");
+        }
+        if let Login::Password(credentials) = &self.login {
             progress.stage = Stage::Auth;
             if let Some(mechanism) = conn.server_info().get_auth_mechanism(MECHANISMS) {
                 dialogue::auth(mechanism);

@@ -48,6 +48,12 @@ pub enum MailerError {
         /// The folder.
         folder: PathBuf,
     },
+    /// The OAuth2 login cannot be set up (its HTTP client, or the `oauth2` feature is off).
+    #[error("cannot set up the OAuth2 login: {reason}")]
+    OAuth2 {
+        /// What is wrong.
+        reason: String,
+    },
     /// The runtime of a [`BlockingMailer`](super::BlockingMailer) could not be started.
     #[error("cannot start the mailer's runtime: {reason}")]
     Runtime {
@@ -94,6 +100,9 @@ pub enum Stage {
     Setup,
     /// Name lookup, TCP connection, the server's greeting and `EHLO`.
     Connect,
+    /// Getting the OAuth2 access token for an `XOAUTH2` login (from the token endpoint, or the
+    /// access token file): before `AUTH`.
+    OAuth2Token,
     /// `STARTTLS` and the TLS handshake (for implicit TLS, the handshake right after connecting).
     Tls,
     /// `AUTH` (login).
@@ -113,6 +122,7 @@ impl Stage {
         Message::new(match self {
             Stage::Setup => "stage-setup",
             Stage::Connect => "stage-connect",
+            Stage::OAuth2Token => "stage-oauth2-token",
             Stage::Tls => "stage-tls",
             Stage::Auth => "stage-auth",
             Stage::MailFrom => "stage-mail-from",
@@ -157,6 +167,13 @@ pub enum FailureKind {
     /// pool is closed, the shared rate limit's Redis is down under the `fail` policy, a
     /// [`BlockingMailer`](super::BlockingMailer) inside an async runtime). Permanent.
     Refused,
+    /// No OAuth2 access token could be had (stage [`Stage::OAuth2Token`]): transient when the
+    /// token endpoint could not be reached or failed on its side, permanent when it refused
+    /// the client, the secret or the grant.
+    OAuth2Token {
+        /// Whether a later try can help.
+        transient: bool,
+    },
     /// The overall timeout (`TIMEOUT`) ran out. Transient: nothing says the server or the
     /// network will be as slow next time.
     Timeout,
@@ -171,6 +188,7 @@ impl FailureKind {
             FailureKind::Reply(code) => code < 500,
             FailureKind::Dns | FailureKind::Network | FailureKind::Timeout => true,
             FailureKind::Tls | FailureKind::TlsMode | FailureKind::Refused => false,
+            FailureKind::OAuth2Token { transient } => transient,
         }
     }
 

@@ -14,6 +14,8 @@ mod pool;
 mod report;
 mod send;
 mod well_formed;
+#[cfg(feature = "oauth2")]
+mod xoauth2;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -33,7 +35,7 @@ pub use report::SendReport;
 use crate::client::{Context, client_id, tls_parameters};
 
 use crate::{SendLimiter, SmtpSettings, security::Security};
-use connect::{Connector, Mode};
+use connect::{Connector, Login, Mode};
 use pool::Pool;
 
 /// Sends mail through one SMTP server, with a small pool of authenticated connections, a rate
@@ -86,13 +88,14 @@ impl Mailer {
         let endpoint = settings.endpoint();
         let tls_options = settings.tls();
         let credentials = settings.credentials();
+        let oauth2 = settings.oauth2();
         let mode = match endpoint.security {
             Security::Plain => Mode::Plain,
             Security::StartTls => Mode::StartTls(tls_parameters(&endpoint.host, &tls_options)?),
             Security::ImplicitTls => Mode::Implicit(tls_parameters(&endpoint.host, &tls_options)?),
         };
         if endpoint.security == Security::Plain
-            && credentials.is_some()
+            && (credentials.is_some() || oauth2.is_some())
             && !endpoint.host.is_loopback()
         {
             // Allowed (MAIL_ALLOW_INSECURE_AUTH), but worth a trace when it happens.
@@ -113,8 +116,20 @@ impl Mailer {
             timeout,
             validate_certs: tls_options.validate_certs,
             ca_file: tls_options.ca_file.is_some(),
-            login: credentials.is_some(),
-            username: credentials.as_ref().map(|c| c.username.clone()),
+            login: credentials.is_some() || oauth2.is_some(),
+            username: match &oauth2 {
+                Some(o) => Some(o.mailbox.clone()),
+                None => credentials.as_ref().map(|c| c.username.clone()),
+            },
+            oauth2: oauth2.as_ref().map(|o| o.grant.name()),
+        };
+        let login = match (oauth2, &credentials) {
+            (Some(oauth2), _) => oauth2_login(oauth2, timeout)?,
+            (None, Some(c)) => Login::Password(LettreCredentials::new(
+                c.username.clone(),
+                c.password.expose_secret().clone(),
+            )),
+            (None, None) => Login::None,
         };
         let connector = Connector {
             host: endpoint.host.to_string(),
@@ -123,9 +138,7 @@ impl Mailer {
             hello: settings
                 .hello_name()
                 .map_or_else(ClientId::default, client_id),
-            credentials: credentials.as_ref().map(|c| {
-                LettreCredentials::new(c.username.clone(), c.password.expose_secret().clone())
-            }),
+            login,
         };
         #[cfg(feature = "templates")]
         let templates = load_templates(settings)?;
@@ -205,13 +218,30 @@ fn load_templates(settings: &impl SmtpSettings) -> Result<(), MailerError> {
     }
 }
 
+#[cfg(feature = "oauth2")]
+fn oauth2_login(login: crate::OAuth2Login, timeout: Duration) -> Result<Login, MailerError> {
+    crate::oauth2::TokenSource::new(login, timeout)
+        .map(|source| Login::OAuth2(Box::new(source)))
+        .map_err(|reason| MailerError::OAuth2 { reason })
+}
+
+/// Settings that ask for XOAUTH2 in a build that cannot do it (an own [`SmtpSettings`]; a
+/// loaded `SmtpConfig` reports it already).
+#[cfg(not(feature = "oauth2"))]
+fn oauth2_login(_: crate::OAuth2Login, _: Duration) -> Result<Login, MailerError> {
+    Err(MailerError::OAuth2 {
+        reason: "the settings ask for an OAuth2 (XOAUTH2) login, but mailconf-smtp was built without its `oauth2` feature".to_owned(),
+    })
+}
+
 impl fmt::Debug for Mailer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let context = &self.inner.context;
         f.debug_struct("Mailer")
             .field("server", &context.server())
             .field("security", &context.security)
-            .field("login", &self.inner.connector.credentials.is_some())
+            .field("login", &self.inner.connector.login.is_some())
+            .field("oauth2", &self.inner.context.oauth2)
             .field("timeout", &self.inner.timeout)
             .field("suppress_send", &self.inner.suppress)
             .field("open_connections", &self.open_connections())

@@ -5,6 +5,8 @@
 
 mod table;
 
+pub(crate) use table::GOOGLE_OAUTH2;
+
 use std::fmt;
 
 use mailconf_core::{FromValue, Invalid, Message};
@@ -40,6 +42,35 @@ pub struct Provider {
     pub note: &'static str,
     /// The provider's page that documents these settings.
     pub source: &'static str,
+    /// Where its OAuth2 tokens come from, for `XOAUTH2` (`MAIL_OAUTH2_*`).
+    pub oauth2: Option<&'static OAuth2Preset>,
+}
+
+/// A provider's OAuth2 token endpoint and the scopes that allow SMTP, so that
+/// `MAIL_PROVIDER=microsoft365` with `MAIL_OAUTH2_TENANT` needs no URL or scope.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub struct OAuth2Preset {
+    /// The token URL; `{tenant}` stands for `MAIL_OAUTH2_TENANT` (Microsoft 365).
+    pub token_url: &'static str,
+    /// The scope of an app-only token (client-credentials grant).
+    pub app_scope: &'static str,
+    /// The scope of a user's token (refresh-token grant, service account acting as the user).
+    pub user_scope: &'static str,
+}
+
+impl OAuth2Preset {
+    /// Whether the token URL depends on the tenant.
+    pub fn needs_tenant(&self) -> bool {
+        self.token_url.contains("{tenant}")
+    }
+
+    /// The token URL for `tenant` (ignored when the URL does not depend on it).
+    pub fn token_url(&self, tenant: Option<&str>) -> String {
+        match tenant {
+            Some(tenant) => self.token_url.replace("{tenant}", tenant),
+            None => self.token_url.to_owned(),
+        }
+    }
 }
 
 impl Provider {

@@ -1,0 +1,301 @@
+//! Why no token could be had: the endpoint's own `error` and `error_description`, the setting
+//! to change, and a hint. Every text of this module is written here, in one table.
+
+use std::fmt;
+
+use oauth2::basic::BasicErrorResponse;
+
+use super::Grant;
+
+/// What went wrong getting a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenErrorKind {
+    /// The endpoint answered with an OAuth2 error (`invalid_client`, `invalid_grant`…).
+    Refused,
+    /// The endpoint could not be reached, or did not answer in time.
+    Unreachable,
+    /// The endpoint answered something that is neither a Bearer token nor an OAuth2 error.
+    Malformed,
+    /// The service account key (`MAIL_OAUTH2_SERVICE_ACCOUNT_FILE`) cannot be used.
+    Key,
+    /// The access token file (`MAIL_ACCESS_TOKEN_FILE`) cannot be read or holds no token.
+    TokenFile,
+}
+
+/// A failed token request (stage `oauth2_token` of a send). Never holds a token or secret:
+/// of the endpoint's answer, only `error` and `error_description` are kept.
+#[derive(Debug, Clone)]
+pub struct TokenError {
+    kind: TokenErrorKind,
+    message: String,
+    status: Option<u16>,
+    error: Option<String>,
+    description: Option<String>,
+    grant: Option<&'static str>,
+}
+
+/// The longest `error_description` kept; Microsoft's carry a trace ID and a timestamp.
+const MAX_DESCRIPTION: usize = 400;
+
+impl TokenError {
+    pub(crate) fn new(kind: TokenErrorKind, message: impl Into<String>) -> TokenError {
+        TokenError {
+            kind,
+            message: message.into(),
+            status: None,
+            error: None,
+            description: None,
+            grant: None,
+        }
+    }
+
+    /// An OAuth2 error response.
+    pub(crate) fn refused(status: Option<u16>, response: &BasicErrorResponse) -> TokenError {
+        let error = printable(response.error().as_ref(), 100);
+        let description = response
+            .error_description()
+            .map(|d| printable(d, MAX_DESCRIPTION))
+            .filter(|d| !d.is_empty());
+        let mut message = match status {
+            Some(status) => {
+                format!("the token endpoint refused the request (HTTP {status}): {error}")
+            }
+            None => format!("the token endpoint refused the request: {error}"),
+        };
+        if let Some(description) = &description {
+            message.push_str(": ");
+            message.push_str(description);
+        }
+        TokenError {
+            kind: TokenErrorKind::Refused,
+            message,
+            status,
+            error: Some(error),
+            description,
+            grant: None,
+        }
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> TokenError {
+        self.status = Some(status);
+        self
+    }
+
+    /// Names the grant that was tried, for [`setting`](Self::setting) and the hint.
+    pub(crate) fn with_grant(mut self, grant: &Grant) -> TokenError {
+        self.grant = Some(grant.name());
+        self
+    }
+
+    /// Replaces every occurrence of `secret` (an endpoint might echo one).
+    pub(crate) fn scrub(mut self, secret: &str) -> TokenError {
+        if secret.len() >= 4 {
+            for text in [Some(&mut self.message), self.description.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                *text = text.replace(secret, mailconf_core::REDACTED);
+            }
+        }
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> TokenErrorKind {
+        self.kind
+    }
+
+    /// The endpoint's HTTP status, when it answered.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The endpoint's `error` (`invalid_client`…), when it sent one.
+    pub fn error_code(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The endpoint's `error_description`, when it sent one.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The grant that was tried (`client_credentials`, `refresh_token`, `jwt_bearer`,
+    /// `token_file`), when known.
+    pub fn grant(&self) -> Option<&'static str> {
+        self.grant
+    }
+
+    /// Whether a later try can help: the endpoint unreachable or temporarily failing.
+    pub fn is_transient(&self) -> bool {
+        match self.kind {
+            TokenErrorKind::Unreachable => true,
+            TokenErrorKind::Refused | TokenErrorKind::Malformed => {
+                self.status.is_some_and(|s| s >= 500 || s == 429)
+                    || matches!(
+                        self.error.as_deref(),
+                        Some("temporarily_unavailable" | "server_error")
+                    )
+            }
+            TokenErrorKind::Key | TokenErrorKind::TokenFile => false,
+        }
+    }
+
+    /// The setting to change: `MAIL_OAUTH2_CLIENT_SECRET` for a wrong secret,
+    /// `MAIL_OAUTH2_TENANT` for an unknown tenant…
+    pub fn setting(&self) -> &'static str {
+        self.advice().0
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> String {
+        self.advice().1
+    }
+
+    /// The setting and the hint, from Microsoft's `AADSTS` code when there is one, else from
+    /// the OAuth2 `error`, else from the kind.
+    fn advice(&self) -> (&'static str, String) {
+        const SECRET: &str = "MAIL_OAUTH2_CLIENT_SECRET";
+        const CLIENT: &str = "MAIL_OAUTH2_CLIENT_ID";
+        const URL: &str = "MAIL_OAUTH2_TOKEN_URL";
+        const KEY: &str = "MAIL_OAUTH2_SERVICE_ACCOUNT_FILE";
+        let jwt = self.grant == Some("jwt_bearer");
+        match self.kind {
+            TokenErrorKind::Unreachable => return (URL, "check MAIL_OAUTH2_TOKEN_URL (or MAIL_OAUTH2_TENANT), and that this machine can reach the endpoint over HTTPS (a firewall or proxy may block it)".into()),
+            TokenErrorKind::Malformed => return (URL, "check that MAIL_OAUTH2_TOKEN_URL is the token endpoint itself, such as https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token or https://oauth2.googleapis.com/token".into()),
+            TokenErrorKind::Key => return (KEY, "download a new JSON key for the service account (IAM & Admin > Service accounts > Keys) and point MAIL_OAUTH2_SERVICE_ACCOUNT_FILE at it".into()),
+            TokenErrorKind::TokenFile => return ("MAIL_ACCESS_TOKEN_FILE", "check that whatever keeps the token fresh (a sidecar) is running and writes the bare token to MAIL_ACCESS_TOKEN_FILE".into()),
+            TokenErrorKind::Refused => {}
+        }
+        if let Some(code) = self.aadsts() {
+            let known = match code {
+                "7000215" => Some((
+                    SECRET,
+                    "the client secret is wrong: copy the secret's Value (not its Secret ID) from the app registration's Certificates & secrets into MAIL_OAUTH2_CLIENT_SECRET",
+                )),
+                "7000222" => Some((
+                    SECRET,
+                    "the client secret has expired: create a new one under the app registration's Certificates & secrets",
+                )),
+                "90002" | "900023" => Some((
+                    "MAIL_OAUTH2_TENANT",
+                    "the tenant is unknown: set MAIL_OAUTH2_TENANT to the Directory (tenant) ID from the app registration's overview page",
+                )),
+                "700016" => Some((
+                    CLIENT,
+                    "no application has this client ID in this tenant: check MAIL_OAUTH2_CLIENT_ID (the Application (client) ID) and MAIL_OAUTH2_TENANT",
+                )),
+                "65001" => Some((
+                    CLIENT,
+                    "consent not granted: an administrator must grant admin consent for the app's API permissions (SMTP.SendAsApp for an app-only token, SMTP.Send for a user's)",
+                )),
+                "70011" | "1002012" => Some((
+                    "MAIL_OAUTH2_SCOPE",
+                    "the scope is not valid for this grant: remove MAIL_OAUTH2_SCOPE to use the provider's (https://outlook.office365.com/.default for client credentials)",
+                )),
+                "700082" | "70008" | "50173" => Some((
+                    "MAIL_OAUTH2_REFRESH_TOKEN",
+                    "the refresh token has expired or was revoked: sign the user in again and put the new refresh token in MAIL_OAUTH2_REFRESH_TOKEN",
+                )),
+                _ => None,
+            };
+            if let Some((setting, hint)) = known {
+                return (setting, hint.into());
+            }
+            return (
+                self.by_error_code().0,
+                format!(
+                    "look up AADSTS{code} in Microsoft Entra's list of authentication and authorization error codes; {}",
+                    self.by_error_code().1
+                ),
+            );
+        }
+        let (setting, hint) = self.by_error_code();
+        (
+            if jwt && setting != "MAIL_OAUTH2_SCOPE" && setting != URL {
+                KEY
+            } else {
+                setting
+            },
+            hint.into(),
+        )
+    }
+
+    fn by_error_code(&self) -> (&'static str, &'static str) {
+        let jwt = self.grant == Some("jwt_bearer");
+        match self.error.as_deref().unwrap_or("") {
+            "invalid_client" => (
+                "MAIL_OAUTH2_CLIENT_SECRET",
+                "the endpoint does not accept the client: check MAIL_OAUTH2_CLIENT_ID and MAIL_OAUTH2_CLIENT_SECRET (a new secret may be needed)",
+            ),
+            "invalid_grant" if jwt => (
+                "MAIL_OAUTH2_SERVICE_ACCOUNT_FILE",
+                "the service account's assertion was refused: the key may have been deleted, MAIL_USERNAME may not be a user of the Workspace domain, or this machine's clock is off",
+            ),
+            "invalid_grant" if self.grant == Some("client_credentials") => (
+                "MAIL_OAUTH2_CLIENT_SECRET",
+                "the client credentials were refused: check MAIL_OAUTH2_CLIENT_ID and MAIL_OAUTH2_CLIENT_SECRET",
+            ),
+            "invalid_grant" => (
+                "MAIL_OAUTH2_REFRESH_TOKEN",
+                "the refresh token has expired or was revoked: sign the user in again and put the new refresh token in MAIL_OAUTH2_REFRESH_TOKEN",
+            ),
+            "unauthorized_client" | "access_denied" | "consent_required" => (
+                "MAIL_OAUTH2_CLIENT_ID",
+                "the app is not allowed this grant or scope: on Microsoft 365 grant admin consent for SMTP.SendAsApp (or SMTP.Send); for a Google service account, a Workspace admin must allow its client ID the scope https://mail.google.com/ under domain-wide delegation",
+            ),
+            "invalid_scope" => (
+                "MAIL_OAUTH2_SCOPE",
+                "the scope is refused: remove MAIL_OAUTH2_SCOPE to use the provider's SMTP scope, or set the one the app registration allows",
+            ),
+            "unsupported_grant_type" => (
+                "MAIL_OAUTH2_TOKEN_URL",
+                "this endpoint does not support the grant: check MAIL_OAUTH2_TOKEN_URL",
+            ),
+            "temporarily_unavailable" | "server_error" => (
+                "MAIL_OAUTH2_TOKEN_URL",
+                "the token endpoint is failing on its side: the send is retried; if it persists, check the provider's status page",
+            ),
+            _ => (
+                "MAIL_OAUTH2_TOKEN_URL",
+                "check MAIL_OAUTH2_TOKEN_URL, MAIL_OAUTH2_CLIENT_ID and the grant's secret against the app registration",
+            ),
+        }
+    }
+
+    /// Microsoft's `AADSTS` number in the description (`AADSTS7000215: Invalid client…`).
+    fn aadsts(&self) -> Option<&str> {
+        let description = self.description.as_deref()?;
+        let at = description.find("AADSTS")? + "AADSTS".len();
+        let digits = description[at..]
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or(&description[at..], |end| &description[at..at + end]);
+        (!digits.is_empty()).then_some(digits)
+    }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(grant) = self.grant {
+            write!(f, " (grant {grant})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TokenError {}
+
+/// At most `max` bytes of `text`, control characters replaced, cut on a character boundary.
+fn printable(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.len() + c.len_utf8() > max {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out.trim().to_owned()
+}
