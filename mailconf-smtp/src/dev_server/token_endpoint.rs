@@ -23,7 +23,10 @@ use tokio::task::JoinHandle;
 const MAX_HEAD: usize = 16 * 1024;
 const MAX_BODY: usize = 64 * 1024;
 
-/// A loopback OAuth2 token endpoint for tests. See the [module docs](self).
+/// A loopback OAuth2 token endpoint for tests: the client-credentials, refresh-token and
+/// JWT-bearer grants, short-lived tokens, refresh-token rotation, revocation and the error
+/// answers of the real providers (`invalid_client` with `AADSTS7000215`…). A
+/// [`DevServer`](super::DevServer) checks the bearer of an `XOAUTH2` login against it.
 ///
 /// ```no_run
 /// # async fn demo() -> std::io::Result<()> {
