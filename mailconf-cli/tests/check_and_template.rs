@@ -159,7 +159,10 @@ fn templates_are_well_formed() {
     for line in env.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
         assert!(
             line.split_once('=')
-                .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_uppercase() || c == '_')),
+                // Digits too: MAIL_OAUTH2_CLIENT_ID.
+                .is_some_and(|(k, _)| k
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')),
             "{line}"
         );
     }
