@@ -411,7 +411,10 @@ mod tests {
                 detail: "feature_disabled",
             };
             assert_eq!(p.kind(), &feature);
-            assert!(p.hint().unwrap().contains("`oauth2` feature"), "{p:?}");
+            assert!(
+                p.hint().unwrap().to_string().contains("`oauth2` feature"),
+                "{p:?}"
+            );
             assert!(!format!("{p:?}").contains("s3cr3t-value"));
         }
         let mut errors = Vec::new();
