@@ -22,6 +22,7 @@ fn target(port: u16, addresses: Option<Vec<IpAddr>>) -> Target {
             ca_file: None,
         },
         credentials: None,
+        oauth2: None,
         hello_name: None,
         plaintext_login: false,
         from_url: false,

@@ -318,3 +318,75 @@ async fn a_token_the_server_refuses_is_a_login_error() {
     // A token just fetched and refused is final: no second request.
     assert_eq!(endpoint.requests(), 1);
 }
+
+#[tokio::test]
+async fn the_probe_shows_the_token_step_and_the_grant() {
+    use mailconf_smtp::diagnose::{StepName, Target, probe};
+
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = TokenEndpoint::builder()
+        .client(CLIENT_ID, CLIENT_SECRET)
+        .start()
+        .await
+        .unwrap();
+    let server = DevServer::builder()
+        .xoauth2(endpoint.verifier())
+        .start()
+        .await
+        .unwrap();
+    let ca = server.write_ca_file(dir.path()).unwrap();
+    let settings = |secret: &str| {
+        let mut map = vec![
+            ("MAIL_SERVER", "localhost".to_owned()),
+            ("MAIL_PORT", server.port().to_string()),
+            ("MAIL_STARTTLS", "true".into()),
+            ("MAIL_SSL_TLS", "false".into()),
+            ("MAIL_USERNAME", MAILBOX.into()),
+            ("MAIL_FROM", MAILBOX.into()),
+            ("MAIL_CA_FILE", ca.display().to_string()),
+        ];
+        map.extend(client_credentials(&endpoint));
+        map.retain(|(k, _)| *k != "MAIL_OAUTH2_CLIENT_SECRET");
+        map.push(("MAIL_OAUTH2_CLIENT_SECRET", secret.to_owned()));
+        SmtpConfig::from_map(map).unwrap()
+    };
+    let step = |report: &mailconf_smtp::diagnose::ProbeReport, name| {
+        report
+            .steps
+            .iter()
+            .find(|s| s.name == name)
+            .cloned()
+            .unwrap()
+    };
+
+    let report = within(probe(&Target::new(&settings(CLIENT_SECRET)), WAIT)).await;
+    assert!(report.ok, "{report:?}");
+    let token = step(&report, StepName::OAuth2Token);
+    assert!(
+        token.ok && token.detail.contains("client_credentials"),
+        "{token:?}"
+    );
+    let login = step(&report, StepName::Login);
+    assert!(login.ok && login.detail.contains("XOAUTH2"), "{login:?}");
+    assert_eq!(
+        serde_json::to_value(&token).unwrap()["name"],
+        "oauth2_token"
+    );
+
+    let report = within(probe(&Target::new(&settings("wrong")), WAIT)).await;
+    assert!(!report.ok);
+    let token = step(&report, StepName::OAuth2Token);
+    assert!(
+        !token.ok && token.detail.contains("invalid_client"),
+        "{token:?}"
+    );
+    assert!(
+        token
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("MAIL_OAUTH2_CLIENT_SECRET"),
+        "{token:?}"
+    );
+    assert!(!format!("{report:?}").contains("wrong\""));
+}

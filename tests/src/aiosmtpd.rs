@@ -57,6 +57,30 @@ impl Aiosmtpd {
     /// When aiosmtpd is missing under CI, or does not start.
     #[must_use]
     pub fn start(mode: Mode, user: &str, password: &str) -> Option<Aiosmtpd> {
+        Aiosmtpd::start_with(mode, user, password, None)
+    }
+
+    /// As [`start`](Self::start), also offering `AUTH XOAUTH2` whose bearer tokens it checks
+    /// through the RFC 7662 endpoint at `introspection_url` (a `TokenEndpoint`'s).
+    ///
+    /// # Panics
+    /// As [`start`](Self::start).
+    #[must_use]
+    pub fn start_with_xoauth2(
+        mode: Mode,
+        user: &str,
+        password: &str,
+        introspection_url: &str,
+    ) -> Option<Aiosmtpd> {
+        Aiosmtpd::start_with(mode, user, password, Some(introspection_url))
+    }
+
+    fn start_with(
+        mode: Mode,
+        user: &str,
+        password: &str,
+        introspection_url: Option<&str>,
+    ) -> Option<Aiosmtpd> {
         let Some(python) = python() else {
             crate::skip::missing(
                 "the aiosmtpd interoperability test",
@@ -81,6 +105,7 @@ impl Aiosmtpd {
         let mut child = Command::new(python)
             .arg(script())
             .args([mode_arg, path_str(&cert), path_str(&key), user, password])
+            .args(introspection_url)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()

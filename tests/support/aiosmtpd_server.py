@@ -1,6 +1,10 @@
 """An independent SMTP server for mailconf's interoperability tests: aiosmtpd on 127.0.0.1.
 
-Usage: aiosmtpd_server.py (starttls|implicit) CERT KEY USER PASSWORD
+Usage: aiosmtpd_server.py (starttls|implicit) CERT KEY USER PASSWORD [INTROSPECTION_URL]
+
+With INTROSPECTION_URL, AUTH XOAUTH2 is offered too: the bearer token is checked by POSTing it
+to that RFC 7662 introspection endpoint (mailconf's loopback TokenEndpoint), and a refused
+token gets the error challenge Gmail sends (334 + base64 JSON), then 535.
 
 Prints "PORT <n>" once listening, then one "MESSAGE <json>" line per received message.
 Exits when its standard input closes, so it never outlives the test that started it.
@@ -12,8 +16,13 @@ import os
 import ssl
 import sys
 import threading
+import urllib.parse
+import urllib.request
+from base64 import b64encode
 
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
+
+ERROR_CHALLENGE = b64encode(b'{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}')
 
 
 class Handler:
@@ -29,6 +38,54 @@ class Handler:
         }
         print("MESSAGE " + json.dumps(record), flush=True)
         return "250 Message accepted for delivery"
+
+
+class OAuthHandler(Handler):
+    """Offers AUTH XOAUTH2 next to PLAIN and LOGIN (aiosmtpd lists every auth_* method)."""
+
+    def __init__(self, introspection_url):
+        self.introspection_url = introspection_url
+
+    async def auth_XOAUTH2(self, server, args):
+        """RFC 7628-style XOAUTH2: user=<mailbox>^Aauth=Bearer <token>^A^A, the token introspected."""
+        if len(args) > 1:
+            try:
+                blob = base64_decode(args[1])
+            except ValueError:
+                await server.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        else:
+            blob = await server.challenge_auth("", encode_to_b64=False)
+            if blob is MISSING:
+                return AuthResult(success=False, handled=True)
+        fields = dict(part.split("=", 1) for part in blob.decode("utf-8", "replace").split("\x01") if "=" in part)
+        user = fields.get("user", "")
+        scheme, _, token = fields.get("auth", "").partition(" ")
+        if scheme.lower() == "bearer" and token and self._active(user, token):
+            return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
+        # The refusal as Gmail and Exchange Online send it; the client answers with an empty line.
+        await server.challenge_auth(ERROR_CHALLENGE, encode_to_b64=False)
+        return AuthResult(success=False, handled=False)
+
+    def _active(self, user, token):
+        request = urllib.request.Request(
+            self.introspection_url,
+            data=urllib.parse.urlencode({"token": token}).encode(),
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer = json.load(response)
+        # An app-only token has no username: it may act for any mailbox.
+        return answer.get("active") is True and answer.get("username", user).lower() == user.lower()
+
+
+def base64_decode(text):
+    from base64 import b64decode
+    import binascii
+    try:
+        return b64decode(text, validate=True)
+    except binascii.Error as e:
+        raise ValueError from e
 
 
 def authenticator(user, password):
@@ -50,14 +107,14 @@ def exit_when_stdin_closes():
     os._exit(0)
 
 
-async def main(mode, cert, key, user, password):
+async def main(mode, cert, key, user, password, introspection_url=None):
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     implicit = mode == "implicit"
 
     def factory():
         return SMTP(
-            Handler(),
+            Handler() if introspection_url is None else OAuthHandler(introspection_url),
             hostname="localhost",
             tls_context=None if implicit else context,
             require_starttls=not implicit,
@@ -75,4 +132,4 @@ async def main(mode, cert, key, user, password):
 
 if __name__ == "__main__":
     threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
-    asyncio.run(main(*sys.argv[1:6]))
+    asyncio.run(main(*sys.argv[1:7]))

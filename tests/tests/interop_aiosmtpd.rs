@@ -1,10 +1,12 @@
 //! Interoperability with an independent server: mailconf's `SmtpConfig` and `Mailer` against
 //! aiosmtpd (Python) in STARTTLS and implicit-TLS modes with AUTH, trusting its CA through
-//! `MAIL_CA_FILE`.
+//! `MAIL_CA_FILE`; and logging in with XOAUTH2, the tokens checked by aiosmtpd through the
+//! loopback token endpoint's introspection.
 
 use std::time::Duration;
 
 use mailconf_core::MailConfig;
+use mailconf_smtp::dev_server::TokenEndpoint;
 use mailconf_smtp::{Mailer, SmtpConfig, Stage};
 use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode};
 
@@ -135,5 +137,102 @@ async fn a_quoted_local_part_and_a_second_recipient_both_arrive() {
     assert_eq!(
         parsed.addresses("To"),
         ["\"quoted local\"@example.com", "minjun@example.com"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// XOAUTH2: aiosmtpd checks each bearer through the loopback token endpoint's introspection.
+
+const CLIENT_ID: &str = "interop-client";
+const CLIENT_SECRET: &str = "Interop-Cl1ent-Secret";
+const REFRESH_TOKEN: &str = "Interop-Refresh-Token";
+
+fn oauth2_config(server: &Aiosmtpd, grant: &[(&str, String)]) -> SmtpConfig {
+    let mut map = vec![
+        ("MAIL_SERVER", "127.0.0.1".to_owned()),
+        ("MAIL_PORT", server.port().to_string()),
+        ("MAIL_STARTTLS", "true".to_owned()),
+        ("MAIL_SSL_TLS", "false".to_owned()),
+        ("MAIL_USERNAME", USER.to_owned()),
+        ("MAIL_FROM", USER.to_owned()),
+        ("MAIL_CA_FILE", server.ca_file().display().to_string()),
+        ("TIMEOUT", "10s".to_owned()),
+    ];
+    map.extend(grant.iter().cloned());
+    SmtpConfig::from_map(map).unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn sends_and_is_logged_in(mailer: &Mailer, server: &Aiosmtpd, subject: &str) {
+    let message = mailer
+        .message()
+        .to("rcpt@example.org".parse().unwrap())
+        .subject(subject)
+        .body(String::from("x"))
+        .unwrap();
+    let report = mailer.send(message).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.code(), 250);
+    let received = server
+        .next_message(Duration::from_secs(10))
+        .expect("aiosmtpd received the message");
+    assert_eq!(received.auth_user.as_deref(), Some(USER));
+    assert!(received.tls);
+}
+
+#[tokio::test]
+async fn xoauth2_with_client_credentials_and_a_revoked_token() {
+    let endpoint = TokenEndpoint::builder()
+        .client(CLIENT_ID, CLIENT_SECRET)
+        .start()
+        .await
+        .unwrap();
+    let introspection = endpoint.introspection_url();
+    let Some(server) = Aiosmtpd::start_with_xoauth2(Mode::StartTls, USER, PASSWORD, &introspection)
+    else {
+        return;
+    };
+    let grant = [
+        ("MAIL_OAUTH2_TOKEN_URL", endpoint.url()),
+        ("MAIL_OAUTH2_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("MAIL_OAUTH2_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
+    ];
+    let mailer = Mailer::new(&oauth2_config(&server, &grant)).unwrap();
+    sends_and_is_logged_in(&mailer, &server, "first").await;
+    mailer.close_idle().await;
+    // aiosmtpd refuses the revoked token with the error challenge, then 535: one new token.
+    endpoint.revoke_all();
+    sends_and_is_logged_in(&mailer, &server, "after revocation").await;
+    assert_eq!(endpoint.requests(), 2);
+}
+
+#[tokio::test]
+async fn xoauth2_with_a_rotating_refresh_token_across_expiry() {
+    let endpoint = TokenEndpoint::builder()
+        .client(CLIENT_ID, CLIENT_SECRET)
+        .refresh_token(REFRESH_TOKEN, USER)
+        .rotate_refresh_tokens(true)
+        .lifetime(Duration::from_secs(1))
+        .start()
+        .await
+        .unwrap();
+    let introspection = endpoint.introspection_url();
+    let Some(server) = Aiosmtpd::start_with_xoauth2(Mode::StartTls, USER, PASSWORD, &introspection)
+    else {
+        return;
+    };
+    let grant = [
+        ("MAIL_OAUTH2_TOKEN_URL", endpoint.url()),
+        ("MAIL_OAUTH2_CLIENT_ID", CLIENT_ID.to_owned()),
+        ("MAIL_OAUTH2_REFRESH_TOKEN", REFRESH_TOKEN.to_owned()),
+    ];
+    let mailer = Mailer::new(&oauth2_config(&server, &grant)).unwrap();
+    for n in 0..3 {
+        sends_and_is_logged_in(&mailer, &server, &format!("send {n}")).await;
+        mailer.close_idle().await;
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    assert_eq!(
+        endpoint.requests(),
+        3,
+        "a token per expiry, the rotated refresh token used"
     );
 }

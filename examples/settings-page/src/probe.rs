@@ -225,6 +225,8 @@ pub(crate) async fn run(config: &SmtpConfig, addresses: Vec<IpAddr>) -> ProbeRep
     let step = config.timeout().min(STEP_TIMEOUT);
     let target = Target {
         addresses: Some(addresses),
+        // The allow-list vets SMTP hosts, not token URLs: the page makes no OAuth2 requests.
+        oauth2: None,
         ..Target::new(config)
     };
     diagnose::probe(&target, step).await

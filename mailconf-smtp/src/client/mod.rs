@@ -10,6 +10,8 @@ pub(crate) mod net;
 mod provider_hint;
 pub(crate) mod sniff;
 pub(crate) mod tls;
+#[cfg(feature = "oauth2")]
+pub(crate) mod xoauth2;
 
 pub(crate) use failure::{Failure, Progress};
 pub(crate) use hint::Context;

@@ -179,6 +179,14 @@ impl TokenEndpoint {
         format!("http://{}/token", self.addr)
     }
 
+    /// Its token introspection URL (RFC 7662, `POST token=…`), for servers that check a
+    /// bearer through it (the aiosmtpd interop suite, Dovecot's `oauth2` passdb): it answers
+    /// `{"active": true, "username": mailbox, "exp": …}` for a current token, else
+    /// `{"active": false}`. Introspections are not counted in [`requests`](Self::requests).
+    pub fn introspection_url(&self) -> String {
+        format!("http://{}/introspect", self.addr)
+    }
+
     /// Token requests answered so far, failed ones included.
     pub fn requests(&self) -> u64 {
         self.state.requests.load(Ordering::SeqCst)
@@ -240,6 +248,26 @@ fn accepts(state: &Shared, mailbox: &str, token: &str) -> bool {
         })
 }
 
+/// RFC 7662's answer for `token`. An app-only token has no user: `username` is absent.
+fn introspect(state: &Shared, token: &str) -> String {
+    let issued = state.issued();
+    match issued.tokens.get(token) {
+        Some((mailbox, expiry)) if Instant::now() < *expiry => {
+            let left = expiry.saturating_duration_since(Instant::now()).as_secs();
+            let exp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+                + left;
+            let mut answer = serde_json::json!({ "active": true, "exp": exp });
+            if let Some(mailbox) = mailbox {
+                answer["username"] = serde_json::Value::String(mailbox.clone());
+            }
+            answer.to_string()
+        }
+        _ => r#"{"active":false}"#.to_owned(),
+    }
+}
+
 async fn serve(tcp: TcpStream, state: &Shared) -> io::Result<()> {
     let mut io = BufReader::new(tcp);
     let mut head = String::new();
@@ -276,8 +304,13 @@ async fn serve(tcp: TcpStream, state: &Shared) -> io::Result<()> {
     }
     let mut body = vec![0; content_length];
     io.read_exact(&mut body).await?;
-    state.requests.fetch_add(1, Ordering::SeqCst);
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let path = head.split_ascii_whitespace().nth(1).unwrap_or_default();
+    if path.ends_with("/introspect") {
+        let answer = introspect(state, form.get("token").map_or("", String::as_str));
+        return respond(&mut io, 200, &answer).await;
+    }
+    state.requests.fetch_add(1, Ordering::SeqCst);
     let (status, answer) = grant(state, &form);
     respond(&mut io, status, &answer).await
 }

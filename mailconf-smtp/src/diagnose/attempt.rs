@@ -24,6 +24,9 @@ use crate::client::{
 };
 use crate::{Security, Stage};
 
+#[cfg(feature = "oauth2")]
+mod xoauth2;
+
 /// How one attempt ended, as far as choosing the next one goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Outcome {
@@ -103,6 +106,9 @@ pub(super) struct Run<'a> {
     tls: Result<TlsParameters, String>,
     credentials: Option<LettreCredentials>,
     password: Option<&'a Secret<String>>,
+    /// One token source for every attempt of the probe, when the login is XOAUTH2.
+    #[cfg(feature = "oauth2")]
+    tokens: Option<Result<std::sync::Arc<crate::oauth2::TokenSource>, String>>,
     steps: Vec<Step>,
     server: Option<ServerReport>,
 }
@@ -122,6 +128,8 @@ impl<'a> Run<'a> {
                 LettreCredentials::new(c.username.clone(), c.password.expose_secret().clone())
             }),
             password: credentials.map(|c| &c.password),
+            #[cfg(feature = "oauth2")]
+            tokens: xoauth2::source(target.oauth2.as_ref(), limit),
             steps: Vec::new(),
             server: None,
         }
@@ -185,9 +193,12 @@ impl<'a> Run<'a> {
             timeout: self.limit,
             validate_certs: self.target.tls.validate_certs,
             ca_file: self.target.tls.ca_file.is_some(),
-            login: self.target.credentials.is_some(),
-            username: self.target.credentials.as_ref().map(|c| c.username.clone()),
-            oauth2: None,
+            login: self.target.credentials.is_some() || self.target.oauth2.is_some(),
+            username: match &self.target.oauth2 {
+                Some(login) => Some(login.mailbox.clone()),
+                None => self.target.credentials.as_ref().map(|c| c.username.clone()),
+            },
+            oauth2: self.target.oauth2.as_ref().map(|o| o.grant.name()),
         }
     }
 
@@ -455,6 +466,18 @@ impl<'a> Run<'a> {
     }
 
     async fn login(&mut self, conn: &mut AsyncSmtpConnection, mode: Security, encrypted: bool) {
+        if self.target.oauth2.is_some() {
+            #[cfg(feature = "oauth2")]
+            self.xoauth2(conn, mode, encrypted).await;
+            #[cfg(not(feature = "oauth2"))]
+            self.refuse(
+                StepName::OAuth2Token,
+                mode,
+                Fail::new("not attempted: mailconf-smtp was built without its `oauth2` feature"),
+            )
+            .await;
+            return;
+        }
         let Some(credentials) = self.credentials.clone() else {
             return;
         };

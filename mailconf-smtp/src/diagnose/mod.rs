@@ -37,7 +37,7 @@ use std::time::Duration;
 use mailconf_core::{Host, Message, Port};
 use serde::Serialize;
 
-use crate::{Credentials, Security, SmtpSettings, TlsOptions};
+use crate::{Credentials, OAuth2Login, Security, SmtpSettings, TlsOptions};
 use attempt::{Outcome, Run};
 
 pub use ehlo::ServerReport;
@@ -57,8 +57,11 @@ pub struct Target {
     pub security: Option<Security>,
     /// Certificate checking (VALIDATE_CERTS, MAIL_CA_FILE).
     pub tls: TlsOptions,
-    /// The login to try, if any.
+    /// The password login to try, if any.
     pub credentials: Option<Credentials>,
+    /// The XOAUTH2 login to try instead, if any: the probe then shows the token step and the
+    /// grant (needs the `oauth2` feature; without it the step reports that).
+    pub oauth2: Option<OAuth2Login>,
     /// The name sent with EHLO; the system host name when `None`.
     pub hello_name: Option<Host>,
     /// Whether the login may be sent without TLS. [`Target::new`] allows it when the settings
@@ -84,6 +87,7 @@ impl Target {
             security: Some(endpoint.security),
             tls: settings.tls(),
             credentials: settings.credentials(),
+            oauth2: settings.oauth2(),
             hello_name: settings.hello_name(),
             from_url: false,
             addresses: None,
@@ -117,6 +121,10 @@ pub enum StepName {
     /// `STARTTLS`, the handshake and `EHLO` again.
     #[serde(rename = "starttls")]
     StartTls,
+    /// Getting the OAuth2 access token for an `XOAUTH2` login (from the token endpoint, or
+    /// the token file), before `AUTH`.
+    #[serde(rename = "oauth2_token")]
+    OAuth2Token,
     /// `AUTH` with the configured login.
     Login,
     /// `QUIT`.
@@ -132,6 +140,7 @@ impl fmt::Display for StepName {
             StepName::Greeting => "greeting",
             StepName::Ehlo => "EHLO",
             StepName::StartTls => "STARTTLS",
+            StepName::OAuth2Token => "OAuth2 token",
             StepName::Login => "login",
             StepName::Quit => "QUIT",
         })

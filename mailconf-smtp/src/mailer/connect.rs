@@ -102,7 +102,7 @@ impl Connector {
         progress.starttls_offered = Some(conn.server_info().supports_feature(Extension::StartTls));
         #[cfg(feature = "oauth2")]
         if let Login::OAuth2(source) = &self.login {
-            super::xoauth2::login(&mut conn, source, progress).await?;
+            crate::client::xoauth2::login(&mut conn, source, progress).await?;
             tracing::debug!(host = %self.host, "logged in with XOAUTH2");
         }
         if let Login::Password(credentials) = &self.login {

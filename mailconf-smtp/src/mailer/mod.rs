@@ -14,8 +14,6 @@ mod pool;
 mod report;
 mod send;
 mod well_formed;
-#[cfg(feature = "oauth2")]
-mod xoauth2;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};

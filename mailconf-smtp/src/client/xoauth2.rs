@@ -1,5 +1,6 @@
-//! The `XOAUTH2` login of a session: a token from the [`TokenSource`], lettre's
-//! `Mechanism::Xoauth2`, and one more token when the server refuses a cached one.
+//! The `XOAUTH2` login of a session, for the Mailer and the probe alike: a token from the
+//! [`TokenSource`], lettre's `Mechanism::Xoauth2`, and (the Mailer's) one more token when the
+//! server refuses a cached one.
 
 use std::fmt;
 
@@ -8,9 +9,9 @@ use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::response::Response;
 use mailconf_core::Secret;
 
-use super::error::Stage;
-use crate::client::dialogue;
-use crate::client::{Failure, Progress};
+use super::dialogue;
+use super::{Failure, Progress};
+use crate::Stage;
 use crate::oauth2::TokenSource;
 
 /// The empty line that answers a server's error challenge (RFC 7628 3.2.3): the server then
@@ -26,7 +27,7 @@ impl fmt::Display for EmptyResponse {
 /// Logs `conn` in as the source's mailbox. A `535` to a token that came from the cache (it may
 /// have been revoked, or the clock is off) gets one new token and one more try; a `535` to a
 /// token just fetched is final.
-pub(super) async fn login(
+pub(crate) async fn login(
     conn: &mut AsyncSmtpConnection,
     source: &TokenSource,
     progress: &mut Progress,
@@ -67,7 +68,8 @@ pub(super) async fn login(
     }
 }
 
-async fn once(
+/// One `AUTH XOAUTH2` with `token`.
+pub(crate) async fn once(
     conn: &mut AsyncSmtpConnection,
     mailbox: &str,
     token: &Secret<String>,

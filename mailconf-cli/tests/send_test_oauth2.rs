@@ -1,0 +1,169 @@
+//! `mailconf send-test` and `mailconf probe` logging in with XOAUTH2, as real processes, for
+//! each grant: the dev server checks every bearer against a loopback token endpoint this test
+//! starts. No secret or token appears in the output.
+
+mod support;
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+use mailconf_smtp::dev_server::{DevServer, TokenEndpoint};
+use support::{STARTTLS, json, mailconf, stdout, step, text};
+use tokio::runtime::Runtime;
+
+const MAILBOX: &str = "app@example.com";
+const CLIENT_ID: &str = "cli-client";
+const CLIENT_SECRET: &str = "Cli-Cl1ent-Secret-7d1";
+const REFRESH_TOKEN: &str = "Cli-Refresh-Token-2f9";
+const SERVICE_ACCOUNT: &str = "cli@project.iam.example";
+
+struct Setup {
+    runtime: Runtime,
+    endpoint: TokenEndpoint,
+    server: DevServer,
+    dir: tempfile::TempDir,
+    ca_file: std::path::PathBuf,
+}
+
+fn setup() -> Setup {
+    let runtime = Runtime::new().unwrap();
+    let public = include_str!("../../mailconf-smtp/tests/data/oauth2/test-service-account.pub");
+    let endpoint = runtime
+        .block_on(
+            TokenEndpoint::builder()
+                .client(CLIENT_ID, CLIENT_SECRET)
+                .refresh_token(REFRESH_TOKEN, MAILBOX)
+                .rotate_refresh_tokens(true)
+                .service_account(SERVICE_ACCOUNT, public)
+                .start(),
+        )
+        .unwrap();
+    let server = runtime
+        .block_on(DevServer::builder().xoauth2(endpoint.verifier()).start())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = server.write_ca_file(dir.path()).unwrap();
+    Setup {
+        runtime,
+        endpoint,
+        server,
+        dir,
+        ca_file,
+    }
+}
+
+fn command(setup: &Setup, grant: &[(&str, String)]) -> Command {
+    let mut cmd = mailconf();
+    cmd.env("MAIL_SERVER", "localhost")
+        .env("MAIL_PORT", setup.server.port().to_string())
+        .env("MAIL_USERNAME", MAILBOX)
+        .env("MAIL_FROM", MAILBOX)
+        .env("MAIL_CA_FILE", &setup.ca_file)
+        .env("TIMEOUT", "10s")
+        .envs(STARTTLS)
+        .envs(grant.iter().map(|(k, v)| (*k, v.as_str())));
+    cmd
+}
+
+fn grants(setup: &Setup) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    let url = setup.endpoint.url();
+    let key_file = setup.dir.path().join("key.json");
+    let key = serde_json::json!({
+        "type": "service_account",
+        "client_email": SERVICE_ACCOUNT,
+        "private_key": include_str!("../../mailconf-smtp/tests/data/oauth2/test-service-account.key"),
+        "token_uri": url,
+    });
+    std::fs::write(&key_file, key.to_string()).unwrap();
+    vec![
+        (
+            "client_credentials",
+            vec![
+                ("MAIL_OAUTH2_TOKEN_URL", url.clone()),
+                ("MAIL_OAUTH2_CLIENT_ID", CLIENT_ID.into()),
+                ("MAIL_OAUTH2_CLIENT_SECRET", CLIENT_SECRET.into()),
+            ],
+        ),
+        (
+            "refresh_token",
+            vec![
+                ("MAIL_OAUTH2_TOKEN_URL", url.clone()),
+                ("MAIL_OAUTH2_CLIENT_ID", CLIENT_ID.into()),
+                ("MAIL_OAUTH2_REFRESH_TOKEN", REFRESH_TOKEN.into()),
+            ],
+        ),
+        (
+            "jwt_bearer",
+            vec![(
+                "MAIL_OAUTH2_SERVICE_ACCOUNT_FILE",
+                key_file.display().to_string(),
+            )],
+        ),
+    ]
+}
+
+fn assert_no_secret(out: &str) {
+    for secret in [CLIENT_SECRET, REFRESH_TOKEN, TokenEndpoint::TOKEN_PREFIX] {
+        assert!(!out.contains(secret), "{secret} in:\n{out}");
+    }
+}
+
+#[test]
+fn send_test_logs_in_with_xoauth2_for_each_grant() {
+    let setup = setup();
+    for (n, (grant, settings)) in grants(&setup).into_iter().enumerate() {
+        let out = command(&setup, &settings)
+            .args(["send-test", "--to", "rcpt@example.org"])
+            .output()
+            .unwrap();
+        let all = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{grant}: {all}");
+        assert_no_secret(&all);
+        let received = setup.runtime.block_on(
+            setup
+                .server
+                .wait_for_messages(n + 1, Duration::from_secs(10)),
+        );
+        assert_eq!(received.len(), n + 1, "{grant}: {all}");
+        assert_eq!(received[n].auth_user.as_deref(), Some(MAILBOX), "{grant}");
+    }
+    // The rotating refresh token was used once, by one process: three token requests in all.
+    assert_eq!(setup.endpoint.requests(), 3);
+}
+
+#[test]
+fn probe_shows_the_token_step_and_a_wrong_secret_names_the_setting() {
+    let setup = setup();
+    let (_, settings) = grants(&setup).remove(0);
+    let report = json(
+        &command(&setup, &settings)
+            .args(["probe", "--json"])
+            .output()
+            .unwrap(),
+    );
+    let token = step(&report, "oauth2_token");
+    assert_eq!(token["ok"], true, "{report}");
+    assert!(
+        token["detail"]
+            .as_str()
+            .unwrap()
+            .contains("client_credentials"),
+        "{report}"
+    );
+    assert_eq!(step(&report, "login")["ok"], true, "{report}");
+
+    let mut wrong = settings.clone();
+    wrong.retain(|(k, _)| *k != "MAIL_OAUTH2_CLIENT_SECRET");
+    wrong.push(("MAIL_OAUTH2_CLIENT_SECRET", "not-the-secret".into()));
+    let out = command(&setup, &wrong)
+        .args(["send-test", "--to", "rcpt@example.org"])
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("oauth2_token"), "{all}");
+    assert!(all.contains("AADSTS7000215"), "{all}");
+    assert!(all.contains("MAIL_OAUTH2_CLIENT_SECRET"), "{all}");
+    assert!(!all.contains("not-the-secret"), "{all}");
+    assert_no_secret(&stdout(&out));
+}
