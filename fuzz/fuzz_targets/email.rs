@@ -251,19 +251,18 @@ fuzz_target!(|data: &[u8]| {
         "an X-Injected header appeared:\n{shown}"
     );
     if let Some(subject) = &input.subject {
+        // Compared word by word: mail-parser folds a run of spaces before an encoded word
+        // into one, as a reader may when it unfolds.
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         assert_eq!(
-            parsed.subject().unwrap_or("").trim(),
-            subject.trim(),
+            words(parsed.subject().unwrap_or("")),
+            words(subject),
             "subject of\n{shown}"
         );
     }
-    assert_eq!(addresses(parsed.to()), to, "To of\n{shown}");
-    assert_eq!(addresses(parsed.cc()), cc, "Cc of\n{shown}");
-    assert_eq!(
-        addresses(parsed.reply_to()),
-        reply_to,
-        "Reply-To of\n{shown}"
-    );
+    same_addresses(parsed.to(), &to, "To", &shown);
+    same_addresses(parsed.cc(), &cc, "Cc", &shown);
+    same_addresses(parsed.reply_to(), &reply_to, "Reply-To", &shown);
     let names: Vec<String> = parsed
         .attachments()
         .filter(|part| part.content_id().is_none())
@@ -271,17 +270,40 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     if names.len() == input.attachment_names.len() {
         for (read, given) in names.iter().zip(&input.attachment_names) {
+            // An ASCII name is written as a quoted string, and readers decode one shaped like
+            // an RFC 2047 encoded word (`=?utf-8?q?x?=`) although RFC 2231 says not to
+            // (docs/RELIABILITY.md, finding 9): such a name is not compared.
+            if given.contains("=?") {
+                continue;
+            }
             assert_eq!(read.trim(), given.trim(), "attachment name in\n{shown}");
         }
     }
 });
 
-fn addresses(field: Option<&Address<'_>>) -> Vec<String> {
-    field
+/// The header read back holds `expected`, in order. mail-parser reads a bare address with a
+/// quoted local part (`"quoted local"@example.com`, valid RFC 5322) as a display name and keeps
+/// only `@example.com`: for those, only the domain is compared.
+fn same_addresses(field: Option<&Address<'_>>, expected: &[String], header: &str, shown: &str) {
+    let read: Vec<String> = field
         .map(|a| {
             a.iter()
                 .filter_map(|addr| addr.address().map(str::to_owned))
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let same = read.len() == expected.len()
+        && read.iter().zip(expected).all(|(read, expected)| {
+            if expected.starts_with('"') {
+                expected
+                    .rsplit_once('@')
+                    .is_some_and(|(_, domain)| read.ends_with(&format!("@{domain}")))
+            } else {
+                read == expected
+            }
+        });
+    assert!(
+        same,
+        "{header}: read {read:?}, expected {expected:?} in\n{shown}"
+    );
 }

@@ -1,5 +1,6 @@
 //! An [`Email`] as a lettre [`Message`], and the [`Mailer`] methods that compose and send one.
 
+use email_encoding::headers::writer::EmailWriter;
 use lettre::Message;
 use lettre::address::Envelope;
 use lettre::message::header::{self, HeaderName, HeaderValue};
@@ -88,7 +89,10 @@ impl Email {
                     field: Field::Subject,
                 });
             }
-            builder = builder.subject(subject);
+            builder = builder.raw_header(unstructured(
+                header::HeaderName::new_from_ascii_str("Subject"),
+                subject,
+            ));
         }
         // Each header written once with every mailbox: lettre's `to()` called again re-reads
         // the header it wrote, and drops a quoted local part it cannot read back.
@@ -222,7 +226,29 @@ fn custom_header(name: &str, value: &str) -> Result<HeaderValue, EmailError> {
     }
     let name = HeaderName::new_from_ascii(name.to_owned())
         .map_err(|_| refuse("a header name is at most 76 characters"))?;
-    Ok(HeaderValue::new(name, value.to_owned()))
+    Ok(unstructured(name, value))
+}
+
+/// An unstructured header value (the subject, a custom header) as lettre writes it, except
+/// where lettre's word-by-word writing would make readers show another text (fuzzing,
+/// finding 9), and the value is then RFC 2047-encoded as a whole:
+/// - it holds `=?`: lettre writes an ASCII word as it is, and one shaped like an encoded word
+///   (`=?utf-8?q?x?=`) is decoded by every reader;
+/// - it is not ASCII and holds two spaces in a row: lettre encodes the words on either side
+///   separately with the extra spaces between them, and readers drop the white space between
+///   two encoded words (RFC 2047 6.2), so `김민준님  안녕하세요` would arrive as one word.
+fn unstructured(name: HeaderName, value: &str) -> HeaderValue {
+    if !(value.contains("=?") || (!value.is_ascii() && value.contains("  "))) {
+        return HeaderValue::new(name, value.to_owned());
+    }
+    let mut encoded = String::new();
+    {
+        let mut writer = EmailWriter::new(&mut encoded, name.len() + ": ".len(), 0, false);
+        // Writing to a String cannot fail.
+        let _ = email_encoding::headers::rfc2047::encode(value, &mut writer);
+    }
+    // Safe to pass as pre-encoded: RFC 2047 output is printable ASCII, folded by the writer.
+    HeaderValue::dangerous_new_pre_encoded(name, value.to_owned(), encoded)
 }
 
 impl Mailer {
@@ -258,6 +284,66 @@ mod tests {
 
     fn text(message: &Message) -> String {
         String::from_utf8(message.formatted()).unwrap()
+    }
+
+    /// The words of an RFC 2047 header value, decoded (`=?utf-8?b?...?=` only).
+    fn decode_words(value: &str) -> String {
+        use base64::Engine as _;
+        value
+            .split_whitespace()
+            .map(|word| {
+                let inner = word
+                    .strip_prefix("=?utf-8?b?")
+                    .and_then(|w| w.strip_suffix("?="))
+                    .unwrap_or_else(|| panic!("not a base64 encoded word: {word}"));
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(inner)
+                    .unwrap();
+                String::from_utf8(bytes).unwrap()
+            })
+            .collect()
+    }
+
+    /// Fuzz finding 9: a subject or custom header shaped like an encoded word was written as
+    /// it is, and every reader decoded it into another text; two spaces between Korean words
+    /// were lost between two encoded words.
+    #[test]
+    fn a_value_shaped_like_an_encoded_word_is_encoded_itself() {
+        for value in [
+            "=?utf-8?q?encoded?=",
+            "Re: =?x?= and more words than fit on one line ever",
+        ] {
+            let message = Email::new()
+                .to("a@example.org")
+                .subject(value)
+                .header("X-Campaign", value)
+                .text("x")
+                .build(from(), "<1@example.com>")
+                .unwrap();
+            let raw = text(&message);
+            for name in ["Subject", "X-Campaign"] {
+                let start = raw.find(&format!("\r\n{name}: ")).unwrap() + name.len() + 4;
+                let end = start + raw[start..].find("\r\n").unwrap();
+                let mut end = end;
+                // Folded lines continue with a space.
+                while raw[end..].starts_with("\r\n ") {
+                    end += 2 + raw[end + 2..].find("\r\n").unwrap();
+                }
+                let written = &raw[start..end];
+                assert!(!written.contains(value), "{raw}");
+                assert_eq!(decode_words(written), value, "{raw}");
+            }
+        }
+        // Anything else is written as before: plain ASCII as it is.
+        let raw = text(
+            &Email::new()
+                .to("a@example.org")
+                .subject("Hello = world?")
+                .text("x")
+                .build(from(), "<1@example.com>")
+                .unwrap(),
+        );
+        assert!(raw.contains("\r\nSubject: Hello = world?\r\n"), "{raw}");
     }
 
     /// Fuzz finding 8: lettre's `to()` called twice dropped a quoted local part.
