@@ -17,6 +17,7 @@ use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use mail_parser::{Address, MessageParser};
 use mailconf_core::{FromValue, MailConfig};
+use mailconf_smtp::lettre::message::{Mailboxes, header};
 use mailconf_smtp::{Mailer, Recipient, SmtpConfig};
 
 const ADDRESSES: &[&str] = &[
@@ -176,9 +177,11 @@ fuzz_target!(|data: &[u8]| {
             None => return,
         },
         None => {
+            // Every recipient in one `To` header: lettre's `to()` called twice drops a quoted
+            // local part (finding 8), the way `Mailer::message`'s docs say to avoid it.
             let mut builder = mailer.message().subject(input.subject.clone());
-            for to in &recipients {
-                builder = builder.to(to.clone());
+            if !recipients.is_empty() {
+                builder = builder.mailbox(header::To::from(Mailboxes::from(recipients.clone())));
             }
             builder.body(input.body.clone()).map_err(Into::into)
         }
@@ -215,11 +218,24 @@ fn check_read_back(raw: &[u8], input: &Input, expected: &[String], sender: &str)
         Some((app, _)) => format!("Confirm your email for {app}"),
         None => input.subject.clone(),
     };
-    assert_eq!(
-        parsed.subject().unwrap_or("").trim(),
-        subject.trim(),
-        "subject of\n{shown}"
-    );
+    // A subject given to lettre's own `.subject()` is written as lettre writes it, and one that
+    // holds `=?`, or two spaces between words it encodes, is read back as another text (finding
+    // 9: `Email` and `verification_email` encode it; `Mailer::message`'s docs say so).
+    // (lettre encodes a word holding NUL, CR, LF or a non-ASCII character.)
+    let encoded_by_lettre = subject
+        .bytes()
+        .any(|b| matches!(b, 0 | b'\n' | b'\r') || b > 127);
+    let lettre_subject = input.verification.is_none()
+        && (subject.contains("=?") || (encoded_by_lettre && subject.contains("  ")));
+    if !lettre_subject {
+        // Word by word: mail-parser folds a run of spaces before an encoded word into one.
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            words(parsed.subject().unwrap_or("")),
+            words(&subject),
+            "subject of\n{shown}"
+        );
+    }
     assert_eq!(addresses(parsed.to()), expected, "recipients of\n{shown}");
     assert_eq!(
         addresses(parsed.from()),

@@ -125,6 +125,34 @@ fn mime_parts(message: &ReceivedMessage) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Fuzz finding 9: an app name shaped like an encoded word went into the subject as it was,
+/// and readers decoded it into another text.
+#[tokio::test]
+async fn a_verification_subject_shaped_like_an_encoded_word_is_encoded() {
+    let (_server, settings) = plain_server().await;
+    let mailer = Mailer::new(&settings).unwrap();
+    let message = mailer
+        .verification_email(
+            "zoe@example.net",
+            "=?utf-8?q?App?=",
+            "https://example.com/c",
+        )
+        .unwrap();
+    let raw = String::from_utf8(message.formatted()).unwrap();
+    let start = raw.find("\r\nSubject: ").unwrap() + "\r\nSubject: ".len();
+    let line = &raw[start..];
+    let mut end = line.find("\r\n").unwrap();
+    while line[end..].starts_with("\r\n ") {
+        end += 2 + line[end + 2..].find("\r\n").unwrap();
+    }
+    let subject = line[..end].replace("\r\n", "");
+    assert!(!subject.contains("=?utf-8?q?App?="), "{raw}");
+    assert_eq!(
+        decode_header(&subject),
+        "Confirm your email for =?utf-8?q?App?="
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // sending in each mode
 

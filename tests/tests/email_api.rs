@@ -159,7 +159,7 @@ async fn korean_in_every_part_arrives_well_formed() {
     server.shutdown().await;
 }
 
-/// Fuzz finding 8 (fuzz/open/message-quoted-local-recipient-dropped): with lettre's builder,
+/// Fuzz finding 8 (fuzz/corpus/message/regression-quoted-local-recipient-dropped): with lettre's builder,
 /// adding a second recipient dropped a first one with a quoted local part. `Email` writes every
 /// `To` recipient in one header and takes the envelope from the recipients as given. (The dev
 /// server's SMTP parser refuses quoted local parts in `RCPT TO`; the delivery itself is tested

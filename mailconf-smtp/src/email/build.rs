@@ -237,7 +237,7 @@ fn custom_header(name: &str, value: &str) -> Result<HeaderValue, EmailError> {
 /// - it is not ASCII and holds two spaces in a row: lettre encodes the words on either side
 ///   separately with the extra spaces between them, and readers drop the white space between
 ///   two encoded words (RFC 2047 6.2), so `김민준님  안녕하세요` would arrive as one word.
-fn unstructured(name: HeaderName, value: &str) -> HeaderValue {
+pub(crate) fn unstructured(name: HeaderName, value: &str) -> HeaderValue {
     if !(value.contains("=?") || (!value.is_ascii() && value.contains("  "))) {
         return HeaderValue::new(name, value.to_owned());
     }

@@ -39,6 +39,7 @@ use lettre::message::Mailbox;
 
 pub use attachment::{Attachment, MAX_ATTACHMENT_BYTES};
 pub use build::SendEmailError;
+pub(crate) use build::unstructured as unstructured_header;
 pub use error::{EmailError, Field};
 
 use crate::Recipient;

@@ -93,6 +93,13 @@ impl Mailer {
     /// hands back, and `MIME-Version: 1.0`. Add recipients, a subject and a body; lettre adds
     /// `Date`. A plain `.body(String)` gets no `Content-Type` from lettre:
     /// [`send`](Mailer::send) adds `text/plain; charset=utf-8`.
+    ///
+    /// For several recipients, prefer [`Email`](crate::Email), or write them in one header
+    /// (`.mailbox(header::To::from(mailboxes))`): lettre's `.to()` called a second time re-reads
+    /// the `To` header it wrote, and drops a recipient with a quoted local part
+    /// (`"quoted local"@example.com`) that its parser cannot read back. `Email` also encodes a
+    /// subject that lettre's `.subject()` would let readers misread (one holding `=?`, or two
+    /// spaces between non-ASCII words).
     pub fn message(&self) -> MessageBuilder {
         Message::builder()
             .from(self.inner.sender.clone())
@@ -128,7 +135,10 @@ impl Mailer {
         Ok(self
             .message()
             .to(to)
-            .subject(format!("Confirm your email for {app_name}"))
+            .raw_header(crate::email::unstructured_header(
+                lettre::message::header::HeaderName::new_from_ascii_str("Subject"),
+                &format!("Confirm your email for {app_name}"),
+            ))
             .multipart(MultiPart::alternative_plain_html(text, html))?)
     }
 }
