@@ -248,6 +248,13 @@ async fn wait_for_value(client: &Client, id: &str, expected: &str) {
 /// Clicks the button `id` and waits for the summary banner of `kind` ("success" or "error");
 /// returns the summary's text.
 async fn press(client: &Client, id: &str, kind: &str) -> String {
+    // The banner of the previous action may be of the same kind ("Connection test passed"
+    // before a save): cleared first, the wait below sees this action's answer, not the last
+    // one's. Without it the test read the .env before the save had written it, now and then.
+    client
+        .execute("document.getElementById('summary').className = '';", vec![])
+        .await
+        .unwrap();
     click(client, Locator::Id(id)).await;
     wait_for(client, &format!("#summary.banner.{kind}")).await;
     text(client, "summary").await

@@ -312,3 +312,11 @@ impl Reply {
             .unwrap_or_else(|| panic!("no error for {key}: {}", self.text))
     }
 }
+
+/// `settings` with the keys of `changes` replaced.
+pub fn with(mut settings: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        settings[k] = v.clone();
+    }
+    settings
+}
