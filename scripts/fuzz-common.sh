@@ -7,7 +7,7 @@
 # Structure-aware targets (map, message) read their shape from the bytes, 2 KiB is many fields.
 
 # Every target, in the order the short run takes them.
-FUZZ_TARGETS=(values url dotenv json map dotenv_writer migrate message email template)
+FUZZ_TARGETS=(values url dotenv json map dotenv_writer migrate message email template oauth2_token)
 
 # The -max_len of a target.
 fuzz_max_len() {
