@@ -48,13 +48,13 @@ fn report(sources: &Sources, compat: Option<Compat>, json: bool, lang: Lang) -> 
                     "warnings": warnings_json(&warnings),
                     "errors": [],
                 });
-                println!("{out:#}");
+                outln!("{out:#}");
             } else {
                 let ok = Message::new("cli-check-ok")
                     .arg("host", endpoint.host.to_string())
                     .arg("port", endpoint.port.get())
                     .arg("mode", endpoint.security.name());
-                println!("{}", ok.render(lang));
+                outln!("{}", ok.render(lang));
                 print_settings(&settings, lang);
                 print_warnings(&warnings, lang);
             }
@@ -63,9 +63,9 @@ fn report(sources: &Sources, compat: Option<Compat>, json: bool, lang: Lang) -> 
         Err(errors) => {
             if json {
                 let out = json!({"ok": false, "config": "SmtpConfig", "settings": settings, "warnings": warnings_json(errors.warnings()), "errors": errors.in_lang(lang)});
-                println!("{out:#}");
+                outln!("{out:#}");
             } else {
-                print!("{}", errors.in_lang(lang));
+                out!("{}", errors.in_lang(lang));
                 print_warnings(errors.warnings(), lang);
                 print_settings(&settings, lang);
             }
@@ -79,7 +79,7 @@ fn print_warnings(warnings: &[Warning], lang: Lang) {
         return;
     }
     let header = Message::new("cli-warnings-header").arg("count", warnings.len());
-    println!("\n{}", header.render(lang));
+    outln!("\n{}", header.render(lang));
     for w in warnings {
         let origin = w
             .origin
@@ -89,16 +89,16 @@ fn print_warnings(warnings: &[Warning], lang: Lang) {
                 format!(" {}", text.render(lang))
             })
             .unwrap_or_default();
-        println!("  - {}: {}{origin}", w.key, w.message.render(lang));
+        outln!("  - {}: {}{origin}", w.key, w.message.render(lang));
         if let Some(hint) = &w.hint {
             let line = Message::new("report-hint").arg("hint", hint.clone());
-            println!("    {}", line.render(lang));
+            outln!("    {}", line.render(lang));
         }
     }
 }
 
 fn print_settings(settings: &[crate::settings::Setting], lang: Lang) {
-    println!("\n{}", Message::new("cli-settings-read").render(lang));
+    outln!("\n{}", Message::new("cli-settings-read").render(lang));
     let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
     for s in settings {
         let origin = s
@@ -106,6 +106,6 @@ fn print_settings(settings: &[crate::settings::Setting], lang: Lang) {
             .as_ref()
             .map(|o| format!("  ({})", o.text(lang)))
             .unwrap_or_default();
-        println!("  {:width$} = {}{origin}", s.key, s.value);
+        outln!("  {:width$} = {}{origin}", s.key, s.value);
     }
 }

@@ -45,14 +45,14 @@ pub async fn run(args: DevServerArgs, json: bool, lang: mailconf_core::Lang) -> 
             .await
             .map_err(|e| fail("cannot start the web inbox", e))?;
         if json {
-            println!(
+            outln!(
                 "{}",
                 json!({"event": "web", "url": format!("http://{web}/")})
             );
         } else {
             let listening = mailconf_core::Message::new("cli-inbox-listening")
                 .arg("url", format!("http://{web}/"));
-            println!("{}", listening.render(lang));
+            outln!("{}", listening.render(lang));
         }
     }
 
@@ -114,21 +114,21 @@ fn print_settings(server: &DevServer, args: &DevServerArgs, ca_file: &Path, json
             .iter()
             .map(|(k, v)| ((*k).to_owned(), json!(v)))
             .collect();
-        println!(
+        outln!(
             "{}",
             json!({"event": "listening", "port": server.port(), "settings": map})
         );
     } else {
-        println!(
+        outln!(
             "mailconf dev-server listening on 127.0.0.1:{} ({:?})",
             server.port(),
             server.tls()
         );
-        println!("Point your application at it with (these lines work as a .env file):");
+        outln!("Point your application at it with (these lines work as a .env file):");
         for (k, v) in &settings {
-            println!("  {k}={}", dotenv_value(v));
+            outln!("  {k}={}", dotenv_value(v));
         }
-        println!("Waiting for messages (Ctrl-C to stop)...");
+        outln!("Waiting for messages (Ctrl-C to stop)...");
     }
 }
 
@@ -159,9 +159,9 @@ fn print_message(message: &ReceivedMessage, file: Option<&Path>, json: bool) {
             "subject": subject, "auth_user": message.auth_user, "tls": message.tls,
             "size": message.data.len(), "file": file.map(|f| f.display().to_string()),
         });
-        println!("{out}");
+        outln!("{out}");
     } else {
-        println!(
+        outln!(
             "message from <{}> to {} subject {subject:?} ({} bytes{}){}",
             message.mail_from,
             message

@@ -1,6 +1,9 @@
 //! `mailconf`: check SMTP settings, probe the server, send a test message, print templates, and
 //! run a local mail catcher.
 
+#[macro_use]
+mod out;
+
 mod check;
 mod cli;
 mod dev_server;

@@ -45,12 +45,12 @@ pub fn run(env_file: Option<&Path>, args: &MigrateArgs, json: bool) -> Result<()
                 report["text"] = json!(migration.text);
             }
         }
-        println!("{report:#}");
+        outln!("{report:#}");
         return Ok(());
     }
     tell(path, &migration, written.as_deref());
     if written.is_none() {
-        print!("{}", migration.text);
+        out!("{}", migration.text);
     }
     Ok(())
 }

@@ -56,8 +56,8 @@ pub async fn run(
         .unwrap_or_else(|| config.timeout().min(DEFAULT_STEP_TIMEOUT));
     if !json {
         if let Some(errors) = &rejected {
-            print!("{}", errors.in_lang(lang));
-            println!("\n{}", Message::new("cli-probe-anyway").render(lang));
+            out!("{}", errors.in_lang(lang));
+            outln!("\n{}", Message::new("cli-probe-anyway").render(lang));
         }
         let mode = match target.security {
             Some(security) => Message::new("cli-probe-as-configured").arg("mode", security.name()),
@@ -67,7 +67,7 @@ pub async fn run(
             .arg("address", target.address())
             .arg("mode", mode)
             .arg("limit", format!("{limit:?}"));
-        println!("{}", line.render(lang));
+        outln!("{}", line.render(lang));
     }
     let report = diagnose::probe(&target, limit).await;
     let ok = report.ok && rejected.is_none();
@@ -137,7 +137,7 @@ fn print_json(report: &ProbeReport, ok: bool, rejected: Option<&Errors>, lang: L
             rejected.map_or_else(|| json!([]), |e| json!(e.in_lang(lang))),
         );
     }
-    println!("{out:#}");
+    outln!("{out:#}");
 }
 
 fn print_human(report: &ProbeReport, ok: bool, lang: Lang) {
@@ -152,7 +152,7 @@ fn print_human(report: &ProbeReport, ok: bool, lang: Lang) {
         if mode != Some(step.mode) {
             if mode.is_some() {
                 let line = Message::new("cli-probe-trying").arg("mode", step.mode.name());
-                println!("{}", line.render(lang));
+                outln!("{}", line.render(lang));
             }
             mode = Some(step.mode);
         }
@@ -162,11 +162,11 @@ fn print_human(report: &ProbeReport, ok: bool, lang: Lang) {
         print_step(step, width, !explained, lang);
     }
     if let Some(server) = &report.server {
-        let say = |m: Message| println!("{}", m.render(lang));
+        let say = |m: Message| outln!("{}", m.render(lang));
         say(Message::new("cli-probe-server")
             .arg("name", server.name.as_str())
             .arg("greeting", server.greeting.as_str()));
-        let say = |m: Message| println!("  {}", m.render(lang));
+        let say = |m: Message| outln!("  {}", m.render(lang));
         say(Message::new("cli-probe-extensions").arg("list", server.summary()));
         let auth = if server.auth_mechanisms.is_empty() {
             Message::new("cli-probe-none-offered")
@@ -186,24 +186,24 @@ fn print_human(report: &ProbeReport, ok: bool, lang: Lang) {
     }
     if let Some(speaks) = report.speaks() {
         let line = Message::new("cli-probe-speaks").arg("sound", speaks);
-        println!("{}", line.render(lang));
+        outln!("{}", line.render(lang));
     }
     if let Some(advice) = report.advice_in(lang) {
         let line = Message::new("cli-probe-advice").arg("advice", advice);
-        println!("{}", line.render(lang));
+        outln!("{}", line.render(lang));
     }
     let result = if ok {
         "cli-probe-passed"
     } else {
         "cli-probe-failed"
     };
-    println!("{}", Message::new(result).render(lang));
+    outln!("{}", Message::new(result).render(lang));
 }
 
 fn print_step(step: &Step, width: usize, with_hint: bool, lang: Lang) {
     let mark = if step.ok { '✓' } else { '✗' };
     let code = step.code.map(|c| format!("[{c}] ")).unwrap_or_default();
-    println!(
+    outln!(
         "  {mark} {:width$} {:>6} ms  {code}{}",
         step.name.to_string(),
         step.millis,
@@ -211,6 +211,6 @@ fn print_step(step: &Step, width: usize, with_hint: bool, lang: Lang) {
     );
     if let Some(hint) = step.hint_in(lang).filter(|_| with_hint) {
         let line = Message::new("report-hint").arg("hint", hint);
-        println!("      {}", line.render(lang));
+        outln!("      {}", line.render(lang));
     }
 }

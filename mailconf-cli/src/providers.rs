@@ -8,10 +8,10 @@ pub fn run(json: bool) -> Result<(), Failed> {
     let all = Provider::all();
     if json {
         let report = serde_json::json!({ "providers": all });
-        println!("{report:#}");
+        outln!("{report:#}");
         return Ok(());
     }
-    println!("MAIL_PROVIDER presets (the first port is the preset; MAIL_PORT picks another):");
+    outln!("MAIL_PROVIDER presets (the first port is the preset; MAIL_PORT picks another):");
     for p in all {
         let mut names = vec![p.id.to_owned()];
         names.extend(p.aliases.iter().map(|a| (*a).to_owned()));
@@ -20,17 +20,17 @@ pub fn run(json: bool) -> Result<(), Failed> {
         } else {
             p.id.to_owned()
         };
-        println!();
-        println!("  {id:<20} {}", p.name);
+        outln!();
+        outln!("  {id:<20} {}", p.name);
         if names.len() > 1 {
-            println!("  {:<20} also: {}", "", names[1..].join(", "));
+            outln!("  {:<20} also: {}", "", names[1..].join(", "));
         }
-        println!("  {:<20} {}, port {}", "", p.host, p.offers());
+        outln!("  {:<20} {}, port {}", "", p.host, p.offers());
         if let Some(user) = p.username {
-            println!("  {:<20} MAIL_USERNAME={user}", "");
+            outln!("  {:<20} MAIL_USERNAME={user}", "");
         }
-        println!("  {:<20} {}", "", p.note);
-        println!("  {:<20} {}", "", p.source);
+        outln!("  {:<20} {}", "", p.note);
+        outln!("  {:<20} {}", "", p.source);
     }
     Ok(())
 }

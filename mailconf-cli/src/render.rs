@@ -49,7 +49,7 @@ pub fn parse_data(raw: &str) -> Result<Value, Message> {
 pub fn run(sources: &Sources, json_out: bool, lang: Lang, args: RenderArgs) -> Result<(), Failed> {
     let fail = |message: String| {
         if json_out {
-            println!("{:#}", json!({"ok": false, "message": message}));
+            outln!("{:#}", json!({"ok": false, "message": message}));
         } else {
             eprintln!("error: {message}");
         }
@@ -74,17 +74,17 @@ pub fn run(sources: &Sources, json_out: bool, lang: Lang, args: RenderArgs) -> R
             "ok": true, "template": args.name, "subject": rendered.subject,
             "text": rendered.text, "html": rendered.html,
         });
-        println!("{out:#}");
+        outln!("{out:#}");
     } else {
-        println!(
+        outln!(
             "Subject: {}",
             rendered.subject.as_deref().unwrap_or("(none)")
         );
-        println!("----- text -----");
-        println!("{}", rendered.text);
+        outln!("----- text -----");
+        outln!("{}", rendered.text);
         if let Some(html) = &rendered.html {
-            println!("----- HTML -----");
-            println!("{html}");
+            outln!("----- HTML -----");
+            outln!("{html}");
         }
     }
     Ok(())

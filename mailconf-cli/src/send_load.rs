@@ -49,12 +49,12 @@ pub fn serve_metrics(addr: SocketAddr, json: bool) -> Result<(), Failed> {
     installed.map_err(|e| {
         let message = format!("cannot serve metrics on {addr} (--metrics): {e}");
         if json {
-            println!(
+            outln!(
                 "{:#}",
                 json!({"ok": false, "stage": "setup", "message": message})
             );
         } else {
-            println!("Not sent: {message}");
+            outln!("Not sent: {message}");
         }
         Failed
     })
@@ -153,7 +153,7 @@ pub async fn run(
 
     let summary = tally.summary(elapsed, args, &server, &config);
     if json {
-        println!("{summary:#}");
+        outln!("{summary:#}");
     } else {
         print_text(&summary, to);
     }
@@ -224,7 +224,7 @@ impl Tally {
 
 fn print_text(summary: &Value, to: &Mailbox) {
     let field = |k: &str| summary[k].to_string();
-    println!(
+    outln!(
         "Sent {} of {} messages to {to} through {} in {} s: {} messages/s",
         field("sent"),
         field("count"),
@@ -236,16 +236,19 @@ fn print_text(summary: &Value, to: &Mailbox) {
     let shared = summary["shared_limit"]
         .as_str()
         .map_or(String::new(), |url| format!(", shared through Redis {url}"));
-    println!(
+    outln!(
         "  concurrency {}, rate limit {limit}{shared}",
         field("concurrency")
     );
     let l = &summary["latency_ms"];
-    println!(
+    outln!(
         "  latency ms (per send, rate-limit wait included): p50 {}, p90 {}, p99 {}, max {}",
-        l["p50"], l["p90"], l["p99"], l["max"]
+        l["p50"],
+        l["p90"],
+        l["p99"],
+        l["max"]
     );
-    println!(
+    outln!(
         "  retries {}, failures {}",
         field("retries"),
         field("failed")
@@ -255,16 +258,16 @@ fn print_text(summary: &Value, to: &Mailbox) {
         .filter(|s| !s.is_empty())
     {
         let list: Vec<String> = stages.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        println!("  failures by stage: {}", list.join(", "));
+        outln!("  failures by stage: {}", list.join(", "));
     }
     if let Some(first) = summary["first_error"].as_object() {
-        println!(
+        outln!(
             "  first failure ({}): {}",
             first["stage"].as_str().unwrap_or("?"),
             first["message"].as_str().unwrap_or("")
         );
         if let Some(hint) = first["hint"].as_str() {
-            println!("  hint: {hint}");
+            outln!("  hint: {hint}");
         }
     }
 }
@@ -312,12 +315,12 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn setup_failure(json: bool, server: &str, message: &str) -> Failed {
     if json {
-        println!(
+        outln!(
             "{:#}",
             json!({"ok": false, "stage": "setup", "server": server, "message": message})
         );
     } else {
-        println!("Not sent: {message}");
+        outln!("Not sent: {message}");
     }
     Failed
 }

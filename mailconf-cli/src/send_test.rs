@@ -73,13 +73,13 @@ pub async fn run(
     let fail = |what: &'static str, reason: Message| {
         let text = Message::new(what).arg("reason", reason).render(lang);
         if json {
-            println!(
+            outln!(
                 "{:#}",
                 json!({"ok": false, "stage": "setup", "server": server, "message": text})
             );
         } else {
             let line = Message::new("cli-not-sent").arg("what", text);
-            println!("{}", line.render(lang));
+            outln!("{}", line.render(lang));
         }
         Failed
     };
@@ -137,18 +137,18 @@ pub async fn run(
                     "code": report.code(), "reply": report.reply(),
                     "message_id": report.message_id(), "attempts": report.attempts(),
                 });
-                println!("{out:#}");
+                outln!("{out:#}");
             } else {
                 let sent = Message::new("cli-sent")
                     .arg("to", args.to.to_string())
                     .arg("server", server.as_str())
                     .arg("mode", endpoint.security.name());
-                println!("{}", sent.render(lang));
+                outln!("{}", sent.render(lang));
                 let reply = Message::new("cli-server-reply")
                     .arg("code", report.code().to_string())
                     .arg("reply", report.reply());
-                println!("  {}", reply.render(lang));
-                println!("  Message-ID: {message_id}");
+                outln!("  {}", reply.render(lang));
+                outln!("  Message-ID: {message_id}");
             }
             Ok(())
         }
@@ -167,7 +167,7 @@ fn print_failure(error: &SendError, json: bool, lang: Lang) {
             "attempts": error.attempts(), "timed_out": error.is_timeout(),
             "permanent": error.is_permanent(),
         });
-        println!("{out:#}");
+        outln!("{out:#}");
         return;
     }
     let how = if error.is_timeout() {
@@ -178,16 +178,16 @@ fn print_failure(error: &SendError, json: bool, lang: Lang) {
     let line = Message::new(how)
         .arg("stage", error.stage().name())
         .arg("server", error.server());
-    println!("{}", line.render(lang));
+    outln!("{}", line.render(lang));
     if let Some(code) = error.code() {
         let line = Message::new("cli-reply-code").arg("code", code.to_string());
-        println!("  {}", line.render(lang));
+        outln!("  {}", line.render(lang));
     }
     let line = Message::new("cli-server-message").arg("message", error.message());
-    println!("  {}", line.render(lang));
-    println!("  {}", error.verdict_message().render(lang));
+    outln!("  {}", line.render(lang));
+    outln!("  {}", error.verdict_message().render(lang));
     if let Some(hint) = error.hint_message() {
         let line = Message::new("report-hint").arg("hint", hint.clone());
-        println!("  {}", line.render(lang));
+        outln!("  {}", line.render(lang));
     }
 }

@@ -7,15 +7,15 @@ use crate::cli::TemplateFormat;
 pub fn run(format: TemplateFormat) -> Result<(), Failed> {
     let schema = SmtpConfig::schema();
     match format {
-        TemplateFormat::Env => print!("{}", schema.env_example()),
+        TemplateFormat::Env => out!("{}", schema.env_example()),
         TemplateFormat::JsonSchema => {
             let text = serde_json::to_string_pretty(&schema.json_schema()).map_err(|e| {
                 eprintln!("error: {e}");
                 Failed
             })?;
-            println!("{text}");
+            outln!("{text}");
         }
-        TemplateFormat::Markdown => print!("{}", schema.markdown()),
+        TemplateFormat::Markdown => out!("{}", schema.markdown()),
     }
     Ok(())
 }
