@@ -147,6 +147,7 @@ mod connection;
 pub mod diagnose;
 mod dialects;
 pub mod email;
+mod html;
 mod mailer;
 pub mod metrics;
 pub mod migrate;

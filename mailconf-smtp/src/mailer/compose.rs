@@ -6,6 +6,7 @@ use mailconf_core::{FromValue, Host};
 
 use super::Mailer;
 use super::error::ComposeError;
+use crate::html::escape;
 
 /// One recipient: `"Name <address>"` or a bare address as text, or a mailbox.
 pub trait Recipient {
@@ -181,22 +182,6 @@ fn verification_html(name: Option<&str>, app: &str, link: &str) -> String {
     )
 }
 
-/// Escapes text for HTML element content and double- or single-quoted attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// lettre's mailbox for ours; lettre validates the address again and may refuse some forms
 /// (such as quoted local parts) that mailconf accepts.
 pub(super) fn lettre_mailbox(
@@ -254,7 +239,7 @@ mod tests {
     fn escape_covers_markup_and_quotes() {
         assert_eq!(
             escape(r#"<a href="x">Tom & Jerry's</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+            "&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
         );
     }
 

@@ -4,25 +4,10 @@
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Error, Output, State};
 
-/// MarkupSafe's `escape`: `&<>"'` only (minijinja's own also escapes `/`, and writes `"` and
-/// `'` differently; both are valid HTML, but the output would differ from Jinja2's).
-pub(super) fn markupsafe(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&#34;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::html::escape as markupsafe;
 
-/// Undoes [`markupsafe`] and the few entities an HTML subject line may hold, for the
-/// `Subject` header, which is not HTML.
+/// Undoes [`markupsafe`](crate::html::escape) and the few entities an HTML subject line may
+/// hold, for the `Subject` header, which is not HTML.
 pub(super) fn unescape(text: &str) -> String {
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
