@@ -210,8 +210,12 @@ fn line(
         && target == a.key
     {
         let rest = &piece.text[piece.lead.len() + key.len()..];
-        let rest = rest.strip_suffix('\n').unwrap_or(rest);
-        let rest = rest.strip_suffix('\r').unwrap_or(rest);
+        // Only a line end is taken off (the caller writes it back). A lone `\r` at the end of
+        // the file is part of what dotenvy read: without it `X=\x05 ` no longer parses.
+        let rest = match rest.strip_suffix('\n') {
+            Some(line) => line.strip_suffix('\r').unwrap_or(line),
+            None => rest,
+        };
         return Ok(format!("{}{target}{rest}", piece.lead));
     }
     assignment(a.key, &a.value)

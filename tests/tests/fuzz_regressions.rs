@@ -123,3 +123,20 @@ fn a_quote_opened_inside_a_value_spans_lines_for_migrate_as_for_dotenvy() {
     assert_eq!(dotenvy_reads(&migration.text)[1].1, "Shop\nMAIL_HOST=x");
     assert!(rewrite(&migration.text).unwrap().changes.is_empty());
 }
+
+#[test]
+fn a_translated_value_with_a_control_character_is_written_so_dotenvy_reads_it() {
+    // The campaign's `migrate` run found it (finding 11): `SMTP_HOST=\x05 \r` at the end of a
+    // file became `MAIL_SERVER=\x05 `, which dotenvy cannot parse, so the rewritten file did
+    // not even load. The input is the seed fuzz/corpus/migrate/regression-lone-carriage-return.
+    use mailconf_smtp::migrate::rewrite;
+    let text = "#\n\nSMTP_HOST=\u{5} \r";
+    let migration = rewrite(text).unwrap();
+    assert_eq!(migration.text, "#\n\nMAIL_SERVER=\u{5} \r");
+    let again = rewrite(&migration.text);
+    assert!(again.is_ok(), "{:?} -> {again:?}", migration.text);
+    assert_eq!(
+        dotenvy_reads(&migration.text),
+        [("MAIL_SERVER".to_owned(), "\u{5}".to_owned())]
+    );
+}
