@@ -243,86 +243,14 @@ mod browser {
     //! sandboxed iframe with its script not run; its text part shows; its attachment downloads
     //! intact. A screenshot is kept in `<target dir>/dev-inbox-screenshots/`.
 
-    use std::net::TcpListener;
-    use std::path::{Path, PathBuf};
-    use std::process::{Child, Command, Stdio};
+    use std::path::Path;
     use std::time::{Duration, Instant};
 
-    use fantoccini::{Client, ClientBuilder, Locator};
+    use fantoccini::{Client, Locator};
+    use mailconf_tests::chromium::{browser, find_program, start_driver};
     use serde_json::json;
 
     use super::{Inbox, PDF};
-
-    fn find_program(names: &[&str]) -> Option<PathBuf> {
-        let path = std::env::var_os("PATH")?;
-        std::env::split_paths(&path)
-            .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
-            .find(|candidate| candidate.is_file())
-    }
-
-    struct Driver {
-        child: Child,
-        port: u16,
-    }
-
-    impl Drop for Driver {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-
-    fn start_driver(program: &Path) -> Driver {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(program)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let driver = Driver { child, port };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not start listening"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        driver
-    }
-
-    async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
-        let args = [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1200,900",
-            &format!("--user-data-dir={}", profile.display()),
-        ];
-        let capabilities = json!({
-            "goog:chromeOptions": {"binary": chromium.to_str().unwrap(), "args": args},
-        });
-        let serde_json::Value::Object(capabilities) = capabilities else {
-            unreachable!("a literal object")
-        };
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        ClientBuilder::new(connector)
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-            .expect("a WebDriver session")
-    }
 
     /// Polls for `css` for up to 10 s.
     async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
@@ -350,7 +278,7 @@ mod browser {
         let inbox = Inbox::start();
         let driver = start_driver(&chromedriver);
         let profile = tempfile::tempdir().unwrap();
-        let client = browser(&driver, &chromium, profile.path()).await;
+        let client = browser(&driver, &chromium, profile.path(), (1200, 900)).await;
         client.goto(&inbox.web).await.unwrap();
         wait_for(&client, "#empty").await;
 

@@ -7,6 +7,7 @@
 #![deny(warnings, missing_docs, clippy::pedantic)]
 
 pub mod aiosmtpd;
+pub mod chromium;
 pub mod dev_settings;
 pub mod fixtures;
 pub mod jinja2;

@@ -9,90 +9,15 @@
 mod common;
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{PASSWORD, TOKEN, page_with_smtp};
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use fantoccini::{Client, Locator};
+use mailconf_tests::chromium::{browser, find_program, start_driver};
 
 const SKIPPED: &str = "SKIPPED: browser test did not run: chromium/chromedriver not installed (apt-get install chromium chromium-driver)";
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-/// chromedriver, ended when the test ends (even by a failed assertion).
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_driver(program: &Path) -> Driver {
-    // Asking the OS for a free port, then freeing it for chromedriver, is racy only against
-    // other programs grabbing the same port in between: unlikely, and it would fail loudly.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(program)
-        .arg(format!("--port={port}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let driver = Driver { child, port };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "chromedriver did not start listening"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    driver
-}
-
-async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Client {
-    let args = [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1100,2300",
-        &format!("--user-data-dir={}", profile.display()),
-    ];
-    let capabilities = json!({
-        "goog:chromeOptions": {"binary": chromium.to_str().unwrap(), "args": args},
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!("a literal object")
-    };
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a WebDriver session")
-}
 
 fn screenshot_dir() -> PathBuf {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -278,7 +203,13 @@ async fn the_page_in_headless_chromium() {
     let env_file = &setup.env_file;
     let smtp_port = setup.smtp.port().to_string();
     let driver = start_driver(&chromedriver);
-    let client = browser(&driver, &chromium, &setup.dir.path().join("profile")).await;
+    let client = browser(
+        &driver,
+        &chromium,
+        &setup.dir.path().join("profile"),
+        (1100, 2300),
+    )
+    .await;
     let url = format!("http://{}/", setup.page.addr);
 
     // The token is asked for once.
