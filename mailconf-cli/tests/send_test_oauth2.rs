@@ -8,14 +8,11 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use mailconf_smtp::dev_server::{DevServer, TokenEndpoint};
+use support::oauth2::{self, Settings, assert_no_secret};
 use support::{STARTTLS, json, mailconf, stdout, step, text};
 use tokio::runtime::Runtime;
 
 const MAILBOX: &str = "app@example.com";
-const CLIENT_ID: &str = "cli-client";
-const CLIENT_SECRET: &str = "Cli-Cl1ent-Secret-7d1";
-const REFRESH_TOKEN: &str = "Cli-Refresh-Token-2f9";
-const SERVICE_ACCOUNT: &str = "cli@project.iam.example";
 
 struct Setup {
     runtime: Runtime,
@@ -27,14 +24,10 @@ struct Setup {
 
 fn setup() -> Setup {
     let runtime = Runtime::new().unwrap();
-    let public = include_str!("../../mailconf-smtp/tests/data/oauth2/test-service-account.pub");
     let endpoint = runtime
         .block_on(
-            TokenEndpoint::builder()
-                .client(CLIENT_ID, CLIENT_SECRET)
-                .refresh_token(REFRESH_TOKEN, MAILBOX)
+            oauth2::endpoint(MAILBOX)
                 .rotate_refresh_tokens(true)
-                .service_account(SERVICE_ACCOUNT, public)
                 .start(),
         )
         .unwrap();
@@ -52,7 +45,7 @@ fn setup() -> Setup {
     }
 }
 
-fn command(setup: &Setup, grant: &[(&str, String)]) -> Command {
+fn command(setup: &Setup, grant: &Settings) -> Command {
     let mut cmd = mailconf();
     cmd.env("MAIL_SERVER", "localhost")
         .env("MAIL_PORT", setup.server.port().to_string())
@@ -65,47 +58,8 @@ fn command(setup: &Setup, grant: &[(&str, String)]) -> Command {
     cmd
 }
 
-fn grants(setup: &Setup) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
-    let url = setup.endpoint.url();
-    let key_file = setup.dir.path().join("key.json");
-    let key = serde_json::json!({
-        "type": "service_account",
-        "client_email": SERVICE_ACCOUNT,
-        "private_key": include_str!("../../mailconf-smtp/tests/data/oauth2/test-service-account.key"),
-        "token_uri": url,
-    });
-    std::fs::write(&key_file, key.to_string()).unwrap();
-    vec![
-        (
-            "client_credentials",
-            vec![
-                ("MAIL_OAUTH2_TOKEN_URL", url.clone()),
-                ("MAIL_OAUTH2_CLIENT_ID", CLIENT_ID.into()),
-                ("MAIL_OAUTH2_CLIENT_SECRET", CLIENT_SECRET.into()),
-            ],
-        ),
-        (
-            "refresh_token",
-            vec![
-                ("MAIL_OAUTH2_TOKEN_URL", url.clone()),
-                ("MAIL_OAUTH2_CLIENT_ID", CLIENT_ID.into()),
-                ("MAIL_OAUTH2_REFRESH_TOKEN", REFRESH_TOKEN.into()),
-            ],
-        ),
-        (
-            "jwt_bearer",
-            vec![(
-                "MAIL_OAUTH2_SERVICE_ACCOUNT_FILE",
-                key_file.display().to_string(),
-            )],
-        ),
-    ]
-}
-
-fn assert_no_secret(out: &str) {
-    for secret in [CLIENT_SECRET, REFRESH_TOKEN, TokenEndpoint::TOKEN_PREFIX] {
-        assert!(!out.contains(secret), "{secret} in:\n{out}");
-    }
+fn grants(setup: &Setup) -> Vec<(&'static str, Settings)> {
+    oauth2::grants(&setup.endpoint, setup.dir.path(), MAILBOX)
 }
 
 #[test]
@@ -127,7 +81,8 @@ fn send_test_logs_in_with_xoauth2_for_each_grant() {
         assert_eq!(received.len(), n + 1, "{grant}: {all}");
         assert_eq!(received[n].auth_user.as_deref(), Some(MAILBOX), "{grant}");
     }
-    // The rotating refresh token was used once, by one process: three token requests in all.
+    // The rotating refresh token was used once, by one process, and the token file needs no
+    // request: three token requests in all.
     assert_eq!(setup.endpoint.requests(), 3);
 }
 

@@ -558,3 +558,6 @@ hint-oauth2-no-xoauth2 = the server does not offer AUTH XOAUTH2 over this connec
 hint-oauth2-microsoft-refused = Microsoft 365 refused the token for MAIL_USERNAME: with client credentials, the app's service principal must be registered in Exchange Online (New-ServicePrincipal) and given rights on that mailbox (Add-MailboxPermission), and the token must be for https://outlook.office365.com/.default (MAIL_OAUTH2_SCOPE)
 hint-oauth2-google-refused = Google refused the token for MAIL_USERNAME: the token must carry the scope https://mail.google.com/ (MAIL_OAUTH2_SCOPE) and belong to that mailbox (a service account's domain-wide delegation must allow that scope)
 hint-oauth2-refused = the server refused the OAuth2 token for MAIL_USERNAME: check that MAIL_USERNAME is the mailbox the token is for, and that MAIL_OAUTH2_SCOPE grants SMTP
+
+## Issue 13, the oauth2 helper: XOAUTH2 refusals, token endpoint errors and the probe's token step
+hint-oauth2-token-file-refused = the server refused the token in MAIL_ACCESS_TOKEN_FILE: it has expired or was revoked (check that whatever keeps the file fresh, such as a sidecar, is running), or it is not for the mailbox in MAIL_USERNAME

@@ -540,3 +540,6 @@ hint-oauth2-no-xoauth2 = 서버가 이 연결에서 AUTH XOAUTH2를 제공하지
 hint-oauth2-microsoft-refused = Microsoft 365가 MAIL_USERNAME의 토큰을 거부했습니다: 클라이언트 자격 증명을 쓰면 앱의 서비스 주체를 Exchange Online에 등록하고(New-ServicePrincipal) 그 사서함에 대한 권한을 줘야 하며(Add-MailboxPermission), 토큰은 https://outlook.office365.com/.default 용이어야 합니다(MAIL_OAUTH2_SCOPE)
 hint-oauth2-google-refused = Google이 MAIL_USERNAME의 토큰을 거부했습니다: 토큰에 https://mail.google.com/ 범위(MAIL_OAUTH2_SCOPE)가 있어야 하고 그 메일함의 것이어야 합니다(서비스 계정이면 도메인 전체 위임에서 그 범위를 허용해야 합니다)
 hint-oauth2-refused = 서버가 MAIL_USERNAME의 OAuth2 토큰을 거부했습니다: MAIL_USERNAME이 토큰의 메일함인지, MAIL_OAUTH2_SCOPE가 SMTP를 허용하는지 확인하세요
+
+## Issue 13, the oauth2 helper: XOAUTH2 refusals, token endpoint errors and the probe's token step
+hint-oauth2-token-file-refused = 서버가 MAIL_ACCESS_TOKEN_FILE의 토큰을 거부했습니다: 토큰이 만료되었거나 폐기되었을 수 있으니(사이드카처럼 파일을 갱신하는 프로그램이 실행 중인지 확인하세요), 또는 MAIL_USERNAME의 메일함용 토큰이 아닐 수 있습니다

@@ -1,5 +1,6 @@
 # Sourced by scripts/test-all.sh. Debian's Postfix and Dovecot for the real-MTA suite
-# (tests/src/postfix*.rs, tests/tests/interop_postfix*.rs). The tests start their own private
+# (tests/src/postfix*.rs, tests/tests/interop_postfix*.rs, mailconf-cli/tests/interop_postfix*.rs; the XOAUTH2
+# suite uses the `oauth2` passdb built into dovecot-core). The tests start their own private
 # instances (`postfix -c DIR`, `dovecot -c FILE`) on loopback; this only installs the packages.
 # The system's instances are neither configured ("No configuration") nor left running.
 postfix_missing() {

@@ -1,7 +1,9 @@
 //! A private Postfix (Debian's `postfix`) with Dovecot SASL (`dovecot-core`), started on
 //! 127.0.0.1 for the real-MTA tests.
 //!
-//! One instance serves every test of a test binary ([`Postfix::shared`]). It lives in its own
+//! One instance serves every test of a test binary ([`Postfix::shared`]); an instance whose
+//! Dovecot also checks `XOAUTH2` bearers against a token endpoint's introspection is started
+//! with [`Postfix::start_with_oauth2`]. Each lives in its own
 //! directory under the system's temp dir: `postfix -c DIR` with its own `main.cf`/`master.cf`,
 //! queue, data directory and maildirs, and `dovecot -c FILE` with its own `base_dir` and a
 //! passwd-file. The system's `/etc/postfix` and `/etc/dovecot` are neither read nor changed.
@@ -87,10 +89,22 @@ impl Postfix {
     #[must_use]
     pub fn shared() -> Option<&'static Postfix> {
         static SHARED: OnceLock<Option<Postfix>> = OnceLock::new();
-        SHARED.get_or_init(Postfix::start).as_ref()
+        SHARED.get_or_init(|| Postfix::start(None)).as_ref()
     }
 
-    fn start() -> Option<Postfix> {
+    /// An instance of its own whose Dovecot also takes `XOAUTH2` (and `OAUTHBEARER`) logins,
+    /// checking each bearer through the RFC 7662 endpoint at `introspection_url` (a
+    /// `TokenEndpoint`'s) with its `oauth2` passdb; `None` as for [`shared`](Self::shared).
+    /// It stops when dropped or when the test binary exits.
+    ///
+    /// # Panics
+    /// As [`shared`](Self::shared).
+    #[must_use]
+    pub fn start_with_oauth2(introspection_url: &str) -> Option<Postfix> {
+        Postfix::start(Some(introspection_url))
+    }
+
+    fn start(oauth2: Option<&str>) -> Option<Postfix> {
         if let Some(missing) = missing_requirement() {
             crate::skip::missing(
                 "the Postfix interoperability tests",
@@ -104,7 +118,7 @@ impl Postfix {
         let mut last_error = String::new();
         // A free port can be taken by someone else before Postfix binds it: try fresh ones.
         for _ in 0..3 {
-            match Postfix::try_start(&base) {
+            match Postfix::try_start(&base, oauth2) {
                 Ok(postfix) => {
                     eprintln!(
                         "Postfix suite: Postfix {}, Dovecot {}, on 127.0.0.1 ports {:?}",
@@ -118,7 +132,7 @@ impl Postfix {
         panic!("the private Postfix instance did not start: {last_error}");
     }
 
-    fn try_start(base: &Path) -> Result<Postfix, String> {
+    fn try_start(base: &Path, oauth2: Option<&str>) -> Result<Postfix, String> {
         let root = tempfile::Builder::new()
             .prefix(&format!("{}-", std::process::id()))
             .tempdir_in(base)
@@ -137,7 +151,7 @@ impl Postfix {
         let certs = DevCertificates::generate().map_err(|e| e.to_string())?;
         let other = DevCertificates::generate().map_err(|e| e.to_string())?;
         let owner = postfix_owner()?;
-        write_files(&root, ports, owner, &certs)?;
+        write_files(&root, ports, owner, &certs, oauth2)?;
         let ca_file = root.join("ca.pem");
         let other_ca_file = root.join("other-ca.pem");
         write(&ca_file, certs.ca_pem())?;
@@ -283,6 +297,12 @@ impl Postfix {
     pub fn log(&self) -> String {
         log(&self.root.join("postfix.log"))
     }
+
+    /// Dovecot's log so far (for failure messages).
+    #[must_use]
+    pub fn dovecot_log(&self) -> String {
+        log(&self.root.join("dovecot/dovecot.log"))
+    }
 }
 
 /// Why the instance cannot run here, if it cannot.
@@ -313,6 +333,7 @@ fn write_files(
     ports: Ports,
     owner: config::Owner,
     certs: &DevCertificates,
+    oauth2: Option<&str>,
 ) -> Result<(), String> {
     // Postfix's daemons run as `postfix`: they must reach the queue, the SASL socket and the
     // maildirs under this directory.
@@ -344,8 +365,14 @@ fn write_files(
     .map_err(|e| e.to_string())?;
     write(
         &root.join("dovecot/dovecot.conf"),
-        &config::dovecot_conf(root),
+        &config::dovecot_conf(root, oauth2.is_some()),
     )?;
+    if let Some(url) = oauth2 {
+        write(
+            &root.join("dovecot/oauth2.conf.ext"),
+            &config::oauth2_conf(url),
+        )?;
+    }
     write(&root.join("dovecot/users"), &config::dovecot_users())?;
     std::fs::write(root.join("owner"), std::process::id().to_string()).map_err(|e| e.to_string())
 }

@@ -3,6 +3,8 @@
 //! and a dev server with a login and its CA file. Each suite uses a part of it.
 #![allow(dead_code)]
 
+pub mod oauth2;
+
 use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;

@@ -24,6 +24,8 @@ fn oauth2_auth(failure: &Failure, cx: &Context) -> Option<Message> {
         match Provider::recognise(&cx.host.to_string()).map(|p| p.id) {
             Some("microsoft365" | "outlook") => "hint-oauth2-microsoft-refused",
             Some("gmail" | "google-workspace") => "hint-oauth2-google-refused",
+            // Nothing here fetched the token: whatever writes the file is to be checked.
+            _ if cx.oauth2 == Some("token_file") => "hint-oauth2-token-file-refused",
             _ => "hint-oauth2-refused",
         },
     ))
@@ -191,6 +193,14 @@ mod tests {
         assert!(hint.contains("https://mail.google.com/"), "{hint}");
         let hint = refused_with("mail.example.com", "a@example.com", 535, "5.7.8 no", app).unwrap();
         assert!(hint.contains("MAIL_OAUTH2_SCOPE"), "{hint}");
+        // A token from a file was fetched by something else: that is what to check.
+        let file = Some("token_file");
+        let hint =
+            refused_with("mail.example.com", "a@example.com", 535, "5.7.8 no", file).unwrap();
+        assert!(
+            hint.contains("MAIL_ACCESS_TOKEN_FILE") && hint.contains("MAIL_USERNAME"),
+            "{hint}"
+        );
     }
 
     #[test]

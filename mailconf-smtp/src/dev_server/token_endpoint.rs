@@ -56,6 +56,7 @@ pub struct TokenEndpointBuilder {
     clients: HashMap<String, String>,
     refresh_tokens: HashMap<String, String>,
     service_accounts: HashMap<String, String>,
+    app_mailboxes: HashMap<String, String>,
     lifetime: Option<Duration>,
     rotate: bool,
 }
@@ -69,6 +70,7 @@ impl fmt::Debug for TokenEndpointBuilder {
                 "service_accounts",
                 &self.service_accounts.keys().collect::<Vec<_>>(),
             )
+            .field("app_mailboxes", &self.app_mailboxes)
             .field("lifetime", &self.lifetime)
             .field("rotate", &self.rotate)
             .finish()
@@ -99,6 +101,16 @@ impl TokenEndpointBuilder {
     ) -> Self {
         self.service_accounts
             .insert(client_email.into(), public_key_pem.into());
+        self
+    }
+
+    /// The one mailbox the app-only tokens of client `id` may act as, as Exchange Online
+    /// allows an app's service principal on the mailboxes it was given (`Add-MailboxPermission`);
+    /// introspection names it as the token's `username`, which a server such as Dovecot's
+    /// `oauth2` passdb compares with the login. Without one, an app-only token may act as any
+    /// mailbox and introspection names none.
+    pub fn app_mailbox(mut self, id: impl Into<String>, mailbox: impl Into<String>) -> Self {
+        self.app_mailboxes.insert(id.into(), mailbox.into());
         self
     }
 
@@ -202,6 +214,13 @@ impl TokenEndpoint {
     pub fn verifier(&self) -> impl Fn(&str, &str) -> bool + Send + Sync + 'static {
         let state = Arc::clone(&self.state);
         move |mailbox: &str, token: &str| accepts(&state, mailbox, token)
+    }
+
+    /// A token for `mailbox` lasting `lifetime`, issued without a grant, as a sidecar that keeps
+    /// `MAIL_ACCESS_TOKEN_FILE` fresh would have fetched it. Not counted in
+    /// [`requests`](Self::requests).
+    pub fn issue(&self, mailbox: &str, lifetime: Duration) -> String {
+        issue(&self.state, Some(mailbox.to_owned()), lifetime)
     }
 
     /// Makes every token issued so far invalid, as a revocation or a key rollover would.
@@ -370,7 +389,10 @@ fn grant(state: &Shared, form: &HashMap<String, String>) -> (u16, String) {
             if let Err(e) = client() {
                 return e;
             }
-            mailbox = None;
+            mailbox = config
+                .app_mailboxes
+                .get(field("client_id").unwrap_or_default())
+                .cloned();
         }
         "refresh_token" => {
             let id = field("client_id").unwrap_or_default();
@@ -430,6 +452,20 @@ fn grant(state: &Shared, form: &HashMap<String, String>) -> (u16, String) {
         }
     }
     let lifetime = config.lifetime.unwrap_or(Duration::from_secs(3600));
+    let token = issue(state, mailbox, lifetime);
+    let mut body = serde_json::json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": lifetime.as_secs(),
+    });
+    if let Some(refresh) = new_refresh {
+        body["refresh_token"] = serde_json::Value::String(refresh);
+    }
+    (200, body.to_string())
+}
+
+/// A new access token for `mailbox` (`None`: app-only), current for `lifetime`.
+fn issue(state: &Shared, mailbox: Option<String>, lifetime: Duration) -> String {
     let mut issued = state.issued();
     issued.counter += 1;
     let token = format!(
@@ -441,15 +477,7 @@ fn grant(state: &Shared, form: &HashMap<String, String>) -> (u16, String) {
     issued
         .tokens
         .insert(token.clone(), (mailbox, Instant::now() + lifetime));
-    let mut body = serde_json::json!({
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": lifetime.as_secs(),
-    });
-    if let Some(refresh) = new_refresh {
-        body["refresh_token"] = serde_json::Value::String(refresh);
-    }
-    (200, body.to_string())
+    token
 }
 
 #[derive(Deserialize)]

@@ -129,9 +129,25 @@ postlog unix-dgram n - n - 1 postlogd
 }
 
 /// `dovecot.conf`: no mail protocols, only the auth service Postfix asks (`smtpd_sasl_type =
-/// dovecot`), users from a passwd-file.
-pub(super) fn dovecot_conf(root: &Path) -> String {
+/// dovecot`), users from a passwd-file; with `oauth2`, also `XOAUTH2` and `OAUTHBEARER` through
+/// the `oauth2` passdb ([`oauth2_conf`]).
+pub(super) fn dovecot_conf(root: &Path, oauth2: bool) -> String {
     let root = root.display();
+    let (mechanisms, oauth2_passdb) = if oauth2 {
+        (
+            "plain login xoauth2 oauthbearer",
+            format!(
+                "passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/dovecot/oauth2.conf.ext
+}}
+"
+            ),
+        )
+    } else {
+        ("plain login", String::new())
+    };
     format!(
         "# A private Dovecot (SASL only) for mailconf's tests; removed when the tests end.
 base_dir = {root}/dovecot/run
@@ -141,14 +157,15 @@ instance_name = mailconf-test-{pid}
 protocols =
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 # A wrong password is answered at once (the default waits 2 s).
 auth_failure_delay = 0
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN {root}/dovecot/users
 }}
-userdb {{
+{oauth2_passdb}userdb {{
   driver = passwd-file
   args = {root}/dovecot/users
 }}
@@ -161,6 +178,21 @@ service auth {{
 }}
 ",
         pid = std::process::id()
+    )
+}
+
+/// The `oauth2` passdb's settings: every bearer is posted to `introspection_url` (RFC 7662,
+/// the test's `TokenEndpoint`), which must answer `active: true` with the login as `username`.
+/// Nothing is cached: a token the endpoint stops accepting is refused at the next login.
+pub(super) fn oauth2_conf(introspection_url: &str) -> String {
+    format!(
+        "introspection_mode = post
+introspection_url = {introspection_url}
+username_attribute = username
+active_attribute = active
+active_value = true
+timeout_msecs = 10000
+"
     )
 }
 
