@@ -1,6 +1,7 @@
-//! HTML escaping, one rule for every HTML mailconf writes: the templates (where it must be
-//! byte for byte what Jinja2's MarkupSafe gives, so a template renders the same as under
-//! fastapi-mail) and the built-in verification email.
+//! HTML escaping, one rule for every HTML mailconf writes, all of it through the template
+//! engine (jinja/): TEMPLATE_FOLDER's templates, where it must be byte for byte what Jinja2's
+//! MarkupSafe gives so that a template renders the same as under fastapi-mail, and the
+//! verification email's default templates.
 
 /// MarkupSafe's `escape`: `&<>"'` only, as `&amp;` `&lt;` `&gt;` `&#34;` `&#39;`. Safe in element
 /// content and in double- or single-quoted attributes.

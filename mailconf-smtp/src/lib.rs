@@ -8,6 +8,7 @@
 //! | [`Mailer`], [`BlockingMailer`] | a pooled, rate-limited sender on lettre (async, blocking) |
 //! | [`Email`] | a message: recipients, subject, text, HTML, attachments, inline images, headers, a template ([`email`]) |
 //! | `templates::Templates` | Jinja2 templates from `TEMPLATE_FOLDER`, rendered as fastapi-mail renders them (feature `templates`) |
+//! | [`verification`] | the templates of [`Mailer::verification_email`]: defaults in the crate, replaced by files of the same names in `TEMPLATE_FOLDER` |
 //! | [`Security`] | the TLS mode: [`Security::Plain`], [`Security::StartTls`], [`Security::ImplicitTls`] |
 //! | [`SmtpUrl`] | `MAIL_URL`: the whole connection in one value |
 //! | [`Compat`] | fastapi-mail's own loading rules, checked too: [`SmtpConfig::load_compat`], `mailconf check --compat fastapi-mail` |
@@ -29,7 +30,7 @@
 //! | `metrics` | the [`metrics`] recorded by a [`Mailer`], through the `metrics` facade. Without it nothing is recorded. |
 //! | `oauth2` | the `XOAUTH2` login with tokens fetched, cached and refreshed ([`oauth2`]: `MAIL_OAUTH2_*`, `MAIL_ACCESS_TOKEN_FILE`). Without it, those settings are an error naming the feature. |
 //! | `dev-server` | [`dev_server`], a loopback mail catcher for tests and local development |
-//! | `templates` | `TEMPLATE_FOLDER`: Jinja2 templates (minijinja), `Email::template`, a text part generated from HTML. Without it, setting `TEMPLATE_FOLDER` is an error naming the feature. |
+//! | `templates` | `TEMPLATE_FOLDER`: Jinja2 templates (minijinja), `Email::template`, a text part generated from HTML, the verification email's templates replaced from the folder. Without it, setting `TEMPLATE_FOLDER` is an error naming the feature (minijinja's core is built either way: the verification email's defaults are templates). |
 //!
 //! # Loading settings: [`SmtpConfig`]
 //!
@@ -148,6 +149,7 @@ pub mod diagnose;
 mod dialects;
 pub mod email;
 mod html;
+mod jinja;
 mod mailer;
 pub mod metrics;
 pub mod migrate;
@@ -162,6 +164,7 @@ pub mod templates;
 #[cfg(test)]
 mod test_support;
 mod url;
+pub mod verification;
 mod warning;
 
 #[cfg(feature = "dev-server")]
@@ -179,6 +182,7 @@ struct ReadmeDoctests;
 pub use compat::Compat;
 pub use config::SmtpConfig;
 pub use email::{Email, EmailError, SendEmailError};
+pub use jinja::TemplateError;
 pub use mailer::{
     BlockingMailer, ComposeError, FailureKind, Mailer, MailerError, Recipient, SendError,
     SendReport, Stage,

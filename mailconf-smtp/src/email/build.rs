@@ -72,7 +72,7 @@ impl Email {
         }
         #[cfg(feature = "templates")]
         if let Some(call) = &self.template {
-            return Err(crate::templates::TemplateError::NotRendered {
+            return Err(crate::TemplateError::NotRendered {
                 name: call.name().to_owned(),
             }
             .into());

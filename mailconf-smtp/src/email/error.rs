@@ -96,7 +96,7 @@ pub enum EmailError {
     /// The template could not be rendered, or there is no template folder.
     #[cfg(feature = "templates")]
     #[error(transparent)]
-    Template(#[from] crate::templates::TemplateError),
+    Template(#[from] crate::TemplateError),
     /// lettre refused to build the message.
     #[error("cannot build the message: {0}")]
     Build(#[from] lettre::error::Error),

@@ -1,12 +1,12 @@
 //! Composing messages: the builder with sender and Message-ID, and the verification email.
 
 use lettre::Message;
-use lettre::message::{MessageBuilder, MultiPart, header};
+use lettre::message::{MessageBuilder, MultiPart, SinglePart, header};
 use mailconf_core::{FromValue, Host};
 
 use super::Mailer;
 use super::error::ComposeError;
-use crate::html::escape;
+use crate::verification::{self, Vars};
 
 /// One recipient: `"Name <address>"` or a bare address as text, or a mailbox.
 pub trait Recipient {
@@ -119,6 +119,11 @@ impl Mailer {
     /// The email that asks a new user to confirm their address: subject "Confirm your email
     /// for {app_name}", a plain-text part and an HTML part (inputs HTML-escaped), both with
     /// `link`, which must be an absolute `http(s)://` URL.
+    ///
+    /// It is rendered from the templates in [`verification`](crate::verification) (shipped in
+    /// the crate). With the `templates` feature, a `verification_email.html` or
+    /// `verification_email.txt` in `TEMPLATE_FOLDER` replaces them (see that module), and an
+    /// error of such a template is a [`ComposeError::Template`].
     pub fn verification_email(
         &self,
         to: impl Recipient,
@@ -130,17 +135,30 @@ impl Mailer {
             return Err(ComposeError::ControlCharacter { field: "app name" });
         }
         let link = checked_link(link)?;
-        let name = to.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let text = verification_text(name, app_name, &link);
-        let html = verification_html(name, app_name, &link);
-        Ok(self
+        let email = to.email.to_string();
+        let vars = Vars {
+            name: to.name.as_deref().map_or("", str::trim),
+            email: &email,
+            app_name,
+            link: &link,
+        };
+        #[cfg(feature = "templates")]
+        let rendered = verification::render(self.templates(), &vars)?;
+        #[cfg(not(feature = "templates"))]
+        let rendered = verification::render(&vars)?;
+        let builder = self
             .message()
             .to(to)
             .raw_header(crate::email::unstructured_header(
                 lettre::message::header::HeaderName::new_from_ascii_str("Subject"),
-                &format!("Confirm your email for {app_name}"),
-            ))
-            .multipart(MultiPart::alternative_plain_html(text, html))?)
+                &rendered.subject,
+            ));
+        Ok(match rendered.html {
+            Some(html) => {
+                builder.multipart(MultiPart::alternative_plain_html(rendered.text, html))?
+            }
+            None => builder.singlepart(SinglePart::plain(rendered.text))?,
+        })
     }
 }
 
@@ -154,32 +172,6 @@ fn checked_link(link: &str) -> Result<String, ComposeError> {
         return Err(invalid("only http:// and https:// links are allowed"));
     }
     Ok(url.into())
-}
-
-fn verification_text(name: Option<&str>, app: &str, link: &str) -> String {
-    let greeting = name.map_or_else(|| "Hello,".to_owned(), |n| format!("Hello {n},"));
-    format!(
-        "{greeting}\n\n\
-         Please confirm your email address for {app} by opening this link:\n\n\
-         {link}\n\n\
-         If you did not sign up for {app}, you can ignore this email.\n"
-    )
-}
-
-fn verification_html(name: Option<&str>, app: &str, link: &str) -> String {
-    let (app, link) = (escape(app), escape(link));
-    let greeting = name.map_or_else(|| "Hello,".to_owned(), |n| format!("Hello {},", escape(n)));
-    format!(
-        "<!DOCTYPE html>\n\
-         <html><head><meta charset=\"utf-8\"><title>Confirm your email for {app}</title></head>\n\
-         <body>\n\
-         <p>{greeting}</p>\n\
-         <p>Please confirm your email address for {app}:</p>\n\
-         <p><a href=\"{link}\">Confirm my email address</a></p>\n\
-         <p>If the link does not open, copy this address into your browser:<br>{link}</p>\n\
-         <p>If you did not sign up for {app}, you can ignore this email.</p>\n\
-         </body></html>\n"
-    )
 }
 
 /// lettre's mailbox for ours; lettre validates the address again and may refuse some forms
@@ -233,14 +225,6 @@ mod tests {
             "jo@example.com".parse().unwrap(),
         );
         assert!(fine.into_mailbox().is_ok());
-    }
-
-    #[test]
-    fn escape_covers_markup_and_quotes() {
-        assert_eq!(
-            escape(r#"<a href="x">Tom & Jerry's</a>"#),
-            "&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
-        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub enum MailerError {
     /// A template of the template folder (`TEMPLATE_FOLDER`) cannot be read or does not parse.
     #[cfg(feature = "templates")]
     #[error("{0}")]
-    Templates(crate::templates::TemplateError),
+    Templates(crate::TemplateError),
     /// A template folder is set, but this build has no templates (feature `templates`).
     #[cfg(not(feature = "templates"))]
     #[error("the template folder {} is set, but mailconf-smtp was built without its `templates` feature", folder.display())]
@@ -86,6 +86,10 @@ pub enum ComposeError {
         /// Which input.
         field: &'static str,
     },
+    /// The message's template could not be rendered: a `TEMPLATE_FOLDER` override of the
+    /// verification email ([`verification`](crate::verification)) that fails with these values.
+    #[error("{0}")]
+    Template(#[from] crate::TemplateError),
     /// lettre refused to build the message.
     #[error("cannot build the message: {0}")]
     Build(#[from] lettre::error::Error),

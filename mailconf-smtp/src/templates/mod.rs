@@ -35,21 +35,20 @@
 //! # Ok::<(), mailconf_smtp::templates::TemplateError>(())
 //! ```
 
-mod error;
-mod escape;
 mod load;
 mod render;
+mod text;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::Environment;
 
-pub use error::TemplateError;
-pub use escape::html_to_text;
+pub use crate::jinja::TemplateError;
 pub use render::Rendered;
 pub(crate) use render::TemplateCall;
+pub use text::html_to_text;
 
 /// The parsed templates of a folder, ready to render. Cheap to clone.
 #[derive(Clone)]
@@ -73,7 +72,10 @@ impl Templates {
     }
 
     /// Parses templates given as `(name, source)` pairs: what [`from_folder`](Self::from_folder)
-    /// does after reading the files, without any I/O.
+    /// does after reading the files, without any I/O. A `verification_email.html` or
+    /// `verification_email.txt` among them replaces the verification email's default and is
+    /// rendered once with sample values ([`verification`](crate::verification)), so that one
+    /// using a variable it is not given fails here, with its line.
     pub fn from_sources<N, S>(
         sources: impl IntoIterator<Item = (N, S)>,
     ) -> Result<Templates, TemplateError>
@@ -81,29 +83,21 @@ impl Templates {
         N: Into<String>,
         S: Into<String>,
     {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_auto_escape_callback(auto_escape);
-        // Whitespace as Jinja2's defaults (one trailing newline removed, blocks not trimmed)
-        // are minijinja's defaults too.
-        escape::install(&mut env);
+        let mut env = crate::jinja::environment();
         let mut names = Vec::new();
         for (name, source) in sources {
             let name: String = name.into();
-            env.add_template_owned(name.clone(), source.into())
-                .map_err(|e| TemplateError::Syntax {
-                    name: e.name().unwrap_or(&name).to_owned(),
-                    line: e.line().unwrap_or(1),
-                    reason: reason(&e),
-                })?;
+            crate::jinja::add(&mut env, name.clone(), source.into())?;
             names.push(name);
         }
         names.sort();
-        Ok(Templates {
+        let templates = Templates {
             env: Arc::new(env),
             names: Arc::new(names),
             folder: None,
-        })
+        };
+        crate::verification::check_override(&templates)?;
+        Ok(templates)
     }
 
     /// The templates' names, sorted.
@@ -124,32 +118,4 @@ impl fmt::Debug for Templates {
             .field("names", &self.names)
             .finish()
     }
-}
-
-/// Jinja2's `select_autoescape(["html", "htm", "xml"])`, also through `.j2`-style suffixes.
-fn auto_escape(name: &str) -> AutoEscape {
-    if is_html(name) {
-        AutoEscape::Html
-    } else {
-        AutoEscape::None
-    }
-}
-
-fn is_html(name: &str) -> bool {
-    let name = [".j2", ".jinja2", ".jinja"]
-        .iter()
-        .find_map(|ext| name.strip_suffix(ext))
-        .unwrap_or(name);
-    matches!(
-        name.rsplit_once('.')
-            .map(|(_, ext)| ext.to_ascii_lowercase())
-            .as_deref(),
-        Some("html" | "htm" | "xml")
-    )
-}
-
-/// The engine's explanation without its location, which the error states separately.
-fn reason(e: &minijinja::Error) -> String {
-    e.detail()
-        .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()))
 }

@@ -1,13 +1,14 @@
 //! Rendering: data to context, the HTML and text templates, the subject block, and the
 //! [`Email`] methods that use them.
 
+use minijinja::context;
 use minijinja::value::{Serde, Value, ValueKind};
-use minijinja::{ErrorKind, context};
 use serde::Serialize;
 
-use super::escape::{html_to_text, unescape};
-use super::{TemplateError, Templates, is_html, reason};
+use super::text::html_to_text;
+use super::{TemplateError, Templates};
 use crate::email::{Email, EmailError};
+use crate::jinja::{self, is_html};
 
 /// A rendered message body: what [`Templates::render`] gives and
 /// [`Email::rendered`] takes.
@@ -66,63 +67,27 @@ impl Templates {
         self.render_parts(Some(name), sibling.as_deref(), context)
     }
 
-    fn render_parts(
+    pub(crate) fn render_parts(
         &self,
         html: Option<&str>,
         text: Option<&str>,
         context: &Value,
     ) -> Result<Rendered, TemplateError> {
-        let html = html
-            .map(|name| self.render_one(name, context))
-            .transpose()?;
-        let text = text
-            .map(|name| self.render_one(name, context))
-            .transpose()?;
-        let subject = match (&html, &text) {
-            (Some((_, Some(subject))), _) => Some(unescape(subject)),
-            (_, Some((_, Some(subject)))) => Some(subject.clone()),
-            _ => None,
-        }
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
-        let (text, html) = match (text, html) {
-            (Some((text, _)), html) => (text, html.map(|(h, _)| h)),
-            (None, Some((html, _))) => (html_to_text(&html), Some(html)),
-            (None, None) => {
-                return Err(TemplateError::NotFound {
-                    name: String::new(),
-                    known: self.known(),
-                });
-            }
+        let missing = |name: &str| TemplateError::NotFound {
+            name: name.to_owned(),
+            known: self.known(),
+        };
+        let parts = jinja::render_parts(&self.env, html, text, context, missing)?;
+        let (text, html) = match (parts.text, parts.html) {
+            (Some(text), html) => (text, html),
+            (None, Some(html)) => (html_to_text(&html), Some(html)),
+            (None, None) => return Err(missing("")),
         };
         Ok(Rendered {
-            subject,
+            subject: parts.subject,
             text,
             html,
         })
-    }
-
-    /// The output and the `subject` block of one template.
-    fn render_one(
-        &self,
-        name: &str,
-        context: &Value,
-    ) -> Result<(String, Option<String>), TemplateError> {
-        let template = self.env.get_template(name).map_err(|e| match e.kind() {
-            ErrorKind::TemplateNotFound => TemplateError::NotFound {
-                name: name.to_owned(),
-                known: self.known(),
-            },
-            _ => render_error(name, &e),
-        })?;
-        let mut captured = template
-            .render_captured(context.clone())
-            .map_err(|e| render_error(name, &e))?;
-        let subject = match captured.with_state_mut(|state| state.render_block("subject")) {
-            Ok(subject) => Some(subject),
-            Err(e) if e.kind() == ErrorKind::UnknownBlock => None,
-            Err(e) => return Err(render_error(name, &e)),
-        };
-        Ok((captured.into_output(), subject))
     }
 
     fn known(&self) -> Vec<String> {
@@ -139,51 +104,6 @@ fn context_of(data: Value) -> Result<Value, TemplateError> {
             kind: kind.to_string(),
         }),
     }
-}
-
-fn render_error(name: &str, e: &minijinja::Error) -> TemplateError {
-    let template = e.name().unwrap_or(name).to_owned();
-    match e.kind() {
-        ErrorKind::UndefinedError => TemplateError::Undefined {
-            variable: undefined_name(e).unwrap_or_else(|| "?".to_owned()),
-            name: template,
-            line: e.line().unwrap_or(1),
-        },
-        ErrorKind::TemplateNotFound => TemplateError::Render {
-            name: template,
-            line: e.line(),
-            reason: reason(e),
-        },
-        _ => TemplateError::Render {
-            name: template,
-            line: e.line(),
-            reason: reason(e),
-        },
-    }
-}
-
-/// The expression that was undefined, as written in the template. When the engine points at
-/// a filter (`{{ body | length }}`), the variable is the operand before the `|`.
-fn undefined_name(e: &minijinja::Error) -> Option<String> {
-    let source = e.template_source()?;
-    let range = e.range()?;
-    let before = source.get(..range.start)?.trim_end();
-    let text = match before.strip_suffix('|') {
-        Some(operand) => {
-            let tag = operand
-                .rfind("{{")
-                .or_else(|| operand.rfind("{%"))
-                .map_or(0, |i| i + 2);
-            operand[tag..].split_whitespace().last()?.to_owned()
-        }
-        None => source.get(range)?.trim().to_owned(),
-    };
-    let text = text
-        .trim_start_matches("{{")
-        .trim_end_matches("}}")
-        .trim()
-        .to_owned();
-    (!text.is_empty()).then_some(text)
 }
 
 impl Email {

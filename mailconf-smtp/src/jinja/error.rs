@@ -68,7 +68,7 @@ pub enum TemplateError {
     NoFolder,
     /// [`Email::build`](crate::email::Email::build) was given an email whose template was not
     /// rendered: send it with [`Mailer::send_email`](crate::Mailer::send_email) or render it
-    /// with [`Email::render`](crate::email::Email::render) first.
+    /// with `Email::render` first (feature `templates`).
     #[error(
         "the template {name} was not rendered: compose the email with Mailer::compose or Email::render"
     )]
