@@ -11,7 +11,7 @@ use crate::ca_file;
 use crate::connection::Connection;
 use crate::rate::RateSettings;
 use crate::{
-    Credentials, Endpoint, OAuth2Login, RateLimits, Security, SharedLimit, SmtpSettings,
+    Credentials, Endpoint, OAuth2Login, Provider, RateLimits, Security, SharedLimit, SmtpSettings,
     TlsOptions, Warning, rules,
 };
 
@@ -290,6 +290,13 @@ impl SmtpSettings for SmtpConfig {
 
     fn hello_name(&self) -> Option<Host> {
         self.local_hostname.clone()
+    }
+
+    fn provider(&self) -> Option<&'static Provider> {
+        self.connection
+            .provider
+            .as_ref()
+            .map(|choice| choice.provider)
     }
 
     fn suppress_send(&self) -> bool {

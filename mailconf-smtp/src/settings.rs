@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use mailconf_core::{Host, Mailbox, Port, Secret};
 
-use crate::{OAuth2Login, RateLimits, Security, SharedLimit};
+use crate::{OAuth2Login, Provider, RateLimits, Security, SharedLimit};
 
 /// Where and how to connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +88,13 @@ pub trait SmtpSettings {
     /// Record messages instead of sending them (tests of applications).
     fn suppress_send(&self) -> bool {
         false
+    }
+    /// The provider the server belongs to (`MAIL_PROVIDER`), so that the hints of a refused
+    /// login or message can say what that provider wants. When `None`, the provider is
+    /// recognised from the server's name; a server reached through a relay or a local name
+    /// is recognised only through this.
+    fn provider(&self) -> Option<&'static Provider> {
+        None
     }
     /// The folder of the templates a [`Mailer`](crate::Mailer) renders (feature `templates`),
     /// all parsed when it is built.

@@ -27,6 +27,7 @@ fn target(port: u16, addresses: Option<Vec<IpAddr>>) -> Target {
         plaintext_login: false,
         from_url: false,
         addresses,
+        provider: None,
     }
 }
 

@@ -190,3 +190,23 @@ fn every_preset_loads_with_the_mode_its_port_needs() {
         }
     }
 }
+
+#[test]
+fn the_configured_provider_reaches_the_mailer_for_its_hints() {
+    // A relay's own name does not tell the provider; MAIL_PROVIDER does.
+    let config = SmtpConfig::from_map(login(&[
+        ("MAIL_PROVIDER", "sendgrid"),
+        ("MAIL_SERVER", "relay.internal.example"),
+    ]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.provider().map(|p| p.id), Some("sendgrid"));
+    let plain = SmtpConfig::from_map(login(&[
+        ("MAIL_SERVER", "smtp.sendgrid.net"),
+        ("MAIL_PORT", "587"),
+        ("MAIL_STARTTLS", "true"),
+        ("MAIL_SSL_TLS", "false"),
+    ]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Not configured: left to recognition from the server's name.
+    assert_eq!(plain.provider().map(|p| p.id), None);
+}

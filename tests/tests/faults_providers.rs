@@ -8,11 +8,27 @@ use mailconf_tests::scripted::{Act, Script, ScriptedPeer, Step, USER, send};
 const PASSWORD: &str = "Provider-Pa55word";
 
 async fn hint_at(step: Step, code: u16, reply: &'static str) -> (Stage, Option<u16>, String) {
+    hint_from(None, USER, step, code, reply).await
+}
+
+/// The hint for `reply` from a peer standing in for the preset `provider` (`MAIL_PROVIDER`),
+/// logged in as `user`.
+async fn hint_from(
+    provider: Option<&str>,
+    user: &str,
+    step: Step,
+    code: u16,
+    reply: &'static str,
+) -> (Stage, Option<u16>, String) {
     let script = Script::new(&["AUTH PLAIN LOGIN"])
-        .login(USER, PASSWORD)
+        .login(user, PASSWORD)
         .at(step, Act::reply(code, reply));
     let peer = ScriptedPeer::start(script).await;
-    let mailer = Mailer::new(&peer.settings().login(PASSWORD)).unwrap();
+    let mut settings = peer.settings().login_as(user, PASSWORD);
+    if let Some(name) = provider {
+        settings = settings.provider(name);
+    }
+    let mailer = Mailer::new(&settings).unwrap();
     let err = send(&mailer).await.unwrap_err();
     (
         err.stage(),
@@ -91,5 +107,58 @@ async fn amazon_ses_in_the_sandbox_says_to_verify_the_addresses() {
             hint.contains("verify the sender and every recipient"),
             "{step:?}: {hint}"
         );
+    }
+}
+
+#[tokio::test]
+async fn sendgrid_wants_apikey_as_the_user_name() {
+    // SendGrid's documented answer to a login that is not an API key.
+    let reply =
+        "Authentication failed: The provided authorization grant is invalid, expired, or revoked";
+    let (stage, code, hint) = hint_from(Some("sendgrid"), USER, Step::Auth, 535, reply).await;
+    assert_eq!((stage, code), (Stage::Auth, Some(535)));
+    assert!(hint.contains("MAIL_USERNAME=apikey"), "{hint}");
+
+    let (_, _, hint) = hint_from(Some("sendgrid"), "apikey", Step::Auth, 535, reply).await;
+    assert!(hint.starts_with("SendGrid refused the API key"), "{hint}");
+    assert!(!hint.contains("MAIL_USERNAME=apikey"), "{hint}");
+}
+
+#[tokio::test]
+async fn naver_and_daum_say_smtp_must_be_enabled_in_the_web_settings() {
+    for (provider, name, setting) in [
+        ("naver", "Naver", "SMTP 사용"),
+        ("daum", "Daum", "IMAP/SMTP 사용"),
+    ] {
+        let (stage, code, hint) = hint_from(
+            Some(provider),
+            USER,
+            Step::Auth,
+            535,
+            "5.7.8 Username and Password not accepted",
+        )
+        .await;
+        assert_eq!((stage, code), (Stage::Auth, Some(535)), "{provider}");
+        assert!(
+            hint.starts_with(&format!("{name} refused the login")),
+            "{hint}"
+        );
+        assert!(hint.contains(setting), "{provider}: {hint}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_provider_a_refused_login_gets_no_provider_hint() {
+    // The same replies from a server that is no known provider: the hint must not guess one.
+    let (_, _, hint) = hint_from(
+        None,
+        USER,
+        Step::Auth,
+        535,
+        "Authentication failed: The provided authorization grant is invalid, expired, or revoked",
+    )
+    .await;
+    for provider in ["SendGrid", "Naver", "Daum"] {
+        assert!(!hint.contains(provider), "{hint}");
     }
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 use mailconf_core::{Host, Message};
 
 use super::failure::Failure;
-use crate::Security;
 use crate::security::MAIL_KEYS;
 use crate::{FailureKind, Stage};
+use crate::{Provider, Security};
 
 /// What the hints need to know about the settings.
 #[derive(Debug, Clone)]
@@ -25,9 +25,21 @@ pub(crate) struct Context {
     pub(crate) username: Option<String>,
     /// The OAuth2 grant (`client_credentials`…), when the login is XOAUTH2.
     pub(crate) oauth2: Option<&'static str>,
+    /// The provider's id (`sendgrid`): the configured one, else recognised from `host`.
+    pub(crate) provider: Option<&'static str>,
 }
 
 impl Context {
+    /// The provider's id for the hints: the configured one, else the one `host` belongs to.
+    pub(crate) fn provider_of(
+        configured: Option<&'static Provider>,
+        host: &Host,
+    ) -> Option<&'static str> {
+        configured
+            .or_else(|| Provider::recognise(&host.to_string()))
+            .map(|p| p.id)
+    }
+
     /// `host:port`, with brackets around an IPv6 address.
     pub(crate) fn server(&self) -> String {
         match &self.host {

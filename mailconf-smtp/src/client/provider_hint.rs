@@ -1,12 +1,11 @@
 //! What the big providers answer when they refuse, and what fixes it: matched on the reply
 //! (its enhanced status code and words, which the providers document) or on the provider
-//! recognised from the server's name (providers.rs).
+//! (`MAIL_PROVIDER`, else recognised from the server's name: providers/).
 
 use mailconf_core::Message;
 
 use super::failure::Failure;
 use super::hint::Context;
-use crate::Provider;
 
 /// A refused XOAUTH2 login: the token was fetched, the server did not take it.
 fn oauth2_auth(failure: &Failure, cx: &Context) -> Option<Message> {
@@ -20,15 +19,13 @@ fn oauth2_auth(failure: &Failure, cx: &Context) -> Option<Message> {
     if !matches!(failure.code(), Some(535 | 534 | 530 | 454)) {
         return None;
     }
-    Some(Message::new(
-        match Provider::recognise(&cx.host.to_string()).map(|p| p.id) {
-            Some("microsoft365" | "outlook") => "hint-oauth2-microsoft-refused",
-            Some("gmail" | "google-workspace") => "hint-oauth2-google-refused",
-            // Nothing here fetched the token: whatever writes the file is to be checked.
-            _ if cx.oauth2 == Some("token_file") => "hint-oauth2-token-file-refused",
-            _ => "hint-oauth2-refused",
-        },
-    ))
+    Some(Message::new(match cx.provider {
+        Some("microsoft365" | "outlook") => "hint-oauth2-microsoft-refused",
+        Some("gmail" | "google-workspace") => "hint-oauth2-google-refused",
+        // Nothing here fetched the token: whatever writes the file is to be checked.
+        _ if cx.oauth2 == Some("token_file") => "hint-oauth2-token-file-refused",
+        _ => "hint-oauth2-refused",
+    }))
 }
 
 /// A provider's own reason for a refused login, if the reply or the server says which.
@@ -37,15 +34,18 @@ pub(super) fn auth(failure: &Failure, cx: &Context) -> Option<Message> {
         return oauth2_auth(failure, cx);
     }
     let detail = failure.detail.as_str();
-    let provider = Provider::recognise(&cx.host.to_string()).map(|p| p.id);
+    let provider = cx.provider;
     let code = failure.code();
     if code == Some(534) && detail.contains("5.7.9") {
         return Some(Message::new("hint-google-app-password"));
     }
     if code == Some(535)
         && detail.contains("5.7.8")
-        && (detail.contains("Username and Password not accepted")
-            || matches!(provider, Some("gmail" | "google-workspace")))
+        && match provider {
+            Some(id) => matches!(id, "gmail" | "google-workspace"),
+            // Google's wording, from a server we do not know (a relay in front of Gmail).
+            None => detail.contains("Username and Password not accepted"),
+        }
     {
         return Some(Message::new("hint-google-refused"));
     }
@@ -126,6 +126,7 @@ mod tests {
             login: true,
             username: Some(username.to_owned()),
             oauth2,
+            provider: Context::provider_of(None, &Host::from_value(host).unwrap()),
         };
         auth(&failure, &cx)
     }

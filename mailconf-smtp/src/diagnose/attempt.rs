@@ -199,6 +199,7 @@ impl<'a> Run<'a> {
                 None => self.target.credentials.as_ref().map(|c| c.username.clone()),
             },
             oauth2: self.target.oauth2.as_ref().map(|o| o.grant.name()),
+            provider: Context::provider_of(self.target.provider, &self.target.host),
         }
     }
 

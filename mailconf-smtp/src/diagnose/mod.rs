@@ -37,7 +37,7 @@ use std::time::Duration;
 use mailconf_core::{Host, Message, Port};
 use serde::Serialize;
 
-use crate::{Credentials, OAuth2Login, Security, SmtpSettings, TlsOptions};
+use crate::{Credentials, OAuth2Login, Provider, Security, SmtpSettings, TlsOptions};
 use attempt::{Outcome, Run};
 
 pub use ehlo::ServerReport;
@@ -74,6 +74,9 @@ pub struct Target {
     /// to, such as a web page guarding against requests into its own network, passes them here
     /// so that a second lookup cannot answer differently (DNS rebinding).
     pub addresses: Option<Vec<IpAddr>>,
+    /// The provider the server belongs to (`MAIL_PROVIDER`), for the hints; recognised from
+    /// `host` when `None`.
+    pub provider: Option<&'static Provider>,
 }
 
 impl Target {
@@ -91,6 +94,7 @@ impl Target {
             hello_name: settings.hello_name(),
             from_url: false,
             addresses: None,
+            provider: settings.provider(),
         }
     }
 

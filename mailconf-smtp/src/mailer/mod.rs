@@ -120,6 +120,7 @@ impl Mailer {
                 None => credentials.as_ref().map(|c| c.username.clone()),
             },
             oauth2: oauth2.as_ref().map(|o| o.grant.name()),
+            provider: Context::provider_of(settings.provider(), &endpoint.host),
         };
         let login = match (oauth2, &credentials) {
             (Some(oauth2), _) => oauth2_login(oauth2, timeout)?,

@@ -6,7 +6,9 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use mailconf_core::{FromValue, Host, Mailbox, Port, Secret};
-use mailconf_smtp::{Credentials, Endpoint, Mailer, Security, SendError, SendReport, SmtpSettings};
+use mailconf_smtp::{
+    Credentials, Endpoint, Mailer, Provider, Security, SendError, SendReport, SmtpSettings,
+};
 
 /// The user name the tests log in with.
 pub const USER: &str = "app";
@@ -27,6 +29,8 @@ pub struct PeerSettings {
     pub timeout: Duration,
     /// `MAIL_POOL_SIZE`.
     pub pool_size: usize,
+    /// `MAIL_PROVIDER`: the provider the peer stands in for.
+    pub provider: Option<&'static Provider>,
 }
 
 impl PeerSettings {
@@ -40,6 +44,7 @@ impl PeerSettings {
             login: None,
             timeout: Duration::from_secs(10),
             pool_size: 1,
+            provider: None,
         }
     }
 
@@ -52,8 +57,24 @@ impl PeerSettings {
 
     /// Logs in as [`USER`] with `password`.
     #[must_use]
-    pub fn login(mut self, password: &str) -> PeerSettings {
-        self.login = Some((USER.to_owned(), password.to_owned()));
+    pub fn login(self, password: &str) -> PeerSettings {
+        self.login_as(USER, password)
+    }
+
+    /// Logs in as `user` with `password`.
+    #[must_use]
+    pub fn login_as(mut self, user: &str, password: &str) -> PeerSettings {
+        self.login = Some((user.to_owned(), password.to_owned()));
+        self
+    }
+
+    /// Stands in for the preset `name` (`MAIL_PROVIDER=name`).
+    ///
+    /// # Panics
+    /// When no preset is called `name`.
+    #[must_use]
+    pub fn provider(mut self, name: &str) -> PeerSettings {
+        self.provider = Some(Provider::find(name).expect("a known provider preset"));
         self
     }
 }
@@ -88,6 +109,10 @@ impl SmtpSettings for PeerSettings {
 
     fn hello_name(&self) -> Option<Host> {
         Some(Host::Domain("client.test".to_owned()))
+    }
+
+    fn provider(&self) -> Option<&'static Provider> {
+        self.provider
     }
 }
 
