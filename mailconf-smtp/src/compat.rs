@@ -175,7 +175,13 @@ fn missing(key: &str, sources: &Sources) -> Error {
     .arg("key", key);
     let message = Message::new("compat-missing").arg("key", key);
     let error = Error::new(ErrorKind::Missing, key, message).with_hint(hint);
-    match sources.get_any_case(&format!("{key}_FILE")) {
+    // The file variable is the schema's (only a secret has one), as the loader reads it.
+    let file_key = SmtpConfig::schema()
+        .entries()
+        .into_iter()
+        .find(|e| e.key == key)
+        .and_then(|e| e.names().file_key().map(str::to_owned));
+    match file_key.and_then(|file_key| sources.get_any_case(&file_key)) {
         Some(file) => error
             .with_origin(file.origin().clone())
             .with_hint(Message::new("compat-missing-file-hint").arg("key", key)),

@@ -106,3 +106,46 @@ fn mailconfs_own_error_on_a_key_is_not_repeated() {
     let errors = SmtpConfig::load_compat(&sources, Compat::FastapiMail).unwrap_err();
     assert_eq!(errors.len(), 1, "{errors}");
 }
+
+#[test]
+fn a_password_read_from_a_file_is_one_fastapi_mail_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret");
+    std::fs::write(&path, "file-held-secret").unwrap();
+    let path: &'static str = Box::leak(path.to_str().unwrap().to_owned().into_boxed_str());
+    let sources = Sources::new().env_vars(with(&[
+        ("TEMPLATE_FOLDER", Some(".")),
+        ("MAIL_PASSWORD", None),
+        ("MAIL_PASSWORD_FILE", Some(path)),
+    ]));
+    assert!(
+        SmtpConfig::load(&sources).is_ok(),
+        "mailconf reads the file"
+    );
+    let errors = SmtpConfig::load_compat(&sources, Compat::FastapiMail).unwrap_err();
+    let password = errors
+        .get("MAIL_PASSWORD")
+        .expect("fastapi-mail's own error");
+    assert_eq!(
+        password.hint().as_deref(),
+        Some("fastapi-mail does not read MAIL_PASSWORD_FILE: set MAIL_PASSWORD itself"),
+        "{password}"
+    );
+    assert!(!errors.to_string().contains("file-held-secret"), "{errors}");
+
+    // MAIL_USERNAME is no secret: mailconf has no MAIL_USERNAME_FILE either, so the hint is
+    // fastapi-mail's rule, not a file variable neither library reads.
+    let sources = Sources::new().env_vars(with(&[
+        ("TEMPLATE_FOLDER", Some(".")),
+        ("USE_CREDENTIALS", Some("False")),
+        ("MAIL_USERNAME", None),
+        ("MAIL_USERNAME_FILE", Some(path)),
+        ("MAIL_STARTTLS", Some("False")),
+        ("MAIL_SERVER", Some("localhost")),
+        ("MAIL_PORT", Some("1025")),
+    ]));
+    let errors = SmtpConfig::load_compat(&sources, Compat::FastapiMail).unwrap_err();
+    let username = errors.get("MAIL_USERNAME").unwrap();
+    let hint = username.hint().unwrap();
+    assert!(!hint.contains("_FILE"), "{hint}");
+}
