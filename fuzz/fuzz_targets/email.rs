@@ -17,38 +17,10 @@ use std::collections::BTreeSet;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use mail_parser::{Address, MessageParser, MimeHeaders};
+use mailconf_fuzz::pick;
 use mailconf_smtp::Recipient;
 use mailconf_smtp::email::{Attachment, Email};
 use mailconf_smtp::lettre::message::Mailbox;
-
-const ADDRESSES: &[&str] = &[
-    "app@example.com",
-    "jo.doe+tag@example.org",
-    "a@b.co",
-    "\"quoted local\"@example.com",
-    "user@[127.0.0.1]",
-    "zoë@exämple.com",
-    "x@xn--exmple-cua.com",
-    "민준@example.kr",
-];
-
-const TEXTS: &[&str] = &[
-    "",
-    " ",
-    "Example App",
-    "Doe, Jo",
-    "\"quoted\"",
-    "=?utf-8?q?encoded?=",
-    "김민준",
-    "3월 보고서.pdf",
-    "a\r\nBcc: evil@example.com",
-    "x\r\nX-Injected: 1",
-    "line\nbreak",
-    "tab\there",
-    "<angle>",
-    "semi;colon:",
-    "very long very long very long very long very long very long very long very long text",
-];
 
 const CONTENT_TYPES: &[&str] = &[
     "application/pdf",
@@ -71,20 +43,12 @@ const HEADER_NAMES: &[&str] = &[
 ];
 
 fn text(u: &mut Unstructured<'_>) -> Result<String> {
-    if u.ratio(1, 2)? {
-        Ok((*u.choose(TEXTS)?).to_owned())
-    } else {
-        u.arbitrary()
-    }
+    pick::one_of(u, pick::TEXTS, 1, 2)
 }
 
 /// A recipient as a user writes it: a bare address or `Name <address>`.
 fn recipient(u: &mut Unstructured<'_>) -> Result<String> {
-    let address = if u.ratio(7, 8)? {
-        (*u.choose(ADDRESSES)?).to_owned()
-    } else {
-        u.arbitrary()?
-    };
+    let address = pick::one_of(u, pick::ADDRESSES, 7, 8)?;
     Ok(if u.arbitrary()? {
         address
     } else {
@@ -103,11 +67,7 @@ fn attachment(u: &mut Unstructured<'_>) -> Result<Attachment> {
     let bytes: Vec<u8> = u.arbitrary()?;
     let mut attachment = Attachment::new(name, bytes);
     if u.ratio(1, 3)? {
-        let content_type = if u.ratio(3, 4)? {
-            (*u.choose(CONTENT_TYPES)?).to_owned()
-        } else {
-            u.arbitrary()?
-        };
+        let content_type = pick::one_of(u, CONTENT_TYPES, 3, 4)?;
         attachment = attachment.content_type(&content_type);
     }
     Ok(attachment)
@@ -174,11 +134,7 @@ fn input(u: &mut Unstructured<'_>) -> Result<Input> {
     }
     let mut injected_asked = 0;
     for _ in 0..u.int_in_range(0..=2)? {
-        let name: String = if u.ratio(3, 4)? {
-            (*u.choose(HEADER_NAMES)?).to_owned()
-        } else {
-            u.arbitrary()?
-        };
+        let name = pick::one_of(u, HEADER_NAMES, 3, 4)?;
         if name.trim().eq_ignore_ascii_case("X-Injected") {
             injected_asked += 1;
         }

@@ -17,34 +17,9 @@ use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use mail_parser::{Address, MessageParser};
 use mailconf_core::{FromValue, MailConfig};
+use mailconf_fuzz::pick;
 use mailconf_smtp::lettre::message::{Mailboxes, header};
 use mailconf_smtp::{Mailer, Recipient, SmtpConfig};
-
-const ADDRESSES: &[&str] = &[
-    "app@example.com",
-    "jo.doe+tag@example.org",
-    "a@b.co",
-    "\"quoted local\"@example.com",
-    "user@[127.0.0.1]",
-    "zoë@exämple.com",
-    "x@xn--exmple-cua.com",
-];
-
-const TEXTS: &[&str] = &[
-    "",
-    " ",
-    "Example App",
-    "Doe, Jo",
-    "\"quoted\"",
-    "=?utf-8?q?encoded?=",
-    "Zoë Müller",
-    "日本語の件名",
-    "a\r\nBcc: evil@example.com",
-    "line\nbreak",
-    "tab\there",
-    "<angle>",
-    "semi;colon:",
-];
 
 struct Input {
     from_name: String,
@@ -61,19 +36,11 @@ enum To {
 }
 
 fn text(u: &mut Unstructured<'_>) -> Result<String> {
-    if u.ratio(1, 3)? {
-        Ok((*u.choose(TEXTS)?).to_owned())
-    } else {
-        u.arbitrary()
-    }
+    pick::one_of(u, pick::TEXTS, 1, 3)
 }
 
 fn address(u: &mut Unstructured<'_>) -> Result<String> {
-    if u.ratio(7, 8)? {
-        Ok((*u.choose(ADDRESSES)?).to_owned())
-    } else {
-        u.arbitrary()
-    }
+    pick::one_of(u, pick::ADDRESSES, 7, 8)
 }
 
 fn input(u: &mut Unstructured<'_>) -> Result<Input> {

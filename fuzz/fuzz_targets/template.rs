@@ -13,6 +13,7 @@
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
+use mailconf_fuzz::pick;
 use mailconf_smtp::templates::Templates;
 use serde_json::{Map, Value, json};
 
@@ -70,11 +71,7 @@ const STRINGS: &[&str] = &[
 ];
 
 fn string(u: &mut Unstructured<'_>) -> Result<String> {
-    if u.ratio(1, 2)? {
-        Ok((*u.choose(STRINGS)?).to_owned())
-    } else {
-        u.arbitrary()
-    }
+    pick::one_of(u, STRINGS, 1, 2)
 }
 
 fn value(u: &mut Unstructured<'_>, depth: u32) -> Result<Value> {

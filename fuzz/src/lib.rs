@@ -187,3 +187,59 @@ pub fn safe_path(selector: u8) -> PathBuf {
 pub fn is_file_key(key: &str) -> bool {
     key.ends_with("_FILE") || key.ends_with("CERT_BUNDLE")
 }
+
+/// Inputs drawn mostly from short lists of the values that matter (a quoted local part, IDNs,
+/// Korean, CR/LF, encoded words), so that the message targets spend their time on combinations.
+pub mod pick {
+    use libfuzzer_sys::arbitrary::{Result, Unstructured};
+
+    /// Addresses as users write them.
+    pub const ADDRESSES: &[&str] = &[
+        "app@example.com",
+        "jo.doe+tag@example.org",
+        "a@b.co",
+        "\"quoted local\"@example.com",
+        "user@[127.0.0.1]",
+        "zoë@exämple.com",
+        "x@xn--exmple-cua.com",
+        "민준@example.kr",
+    ];
+
+    /// Names, subjects and file names.
+    pub const TEXTS: &[&str] = &[
+        "",
+        " ",
+        "Example App",
+        "Doe, Jo",
+        "\"quoted\"",
+        "=?utf-8?q?encoded?=",
+        "Zoë Müller",
+        "김민준",
+        "日本語の件名",
+        "3월 보고서.pdf",
+        "a\r\nBcc: evil@example.com",
+        "x\r\nX-Injected: 1",
+        "line\nbreak",
+        "tab\there",
+        "<angle>",
+        "semi;colon:",
+        "very long very long very long very long very long very long very long very long text",
+    ];
+
+    /// One of `list`, `numerator` times in `denominator`; otherwise any string.
+    ///
+    /// # Errors
+    /// When the fuzzer's input runs out.
+    pub fn one_of(
+        u: &mut Unstructured<'_>,
+        list: &[&str],
+        numerator: u8,
+        denominator: u8,
+    ) -> Result<String> {
+        if u.ratio(numerator, denominator)? {
+            Ok((*u.choose(list)?).to_owned())
+        } else {
+            u.arbitrary()
+        }
+    }
+}
