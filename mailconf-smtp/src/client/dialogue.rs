@@ -10,11 +10,12 @@
 use std::fmt::Display;
 
 use lettre::transport::smtp::authentication::Mechanism;
+use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::response::Response;
 use mailconf_core::Secret;
 
 use super::failure::{Failure, redact};
-use crate::FailureKind;
+use crate::{FailureKind, Stage};
 
 /// The target of every dialogue event, to select them alone (`RUST_LOG=mailconf_smtp::dialogue=debug`).
 pub(crate) const TARGET: &str = "mailconf_smtp::dialogue";
@@ -33,6 +34,22 @@ pub(crate) fn auth(mechanism: Mechanism) {
 pub(crate) fn received(reply: &Response) {
     let lines: Vec<&str> = reply.message().collect();
     tracing::debug!(target: TARGET, "S: {} {}", reply.code(), lines.join(" / "));
+}
+
+/// Sends `command` and reads its reply, both logged; an error or a negative reply fails
+/// `stage`.
+pub(crate) async fn exchange(
+    conn: &mut AsyncSmtpConnection,
+    stage: Stage,
+    command: impl Display,
+) -> Result<Response, Failure> {
+    sent(&command);
+    let reply = conn
+        .command(command)
+        .await
+        .map_err(|e| Failure::smtp(stage, &e))?;
+    received(&reply);
+    Ok(reply)
 }
 
 /// Something that is neither a command nor a reply: the connection, TLS, the message body.

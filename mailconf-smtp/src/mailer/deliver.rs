@@ -22,31 +22,16 @@ pub(super) async fn transaction(
     progress.stage = Stage::MailFrom;
     let parameters = mail_parameters(conn, envelope, message)?;
     let mail = Mail::new(envelope.from().cloned(), parameters);
-    dialogue::sent(&mail);
-    let reply = conn
-        .command(mail)
-        .await
-        .map_err(|e| Failure::smtp(Stage::MailFrom, &e))?;
-    dialogue::received(&reply);
+    dialogue::exchange(conn, Stage::MailFrom, mail).await?;
 
     progress.stage = Stage::Rcpt;
     for recipient in envelope.to() {
         let rcpt = Rcpt::new(recipient.clone(), Vec::new());
-        dialogue::sent(&rcpt);
-        let reply = conn
-            .command(rcpt)
-            .await
-            .map_err(|e| Failure::smtp(Stage::Rcpt, &e))?;
-        dialogue::received(&reply);
+        dialogue::exchange(conn, Stage::Rcpt, rcpt).await?;
     }
 
     progress.stage = Stage::Data;
-    dialogue::sent(&Data);
-    let reply = conn
-        .command(Data)
-        .await
-        .map_err(|e| Failure::smtp(Stage::Data, &e))?;
-    dialogue::received(&reply);
+    dialogue::exchange(conn, Stage::Data, Data).await?;
     dialogue::note(format_args!("the message, {} bytes, then .", message.len()));
     let reply = conn
         .message(message)

@@ -138,12 +138,7 @@ impl Mailer {
             let conn = inner.connector.open(&mut progress, deadline).await?;
             let mut session = inner.pool.track(conn);
             progress.stage = Stage::Connect;
-            dialogue::sent(&Noop);
-            let reply = session
-                .command(Noop)
-                .await
-                .map_err(|e| Failure::smtp(Stage::Connect, &e))?;
-            dialogue::received(&reply);
+            dialogue::exchange(&mut session, Stage::Connect, Noop).await?;
             inner.pool.put_idle(session);
             Ok::<(), Failure>(())
         };
