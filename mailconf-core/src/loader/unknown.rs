@@ -2,16 +2,54 @@
 
 use mailconf_values::Message;
 
-use crate::schema::{FILE_SUFFIX, Scope};
+use crate::schema::{FILE_SUFFIX, ForeignKey, Scope};
 use crate::sources::Entry;
 use crate::suggest::closest;
-use crate::{Error, ErrorKind, Loader, Names, Schema, Warning};
+use crate::{Error, ErrorKind, Loader, Names, Schema, Sources, Warning};
 
-impl Loader<'_> {
+/// What an unknown key is checked against: the names fields read, the prefixes in use, and
+/// other libraries' keys.
+struct Known {
+    /// Renamed keys are known (they get their own error) but never suggested.
+    names: Vec<String>,
+    scopes: Vec<(String, Scope)>,
+    foreign: Vec<&'static ForeignKey>,
+}
+
+impl Known {
+    fn of(schema: &Schema) -> Known {
+        Known {
+            names: schema
+                .entries()
+                .iter()
+                .flat_map(|e| {
+                    let read: Vec<String> = e.names().read().map(|(n, _)| n.into_owned()).collect();
+                    read
+                })
+                .collect(),
+            scopes: schema.scopes(),
+            foreign: schema.all_foreign_keys(),
+        }
+    }
+}
+
+impl<'s> Loader<'s> {
     /// Keys of a JSON object or map that no field reads, and environment-like keys under one of
     /// the struct's prefixes that no field reads; except keys under the prefix of a flattened
     /// struct marked `allow_unknown` (all keys, when that prefix is empty).
     pub(super) fn report_unknown_keys(&mut self, schema: &Schema) {
+        let unknown = self.unread_entries();
+        if unknown.is_empty() {
+            return;
+        }
+        let known = Known::of(schema);
+        for entry in unknown {
+            self.report_unknown(entry, schema, &known);
+        }
+    }
+
+    /// The entries no field read, under a prefix in use where the source is scoped by prefix.
+    fn unread_entries(&self) -> Vec<&'s Entry> {
         let fold = self.folded.is_some();
         let under = |prefixes: &[String], key: &str| {
             prefixes.iter().any(|p| {
@@ -19,8 +57,8 @@ impl Loader<'_> {
                     .is_some_and(|head| head == p || (fold && head.eq_ignore_ascii_case(p)))
             })
         };
-        let unknown: Vec<&Entry> = self
-            .sources
+        let sources: &'s Sources = self.sources;
+        sources
             .effective()
             .filter(|&(position, entry, prefix_scoped)| {
                 !self.read[position]
@@ -28,119 +66,89 @@ impl Loader<'_> {
                     && !under(&self.lenient, entry.key())
             })
             .map(|(_, entry, _)| entry)
-            .collect();
-        if unknown.is_empty() {
+            .collect()
+    }
+
+    /// One unknown key: a flaw of the source (no name), another spelling of a key that was
+    /// read, another library's key, a near miss, or a leftover (an error only when denied).
+    fn report_unknown(&mut self, entry: &Entry, schema: &Schema, known: &Known) {
+        let key = entry.key();
+        let origin = entry.origin().clone();
+        if key.is_empty() {
+            // Found by fuzzing (fuzz/fuzz_targets/json.rs): `{"": 1}` gave an error that
+            // names no key. A nameless entry is a flaw of the source itself.
+            self.errors.push(
+                Error::new(
+                    ErrorKind::InvalidSource,
+                    "",
+                    Message::new("loader-empty-name"),
+                )
+                .with_origin(origin)
+                .with_hint(Message::new("loader-empty-name-hint")),
+            );
             return;
         }
-        // Renamed keys are known (they get their own error) but never suggested.
-        let known: Vec<String> = schema
-            .entries()
-            .iter()
-            .flat_map(|e| {
-                let names = e.names();
-                let read: Vec<String> = names.read().map(|(n, _)| n.into_owned()).collect();
-                read
-            })
-            .collect();
-        let scopes = schema.scopes();
-        let foreign = schema.all_foreign_keys();
-        for entry in unknown {
-            let key = entry.key();
-            let origin = entry.origin().clone();
-            if key.is_empty() {
-                // Found by fuzzing (fuzz/fuzz_targets/json.rs): `{"": 1}` gave an error that
-                // names no key. A nameless entry is a flaw of the source itself.
-                self.errors.push(
-                    Error::new(
-                        ErrorKind::InvalidSource,
-                        "",
-                        Message::new("loader-empty-name"),
-                    )
+        if let Some(read) = self.shadowed_spelling(key) {
+            let note = |id| Message::new(id).arg("key", key).arg("read", read.key());
+            self.warnings.push(
+                Warning::new(key, "key_case", note("loader-shadowed-spelling"))
                     .with_origin(origin)
-                    .with_hint(Message::new("loader-empty-name-hint")),
-                );
-                continue;
-            }
-            if let Some(read) = self.shadowed_spelling(key) {
-                self.warnings.push(
-                    Warning::new(
-                        key,
-                        "key_case",
-                        Message::new("loader-shadowed-spelling")
-                            .arg("key", key)
-                            .arg("read", read.key()),
-                    )
-                    .with_origin(origin)
-                    .with_hint(
-                        Message::new("loader-shadowed-spelling-hint")
-                            .arg("key", key)
-                            .arg("read", read.key()),
-                    ),
-                );
-                continue;
-            }
-            // Another library's key is explained by the table, never "did you mean"-ed.
-            let same =
-                |row_key: &str| row_key == key || (fold && row_key.eq_ignore_ascii_case(key));
-            if let Some(row) = foreign.iter().find(|row| same(row.key)) {
-                let hint = match row.explain {
-                    Some(explain) => explain(row.key, &|name| self.value_of(name)),
-                    None => Message::new("loader-set-instead").arg("key", row.instead),
-                };
-                self.errors.push(
-                    Error::new(
-                        ErrorKind::ForeignKey {
-                            dialect: row.dialect,
-                        },
-                        key,
-                        Message::new("loader-foreign-key")
-                            .arg("key", key)
-                            .arg("dialect", row.dialect),
-                    )
-                    .with_origin(origin)
-                    .with_hint(hint),
-                );
-                continue;
-            }
-            let hint = near_miss(key, &known, &scopes);
-            match hint {
-                Some(hint) => self.errors.push(
-                    Error::new(
-                        ErrorKind::UnknownKey,
-                        key,
-                        Message::new("loader-unknown-key"),
-                    )
-                    .with_origin(origin)
-                    .with_hint(hint),
-                ),
-                None if schema.deny_unknown || self.sources.denies_unknown() => self.errors.push(
-                    Error::new(
-                        ErrorKind::UnknownKey,
-                        key,
-                        Message::new("loader-unknown-key"),
-                    )
-                    .with_origin(origin)
-                    .with_hint(
-                        Message::new("loader-unknown-key-denied-hint")
-                            .arg("key", key)
-                            .arg("config", schema.name),
-                    ),
-                ),
-                // Another program's variable in a shared `.env` (`MAIL_TO`): noted, not fatal.
-                None => self.warnings.push(
-                    Warning::new(
-                        key,
-                        "unknown_key",
-                        Message::new("loader-unknown-key-ignored"),
-                    )
-                    .with_origin(origin)
-                    .with_hint(
-                        Message::new("loader-unknown-key-ignored-hint")
-                            .arg("key", key)
-                            .arg("config", schema.name),
-                    ),
-                ),
-            }
+                    .with_hint(note("loader-shadowed-spelling-hint")),
+            );
+            return;
+        }
+        // Another library's key is explained by the table, never "did you mean"-ed.
+        let fold = self.folded.is_some();
+        let same = |row_key: &str| row_key == key || (fold && row_key.eq_ignore_ascii_case(key));
+        if let Some(row) = known.foreign.iter().find(|row| same(row.key)) {
+            self.errors.push(
+                Error::new(
+                    ErrorKind::ForeignKey {
+                        dialect: row.dialect,
+                    },
+                    key,
+                    Message::new("loader-foreign-key")
+                        .arg("key", key)
+                        .arg("dialect", row.dialect),
+                )
+                .with_origin(origin)
+                .with_hint(self.foreign_advice(row)),
+            );
+            return;
+        }
+        let unknown = |hint| {
+            Error::new(
+                ErrorKind::UnknownKey,
+                key,
+                Message::new("loader-unknown-key"),
+            )
+            .with_origin(origin.clone())
+            .with_hint(hint)
+        };
+        let leftover = |id| Message::new(id).arg("key", key).arg("config", schema.name);
+        match near_miss(key, &known.names, &known.scopes) {
+            Some(hint) => self.errors.push(unknown(hint)),
+            None if schema.deny_unknown || self.sources.denies_unknown() => self
+                .errors
+                .push(unknown(leftover("loader-unknown-key-denied-hint"))),
+            // Another program's variable in a shared `.env` (`MAIL_TO`): noted, not fatal.
+            None => self.warnings.push(
+                Warning::new(
+                    key,
+                    "unknown_key",
+                    Message::new("loader-unknown-key-ignored"),
+                )
+                .with_origin(origin.clone())
+                .with_hint(leftover("loader-unknown-key-ignored-hint")),
+            ),
+        }
+    }
+
+    /// What to set instead of another library's key, from the values this load finds.
+    fn foreign_advice(&self, row: &ForeignKey) -> Message {
+        match row.explain {
+            Some(explain) => explain(row.key, &|name| self.value_of(name)),
+            None => Message::new("loader-set-instead").arg("key", row.instead),
         }
     }
 
@@ -154,13 +162,7 @@ impl Loader<'_> {
             .filter(|e| e.code() == "unknown_key")
             .map(|e| e.key().to_owned())
             .collect();
-        let explained: Vec<Message> = foreign
-            .iter()
-            .map(|row| match row.explain {
-                Some(explain) => explain(row.key, &|name| self.value_of(name)),
-                None => Message::new("loader-set-instead").arg("key", row.instead),
-            })
-            .collect();
+        let explained: Vec<Message> = foreign.iter().map(|row| self.foreign_advice(row)).collect();
         // A missing setting whose old name is set has its rename hint already.
         let renamed: Vec<String> = schema
             .entries()
