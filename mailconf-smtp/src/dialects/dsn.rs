@@ -6,6 +6,7 @@ use url::Url;
 use mailconf_core::Message;
 
 use super::translate::{Assignment, Intent, Outcome, decide, join_notes, python_bool};
+use crate::Security;
 use crate::security::MAIL_KEYS;
 use crate::url::percent_decode;
 
@@ -23,7 +24,7 @@ pub(crate) fn translate(raw: &str) -> Outcome {
     let scheme = url.scheme().to_ascii_lowercase();
     let intent = match scheme.as_str() {
         "smtp" => Intent::Auto,
-        "smtps" => Intent::Mode(crate::Security::ImplicitTls),
+        "smtps" => Intent::Mode(Security::ImplicitTls),
         "null" => {
             return Outcome::Set {
                 assignments: vec![Assignment::new("SUPPRESS_SEND", "1")],
@@ -38,35 +39,16 @@ pub(crate) fn translate(raw: &str) -> Outcome {
         return Outcome::Refuse(Message::new("dialect-dsn-no-server"));
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
+    // Symfony's defaults are the standard ports of the two schemes (`smtp`, `smtps`).
+    let scheme_mode = if intent == Intent::Auto {
+        Security::Plain
+    } else {
+        Security::ImplicitTls
+    };
     let port = url
         .port()
-        .unwrap_or(if intent == Intent::Auto { 25 } else { 465 });
-    let mut notes = Vec::new();
-    let mut extra = Vec::new();
-    let mut intent = intent;
-    for (name, value) in url.query_pairs() {
-        let off = matches!(
-            value.to_ascii_lowercase().as_str(),
-            "0" | "false" | "no" | "off"
-        );
-        match name.as_ref() {
-            "verify_peer" if off => extra.push(Assignment::new("VALIDATE_CERTS", "False")),
-            "verify_peer" => {}
-            "auto_tls" if off && intent == Intent::Auto => {
-                intent = Intent::Mode(crate::Security::Plain)
-            }
-            "auto_tls" => {}
-            "require_tls" if !off && intent == Intent::Auto => {
-                intent = Intent::Mode(crate::Security::StartTls)
-            }
-            "require_tls" => {}
-            "local_domain" => extra.push(Assignment::new("LOCAL_HOSTNAME", value.into_owned())),
-            "max_per_second" => {
-                extra.push(Assignment::new("MAIL_RATE_LIMIT", format!("{value}/s")))
-            }
-            other => notes.push(Message::new("dialect-dsn-option").arg("option", other)),
-        }
-    }
+        .unwrap_or_else(|| scheme_mode.default_port().get());
+    let (intent, extra, mut notes) = options(&url, intent);
     let (security, note) = decide(intent, port);
     notes.extend(note);
     let (starttls, ssl_tls) = security.flag_values();
@@ -76,26 +58,61 @@ pub(crate) fn translate(raw: &str) -> Outcome {
         Assignment::new(MAIL_KEYS.starttls, python_bool(starttls)),
         Assignment::new(MAIL_KEYS.ssl_tls, python_bool(ssl_tls)),
     ];
-    let user = percent_decode(url.username());
-    let password = url.password().map(percent_decode);
-    match (user, password) {
-        (Some(user), Some(Some(password))) if !user.is_empty() => {
-            assignments.push(Assignment::new("MAIL_USERNAME", user));
-            let mut secret = Assignment::new("MAIL_PASSWORD", password);
-            secret.secret = Some(Message::new("dialect-dsn-password"));
-            assignments.push(secret);
-        }
-        (Some(user), None) if user.is_empty() => {
-            assignments.push(Assignment::new("USE_CREDENTIALS", "False"))
-        }
-        _ => {
-            return Outcome::Refuse(Message::new("dialect-dsn-login"));
-        }
+    match login(&url) {
+        Some(login) => assignments.extend(login),
+        None => return Outcome::Refuse(Message::new("dialect-dsn-login")),
     }
     assignments.extend(extra);
     Outcome::Set {
         assignments,
         note: join_notes(notes),
+    }
+}
+
+/// The DSN's query options: the TLS intent they select, the settings they stand for, and a
+/// note for each option no setting of ours has.
+fn options(url: &Url, mut intent: Intent) -> (Intent, Vec<Assignment>, Vec<Message>) {
+    let mut extra = Vec::new();
+    let mut notes = Vec::new();
+    for (name, value) in url.query_pairs() {
+        let off = matches!(
+            value.to_ascii_lowercase().as_str(),
+            "0" | "false" | "no" | "off"
+        );
+        match name.as_ref() {
+            "verify_peer" if off => extra.push(Assignment::new("VALIDATE_CERTS", "False")),
+            "verify_peer" => {}
+            "auto_tls" if off && intent == Intent::Auto => intent = Intent::Mode(Security::Plain),
+            "auto_tls" => {}
+            "require_tls" if !off && intent == Intent::Auto => {
+                intent = Intent::Mode(Security::StartTls)
+            }
+            "require_tls" => {}
+            "local_domain" => extra.push(Assignment::new("LOCAL_HOSTNAME", value.into_owned())),
+            "max_per_second" => {
+                extra.push(Assignment::new("MAIL_RATE_LIMIT", format!("{value}/s")))
+            }
+            other => notes.push(Message::new("dialect-dsn-option").arg("option", other)),
+        }
+    }
+    (intent, extra, notes)
+}
+
+/// The login a DSN holds: a user and a password, or neither; `None` for a user alone, a
+/// password alone or one that does not decode.
+fn login(url: &Url) -> Option<Vec<Assignment>> {
+    let user = percent_decode(url.username());
+    let password = url.password().map(percent_decode);
+    match (user, password) {
+        (Some(user), Some(Some(password))) if !user.is_empty() => {
+            let mut secret = Assignment::new("MAIL_PASSWORD", password);
+            secret.secret = Some(Message::new("dialect-dsn-password"));
+            Some(vec![Assignment::new("MAIL_USERNAME", user), secret])
+        }
+        (Some(user), None) if user.is_empty() => {
+            Some(vec![Assignment::new("USE_CREDENTIALS", "False")])
+        }
+        _ => None,
     }
 }
 
