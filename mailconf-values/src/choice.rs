@@ -69,6 +69,7 @@ const fn same_ignoring_case(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::assert_hint_contains;
 
     const NAMES: &[&[&str]] = &[&["plain", "none"], &["starttls"], &["implicit_tls", "ssl"]];
     const CHOICES: &[&str] = &["plain", "starttls", "implicit_tls"];
@@ -87,14 +88,7 @@ mod tests {
         assert_eq!(e.code, "invalid_choice");
         assert_eq!(e.message, "expected one of: plain, starttls, implicit_tls");
         assert!(!e.message.to_string().contains("tls-please"));
-        assert!(
-            choose(" ssl", NAMES, CHOICES)
-                .unwrap_err()
-                .hint
-                .unwrap()
-                .to_string()
-                .contains("spaces")
-        );
+        assert_hint_contains(choose(" ssl", NAMES, CHOICES), "spaces");
     }
 
     #[test]

@@ -76,6 +76,7 @@ fn too_long() -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::assert_message_contains;
 
     #[test]
     fn accepts_each_unit_and_bare_seconds() {
@@ -100,13 +101,7 @@ mod tests {
                 "{raw:?}"
             );
         }
-        assert!(
-            Duration::from_value("-5")
-                .unwrap_err()
-                .message
-                .to_string()
-                .contains("negative")
-        );
+        assert_message_contains(Duration::from_value("-5"), "negative");
         assert!(Duration::from_value("60.5").is_err());
     }
 
@@ -126,13 +121,7 @@ mod tests {
             let e = Duration::from_value(bad).unwrap_err();
             assert_eq!(e.code, "invalid_duration", "{bad}");
         }
-        assert!(
-            Duration::from_value("10x")
-                .unwrap_err()
-                .message
-                .to_string()
-                .contains("unknown unit")
-        );
+        assert_message_contains(Duration::from_value("10x"), "unknown unit");
         assert!(Duration::from_value("18446744073709551615h").is_err());
     }
 }

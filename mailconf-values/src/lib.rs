@@ -20,6 +20,8 @@ mod port;
 mod secret;
 mod std_impls;
 pub mod suggest;
+#[cfg(test)]
+mod test_support;
 
 pub use choice::{choose, is_choice};
 pub use email::EmailAddress;

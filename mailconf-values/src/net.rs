@@ -75,6 +75,7 @@ fn url_reason(e: url::ParseError) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::assert_hint_contains;
 
     #[test]
     fn addresses_parse_and_name_what_is_expected() {
@@ -94,14 +95,7 @@ mod tests {
             SocketAddr::from_value("127.0.0.1").unwrap_err().code,
             "invalid_socket_address"
         );
-        assert!(
-            Ipv6Addr::from_value(" ::1")
-                .unwrap_err()
-                .hint
-                .unwrap()
-                .to_string()
-                .contains("spaces")
-        );
+        assert_hint_contains(Ipv6Addr::from_value(" ::1"), "spaces");
     }
 
     #[test]

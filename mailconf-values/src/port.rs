@@ -82,6 +82,7 @@ impl FromValue for Port {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::assert_message_contains;
 
     #[test]
     fn accepts_1_to_65535() {
@@ -134,19 +135,7 @@ mod tests {
                 "{bad}"
             );
         }
-        assert!(
-            Port::from_value("0")
-                .unwrap_err()
-                .message
-                .to_string()
-                .contains("port 0")
-        );
-        assert!(
-            Port::from_value("65536")
-                .unwrap_err()
-                .message
-                .to_string()
-                .contains("65535")
-        );
+        assert_message_contains(Port::from_value("0"), "port 0");
+        assert_message_contains(Port::from_value("65536"), "65535");
     }
 }
