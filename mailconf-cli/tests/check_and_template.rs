@@ -4,7 +4,7 @@ mod support;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use support::{assert_has, example_starttls, mailconf, run, stdout};
+use support::{assert_has, entry, example_starttls, mailconf, run, stdout};
 
 const PASSWORD: &str = "Distinctive-Pa55word-7f3a";
 
@@ -69,12 +69,7 @@ fn check_json_has_a_stable_shape() {
         serde_json::json!({"host": "smtp.example.com", "port": 587, "security": "start_tls"})
     );
     assert_eq!(v["errors"], serde_json::json!([]));
-    let password = v["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["key"] == "MAIL_PASSWORD")
-        .unwrap();
+    let password = entry(&v, "settings", "MAIL_PASSWORD");
     assert_eq!(password["value"], "[redacted]");
     assert_eq!(password["origin"]["source"], "env");
 

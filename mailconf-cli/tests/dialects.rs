@@ -6,7 +6,7 @@ mod support;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use support::{json, mailconf};
+use support::{entry, json, mailconf};
 
 /// A sample `.env` of another library (shared with mailconf-smtp's tests).
 pub fn dialect_file(name: &str) -> PathBuf {
@@ -28,14 +28,7 @@ fn check_json(name: &str) -> Value {
 
 /// The hint of the entry for `key`.
 fn hint<'a>(report: &'a Value, key: &str) -> &'a str {
-    report["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["key"] == key)
-        .unwrap_or_else(|| panic!("no {key}: {report:#}"))["hint"]
-        .as_str()
-        .unwrap()
+    entry(report, "errors", key)["hint"].as_str().unwrap()
 }
 
 #[test]
@@ -82,12 +75,7 @@ fn check_names_each_foreign_key_its_library_and_the_equivalent() {
         assert!(!text.contains("-secret-"), "{file}: {text}");
     }
     let seed = check_json("seed");
-    let foreign = seed["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["key"] == "MAIL_USE_TLS")
-        .unwrap();
+    let foreign = entry(&seed, "errors", "MAIL_USE_TLS");
     assert_eq!(foreign["code"], "foreign_key");
     assert!(foreign["message"].as_str().unwrap().contains("Flask-Mail"));
 }

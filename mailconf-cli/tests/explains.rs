@@ -11,7 +11,7 @@ use assert_cmd::Command;
 use base64::Engine as _;
 use mailconf_smtp::dev_server::DevCertificates;
 use mailconf_tests::scripted::{Act, Script, ScriptedPeer, Step};
-use support::{example_starttls, mailconf, text};
+use support::{assert_has, entry, example_starttls, json, mailconf, text};
 
 const PASSWORD: &str = "Explain-Pa55word-91c";
 
@@ -46,14 +46,15 @@ fn a_der_ca_file_is_named_as_der_with_the_conversion() {
         .unwrap();
     let human = text(&out);
     assert_eq!(out.status.code(), Some(1), "{human}");
-    assert!(human.contains("MAIL_CA_FILE"), "{human}");
-    assert!(human.contains("not PEM (DER detected)"), "{human}");
-    assert!(!human.contains("UTF-8"), "{human}");
     let command = format!(
         "openssl x509 -inform der -in {0} -out {0}.pem",
         der_file.display()
     );
-    assert!(human.contains(&command), "{human}");
+    assert_has(
+        &human,
+        &["MAIL_CA_FILE", "not PEM (DER detected)", &command],
+    );
+    assert!(!human.contains("UTF-8"), "{human}");
 
     // The same certificate as PEM is accepted: the file was the only problem.
     let pem_file = dir.path().join("ca.pem");
@@ -91,13 +92,8 @@ fn check_shows_mail_url_but_its_password() {
         .args(["check", "--json"])
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let shown = json["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["key"] == "MAIL_URL")
-        .unwrap();
+    let report = json(&out);
+    let shown = entry(&report, "settings", "MAIL_URL");
     assert_eq!(
         shown["value"],
         "smtp://app%40example.com:[redacted]@smtp.example.com:587?tls=required"
@@ -122,10 +118,12 @@ fn a_temporary_failure_says_it_was_temporary_and_how_often_it_was_tried() {
         .unwrap();
     let human = text(&out);
     assert_eq!(out.status.code(), Some(1), "{human}");
-    assert!(human.contains("reply code: 451"), "{human}");
-    assert!(
-        human.contains("temporary failure, gave up after 3 attempts"),
-        "{human}"
+    assert_has(
+        &human,
+        &[
+            "reply code: 451",
+            "temporary failure, gave up after 3 attempts",
+        ],
     );
     assert_eq!(peer.connections(), 3, "{human}");
 }

@@ -9,7 +9,7 @@ use std::process::Output;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use mailconf_smtp::dev_server::DevTls;
-use support::{Dev, STARTTLS, loopback, mailconf, stderr, text};
+use support::{Dev, STARTTLS, assert_has, loopback, mailconf, stderr, text};
 
 const USER: &str = "app@example.com";
 const PASSWORD: &str = "Logged-Pa55word-e2d";
@@ -91,11 +91,7 @@ fn rust_log_shows_the_dialogue_and_a_refused_login_stays_secret() {
     );
     let log = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{log}");
-    assert!(
-        log.contains("C: AUTH PLAIN [credentials redacted]"),
-        "{log}"
-    );
-    assert!(log.contains("S: 535"), "{log}");
+    assert_has(&log, &["C: AUTH PLAIN [credentials redacted]", "S: 535"]);
     assert_no_secret(&out, WRONG);
     assert_no_secret(&out, PASSWORD);
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use mailconf_smtp::dev_server::DevTls;
 use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode};
 use serde_json::Value;
-use support::{Dev, IMPLICIT, STARTTLS, json, loopback, mailconf, names, step, text};
+use support::{Dev, IMPLICIT, STARTTLS, assert_has, json, loopback, mailconf, names, step, text};
 
 const USER: &str = "app@example.com";
 const PASSWORD: &str = "Probe-Pa55word-d41c";
@@ -42,9 +42,14 @@ fn dev_server_with_starttls_right_and_wrong_way_round() {
     assert_eq!(out.status.code(), Some(0), "{human}");
     assert_eq!(human.matches('✓').count(), 7, "{human}");
     assert!(!human.contains('✗'), "{human}");
-    assert!(human.contains("AUTH mechanisms: PLAIN, LOGIN"), "{human}");
-    assert!(human.contains("STARTTLS: offered"), "{human}");
-    assert!(human.contains("Result: every step passed"), "{human}");
+    assert_has(
+        &human,
+        &[
+            "AUTH mechanisms: PLAIN, LOGIN",
+            "STARTTLS: offered",
+            "Result: every step passed",
+        ],
+    );
 
     let report = json(&probe(port, Some(&dev.ca_file), &STARTTLS, &["--json"]));
     assert_eq!(report["ok"], true, "{report:#}");
@@ -74,13 +79,14 @@ fn dev_server_with_starttls_right_and_wrong_way_round() {
     let human = text(&out);
     assert_eq!(out.status.code(), Some(1), "{human}");
     assert!(started.elapsed() < Duration::from_secs(5), "{human}");
-    assert!(
-        human.contains("Trying STARTTLS on the same port"),
-        "{human}"
-    );
-    assert!(
-        human.contains(&format!("Advice: port {port} speaks plain SMTP with STARTTLS: set MAIL_STARTTLS=true, MAIL_SSL_TLS=false")),
-        "{human}"
+    assert_has(
+        &human,
+        &[
+            "Trying STARTTLS on the same port",
+            &format!(
+                "Advice: port {port} speaks plain SMTP with STARTTLS: set MAIL_STARTTLS=true, MAIL_SSL_TLS=false"
+            ),
+        ],
     );
     let report = json(&probe(port, Some(&dev.ca_file), &IMPLICIT, &["--json"]));
     assert_eq!(
@@ -109,17 +115,16 @@ fn a_mode_mix_up_is_explained_in_korean() {
         .unwrap();
     let korean = text(&out);
     assert_eq!(out.status.code(), Some(1), "{korean}");
-    assert!(
-        korean.contains("같은 포트에서 STARTTLS 방식을 시도합니다"),
-        "{korean}"
+    assert_has(
+        &korean,
+        &[
+            "같은 포트에서 STARTTLS 방식을 시도합니다",
+            &format!(
+                "조언: {port}번 포트의 방식은 STARTTLS를 쓰는 평문 SMTP입니다: MAIL_STARTTLS=true, MAIL_SSL_TLS=false로 설정하세요"
+            ),
+            "결과: 실패",
+        ],
     );
-    assert!(
-        korean.contains(&format!(
-            "조언: {port}번 포트의 방식은 STARTTLS를 쓰는 평문 SMTP입니다: MAIL_STARTTLS=true, MAIL_SSL_TLS=false로 설정하세요"
-        )),
-        "{korean}"
-    );
-    assert!(korean.contains("결과: 실패"), "{korean}");
     // The steps' details are what the network and the server said; the rest is Korean.
     let ours: String = korean
         .lines()
@@ -154,15 +159,16 @@ fn dev_server_with_implicit_tls_right_and_wrong_way_round() {
     let human = text(&out);
     assert_eq!(out.status.code(), Some(1), "{human}");
     assert!(started.elapsed() < Duration::from_secs(5), "{human}");
-    assert!(human.contains("✗ greeting"), "{human}");
-    assert!(human.contains("no greeting within 1s"), "{human}");
-    assert!(
-        human.contains("Trying implicit TLS on the same port"),
-        "{human}"
-    );
-    assert!(
-        human.contains(&format!("Advice: port {port} speaks implicit TLS (TLS from the first byte): set MAIL_STARTTLS=false, MAIL_SSL_TLS=true")),
-        "{human}"
+    assert_has(
+        &human,
+        &[
+            "✗ greeting",
+            "no greeting within 1s",
+            "Trying implicit TLS on the same port",
+            &format!(
+                "Advice: port {port} speaks implicit TLS (TLS from the first byte): set MAIL_STARTTLS=false, MAIL_SSL_TLS=true"
+            ),
+        ],
     );
 }
 
@@ -201,10 +207,12 @@ fn rejected_tls_flags_are_probed_anyway_and_urls_get_url_advice() {
     let human = text(&out);
     assert_eq!(out.status.code(), Some(1), "{human}");
     assert!(human.starts_with("1 problem in SmtpConfig:"), "{human}");
-    assert!(human.contains("Probing anyway"), "{human}");
-    assert!(
-        human.contains("set MAIL_STARTTLS=false, MAIL_SSL_TLS=true"),
-        "{human}"
+    assert_has(
+        &human,
+        &[
+            "Probing anyway",
+            "set MAIL_STARTTLS=false, MAIL_SSL_TLS=true",
+        ],
     );
     let report = json(&probe(
         port,
@@ -267,10 +275,7 @@ fn wrong_password_fails_the_login_with_535_and_a_hint() {
     );
     let human = text(&out);
     assert_eq!(out.status.code(), Some(1), "{human}");
-    assert!(human.contains("✗ login"), "{human}");
-    assert!(human.contains("[535]"), "{human}");
-    assert!(human.contains("app password"), "{human}");
-    assert!(human.contains("✓ QUIT"), "{human}");
+    assert_has(&human, &["✗ login", "[535]", "app password", "✓ QUIT"]);
     assert!(!human.contains("not-the-password"), "{human}");
 }
 
@@ -285,13 +290,13 @@ fn a_closed_port_is_refused_quickly() {
     let human = text(&out);
     assert_eq!(out.status.code(), Some(1), "{human}");
     assert!(started.elapsed() < Duration::from_secs(5), "{human}");
-    assert!(human.contains("✗ TCP connect"), "{human}");
-    assert!(human.contains("Connection refused"), "{human}");
-    assert!(
-        human.contains(&format!(
-            "Advice: nothing accepts connections on 127.0.0.1:{port}"
-        )),
-        "{human}"
+    assert_has(
+        &human,
+        &[
+            "✗ TCP connect",
+            "Connection refused",
+            &format!("Advice: nothing accepts connections on 127.0.0.1:{port}"),
+        ],
     );
     assert!(
         !human.contains("Trying implicit TLS"),
@@ -339,6 +344,16 @@ fn a_server_that_never_greets_times_out_at_the_greeting() {
     assert!(advice.contains("does not answer SMTP"), "{advice}");
 }
 
+/// Asserts that a `probe --json` report lists both mechanisms aiosmtpd offers for a login.
+#[track_caller]
+fn assert_plain_and_login(report: &Value) {
+    let mechanisms = report["server"]["auth_mechanisms"].as_array().unwrap();
+    assert!(
+        mechanisms.contains(&"PLAIN".into()) && mechanisms.contains(&"LOGIN".into()),
+        "{report:#}"
+    );
+}
+
 fn aiosmtpd_probe(server: &Aiosmtpd, flags: &[(&str, &str); 2], args: &[&str]) -> Value {
     json(&probe(server.port(), Some(server.ca_file()), flags, args))
 }
@@ -352,11 +367,7 @@ fn aiosmtpd_in_both_modes_is_recognised_with_its_auth_mechanisms() {
     assert_eq!(report["ok"], true, "{report:#}");
     assert_eq!(report["detected"], "start_tls");
     assert_eq!(report["server"]["starttls"], true);
-    let mechanisms = report["server"]["auth_mechanisms"].as_array().unwrap();
-    assert!(
-        mechanisms.contains(&"PLAIN".into()) && mechanisms.contains(&"LOGIN".into()),
-        "{report:#}"
-    );
+    assert_plain_and_login(&report);
     let wrong_way = aiosmtpd_probe(&starttls, &IMPLICIT, &["--json"]);
     assert_eq!(wrong_way["detected"], "start_tls", "{wrong_way:#}");
     assert!(
@@ -373,11 +384,7 @@ fn aiosmtpd_in_both_modes_is_recognised_with_its_auth_mechanisms() {
     let report = aiosmtpd_probe(&implicit, &IMPLICIT, &["--json"]);
     assert_eq!(report["ok"], true, "{report:#}");
     assert_eq!(report["detected"], "implicit_tls");
-    let mechanisms = report["server"]["auth_mechanisms"].as_array().unwrap();
-    assert!(
-        mechanisms.contains(&"PLAIN".into()) && mechanisms.contains(&"LOGIN".into()),
-        "{report:#}"
-    );
+    assert_plain_and_login(&report);
     let wrong_way = aiosmtpd_probe(&implicit, &STARTTLS, &["--json", "--timeout", "1s"]);
     assert_eq!(wrong_way["detected"], "implicit_tls", "{wrong_way:#}");
     assert!(

@@ -81,6 +81,17 @@ pub fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(out)))
 }
 
+/// The entry for `key` in the list `list` (`"settings"` or `"errors"`) of a `check --json`
+/// report.
+pub fn entry<'a>(report: &'a Value, list: &str, key: &str) -> &'a Value {
+    report[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {list} list: {report:#}"))
+        .iter()
+        .find(|e| e["key"] == key)
+        .unwrap_or_else(|| panic!("no {key} in {list}: {report:#}"))
+}
+
 /// The last step called `name` of a `probe --json` report.
 pub fn step<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["steps"]
