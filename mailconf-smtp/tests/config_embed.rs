@@ -8,8 +8,11 @@ use mailconf_smtp::{Security, SmtpConfig, SmtpSettings};
 
 #[path = "support/fastapi_mail.rs"]
 mod fastapi_mail;
+#[path = "support/reported.rs"]
+mod reported;
 
 use fastapi_mail::{FASTAPI_MAIL, with};
+use reported::{hint_on, keys_and_codes};
 
 /// Embedded without a prefix: the variables are exactly fastapi-mail's.
 #[derive(MailConfig, Debug)]
@@ -45,13 +48,6 @@ fn app_env(changes: &[(&'static str, Option<&'static str>)]) -> Vec<(String, &'s
 
 fn prefixed_errors(changes: &[(&'static str, Option<&'static str>)]) -> Errors {
     Prefixed::from_map(app_env(changes)).expect_err("should be rejected")
-}
-
-fn keys_and_codes(errors: &Errors) -> Vec<(String, &'static str)> {
-    errors
-        .iter()
-        .map(|e| (e.key().to_owned(), e.detail().unwrap_or(e.code())))
-        .collect()
 }
 
 /// Every variable an entry answers to, `_FILE` variants included.
@@ -135,15 +131,13 @@ fn renamed_keys_and_hints_name_the_prefixed_variables() {
         "APP_MAIL_TLS was renamed to APP_MAIL_STARTTLS"
     );
     assert_eq!(
-        e.get("APP_MAIL_STARTTLS").unwrap().hint().as_deref(),
-        Some(
-            "APP_MAIL_TLS was renamed to APP_MAIL_STARTTLS: rename APP_MAIL_TLS to APP_MAIL_STARTTLS"
-        )
+        hint_on(&e, "APP_MAIL_STARTTLS"),
+        "APP_MAIL_TLS was renamed to APP_MAIL_STARTTLS: rename APP_MAIL_TLS to APP_MAIL_STARTTLS"
     );
 
     let e = prefixed_errors(&[("MAIL_USERNAME", None), ("MAIL_PASSWORD", None)]);
     for key in ["APP_MAIL_USERNAME", "APP_MAIL_PASSWORD"] {
-        let hint = e.get(key).unwrap().hint().unwrap();
+        let hint = hint_on(&e, key);
         assert!(hint.contains(key), "{hint}");
         assert!(hint.contains("APP_USE_CREDENTIALS=false"), "{hint}");
         assert!(
@@ -158,10 +152,8 @@ fn rule_errors_name_the_prefixed_variables() {
     let e = prefixed_errors(&[("MAIL_PORT", Some("465"))]);
     assert_eq!(keys_and_codes(&e), [("APP_MAIL_PORT".into(), "conflict")]);
     assert_eq!(
-        e.get("APP_MAIL_PORT").unwrap().hint().as_deref(),
-        Some(
-            "for port 465 set APP_MAIL_STARTTLS=false, APP_MAIL_SSL_TLS=true; to keep STARTTLS use APP_MAIL_PORT=587"
-        )
+        hint_on(&e, "APP_MAIL_PORT"),
+        "for port 465 set APP_MAIL_STARTTLS=false, APP_MAIL_SSL_TLS=true; to keep STARTTLS use APP_MAIL_PORT=587"
     );
     let e = prefixed_errors(&[("MAIL_FROM", Some("Other <app@example.com>"))]);
     let conflict = e.get("APP_MAIL_FROM").unwrap();
@@ -177,26 +169,20 @@ fn rule_errors_name_the_prefixed_variables() {
 fn did_you_mean_names_the_prefixed_variables() {
     let e = prefixed_errors(&[("MAIL_SERVR", Some("smtp.example.com"))]);
     assert_eq!(
-        e.get("APP_MAIL_SERVR").unwrap().hint().as_deref(),
-        Some("did you mean APP_MAIL_SERVER?")
+        hint_on(&e, "APP_MAIL_SERVR"),
+        "did you mean APP_MAIL_SERVER?"
     );
     let e = prefixed_errors(&[("MAIL_TIMEOUT", Some("5"))]);
-    assert_eq!(
-        e.get("APP_MAIL_TIMEOUT").unwrap().hint().as_deref(),
-        Some("did you mean APP_TIMEOUT?")
-    );
+    assert_eq!(hint_on(&e, "APP_MAIL_TIMEOUT"), "did you mean APP_TIMEOUT?");
 }
 
 #[test]
 fn mail_timeout_is_taken_for_timeout() {
     let e = SmtpConfig::from_map(with(&[("MAIL_TIMEOUT", Some("5"))])).unwrap_err();
-    assert_eq!(
-        e.get("MAIL_TIMEOUT").unwrap().hint().as_deref(),
-        Some("did you mean TIMEOUT?")
-    );
+    assert_eq!(hint_on(&e, "MAIL_TIMEOUT"), "did you mean TIMEOUT?");
     let e = Plain::from_map(with(&[("MAIL_VALIDATE_CERTS", Some("false"))])).unwrap_err();
     assert_eq!(
-        e.get("MAIL_VALIDATE_CERTS").unwrap().hint().as_deref(),
-        Some("did you mean VALIDATE_CERTS?")
+        hint_on(&e, "MAIL_VALIDATE_CERTS"),
+        "did you mean VALIDATE_CERTS?"
     );
 }

@@ -8,18 +8,19 @@ use mailconf_smtp::{Security, SmtpConfig, SmtpSettings};
 
 #[path = "support/fastapi_mail.rs"]
 mod fastapi_mail;
+#[path = "support/reported.rs"]
+mod reported;
 
 use fastapi_mail::{FASTAPI_MAIL, with};
+use reported::{hint_on, keys_and_codes};
+
+/// Keys to remove (`None`) or set in fastapi-mail's environment.
+type Changes = &'static [(&'static str, Option<&'static str>)];
+/// The variables a load reports errors on, each with its code, in the report's order.
+type KeysAndCodes = &'static [(&'static str, &'static str)];
 
 fn errors(changes: &[(&'static str, Option<&'static str>)]) -> Errors {
     SmtpConfig::from_map(with(changes)).expect_err("should be rejected")
-}
-
-fn keys_and_codes(errors: &Errors) -> Vec<(String, &'static str)> {
-    errors
-        .iter()
-        .map(|e| (e.key().to_owned(), e.detail().unwrap_or(e.code())))
-        .collect()
 }
 
 #[test]
@@ -72,8 +73,8 @@ fn the_old_fastapi_mail_keys_give_four_entries_with_rename_hints() {
         Some("MAIL_TLS was renamed to MAIL_STARTTLS: rename MAIL_TLS to MAIL_STARTTLS")
     );
     assert_eq!(
-        e.get("MAIL_SSL_TLS").unwrap().hint().as_deref(),
-        Some("MAIL_SSL was renamed to MAIL_SSL_TLS: rename MAIL_SSL to MAIL_SSL_TLS")
+        hint_on(&e, "MAIL_SSL_TLS"),
+        "MAIL_SSL was renamed to MAIL_SSL_TLS: rename MAIL_SSL to MAIL_SSL_TLS"
     );
 }
 
@@ -267,82 +268,79 @@ fn unchecked_certificates_and_a_foreign_sender_are_warnings() {
     assert_eq!(json[0]["code"], "certificates_not_checked");
 }
 
-#[test]
-fn field_errors_and_rule_inputs_are_reported_together() {
-    let e = errors(&[
-        ("MAIL_PORT", Some("99999")),
-        ("MAIL_FROM", Some("not-an-address")),
-        ("MAIL_SERVER", Some("smtp://smtp.example.com")),
-        ("MAIL_STARTTLS", Some("maybe")),
-    ]);
-    assert_eq!(
-        keys_and_codes(&e),
-        [
-            ("MAIL_PORT".into(), "invalid_port"),
-            ("MAIL_SERVER".into(), "invalid_host"),
-            ("MAIL_STARTTLS".into(), "invalid_bool"),
-            ("MAIL_FROM".into(), "invalid_email"),
-        ]
-    );
-}
+/// Changes to fastapi-mail's environment that are wrong in several ways at once, and what the
+/// load reports: every bad value and every rule whose inputs loaded, keyed and in order.
+const REPORTED_TOGETHER: &[(&str, Changes, KeysAndCodes)] = &[
+    (
+        "field errors and rule inputs",
+        &[
+            ("MAIL_PORT", Some("99999")),
+            ("MAIL_FROM", Some("not-an-address")),
+            ("MAIL_SERVER", Some("smtp://smtp.example.com")),
+            ("MAIL_STARTTLS", Some("maybe")),
+        ],
+        &[
+            ("MAIL_PORT", "invalid_port"),
+            ("MAIL_SERVER", "invalid_host"),
+            ("MAIL_STARTTLS", "invalid_bool"),
+            ("MAIL_FROM", "invalid_email"),
+        ],
+    ),
+    (
+        "a bad value elsewhere does not hide a TLS/port mix-up",
+        &[
+            ("MAIL_PORT", Some("465")),
+            ("MAIL_POOL_SIZE", Some("70000")),
+            ("TIMEOUT", Some("soon")),
+        ],
+        &[
+            ("MAIL_PORT", "conflict"),
+            ("TIMEOUT", "invalid_duration"),
+            ("MAIL_POOL_SIZE", "out_of_range"),
+        ],
+    ),
+    (
+        // The TLS/port rule needs neither the server nor anything else that failed.
+        "an invalid server does not hide STARTTLS on 465",
+        &[
+            ("MAIL_SERVER", Some("smtp://smtp.example.com")),
+            ("MAIL_PORT", Some("465")),
+        ],
+        &[("MAIL_SERVER", "invalid_host"), ("MAIL_PORT", "conflict")],
+    ),
+    (
+        "a rule that needs a field that failed is skipped, not reported wrongly",
+        &[("MAIL_PORT", Some("none")), ("MAIL_SSL_TLS", Some("true"))],
+        &[("MAIL_PORT", "invalid_port"), ("MAIL_STARTTLS", "conflict")],
+    ),
+    (
+        "a bad value elsewhere does not hide the sender names' conflict",
+        &[
+            ("MAIL_FROM", Some("Other <app@example.com>")),
+            ("MAIL_POOL_SIZE", Some("0")),
+            ("MAIL_PASSWORD", None),
+        ],
+        &[
+            ("MAIL_PASSWORD", "missing"),
+            ("MAIL_POOL_SIZE", "invalid_pool_size"),
+            ("MAIL_FROM", "conflict"),
+        ],
+    ),
+    (
+        "a display name with a line break",
+        &[("MAIL_FROM_NAME", Some("App\r\nBcc: victim@example.com"))],
+        &[("MAIL_FROM_NAME", "invalid_name")],
+    ),
+];
 
 #[test]
-fn a_bad_value_elsewhere_does_not_hide_a_tls_port_mix_up() {
-    let e = errors(&[
-        ("MAIL_PORT", Some("465")),
-        ("MAIL_POOL_SIZE", Some("70000")),
-        ("TIMEOUT", Some("soon")),
-    ]);
-    assert_eq!(
-        keys_and_codes(&e),
-        [
-            ("MAIL_PORT".into(), "conflict"),
-            ("TIMEOUT".into(), "invalid_duration"),
-            ("MAIL_POOL_SIZE".into(), "out_of_range")
-        ]
-    );
-}
-
-#[test]
-fn an_invalid_server_does_not_hide_starttls_on_465() {
-    // The TLS/port rule needs neither the server nor anything else that failed.
-    let e = errors(&[
-        ("MAIL_SERVER", Some("smtp://smtp.example.com")),
-        ("MAIL_PORT", Some("465")),
-    ]);
-    assert_eq!(
-        keys_and_codes(&e),
-        [
-            ("MAIL_SERVER".into(), "invalid_host"),
-            ("MAIL_PORT".into(), "conflict"),
-        ]
-    );
-    // A rule that needs a field that failed is skipped, not reported wrongly.
-    let e = errors(&[("MAIL_PORT", Some("none")), ("MAIL_SSL_TLS", Some("true"))]);
-    assert_eq!(
-        keys_and_codes(&e),
-        [
-            ("MAIL_PORT".into(), "invalid_port"),
-            ("MAIL_STARTTLS".into(), "conflict"),
-        ]
-    );
-}
-
-#[test]
-fn a_bad_value_elsewhere_does_not_hide_the_sender_names_conflict() {
-    let e = errors(&[
-        ("MAIL_FROM", Some("Other <app@example.com>")),
-        ("MAIL_POOL_SIZE", Some("0")),
-        ("MAIL_PASSWORD", None),
-    ]);
-    assert_eq!(
-        keys_and_codes(&e),
-        [
-            ("MAIL_PASSWORD".into(), "missing"),
-            ("MAIL_POOL_SIZE".into(), "invalid_pool_size"),
-            ("MAIL_FROM".into(), "conflict"),
-        ]
-    );
+fn every_problem_is_reported_and_none_hides_another() {
+    for (case, changes, expected) in REPORTED_TOGETHER {
+        let e = errors(changes);
+        let reported = keys_and_codes(&e);
+        let reported: Vec<_> = reported.iter().map(|(k, c)| (k.as_str(), *c)).collect();
+        assert_eq!(reported, *expected, "{case}: {e}");
+    }
 }
 
 #[test]
@@ -459,21 +457,9 @@ fn ca_file_rate_limit_and_pool_size() {
 }
 
 #[test]
-fn a_display_name_with_a_line_break_is_rejected() {
-    let e = errors(&[("MAIL_FROM_NAME", Some("App\r\nBcc: victim@example.com"))]);
-    assert_eq!(
-        keys_and_codes(&e),
-        [("MAIL_FROM_NAME".into(), "invalid_name")]
-    );
-}
-
-#[test]
 fn unknown_mail_keys_get_suggestions() {
     let e = errors(&[("MAIL_SERVR", Some("smtp.example.com"))]);
-    assert_eq!(
-        e.get("MAIL_SERVR").unwrap().hint().as_deref(),
-        Some("did you mean MAIL_SERVER?")
-    );
+    assert_eq!(hint_on(&e, "MAIL_SERVR"), "did you mean MAIL_SERVER?");
 }
 
 #[test]
@@ -529,9 +515,9 @@ fn smtp_advice_comes_from_smtp_fields() {
         ("MAIL_PORT", Some("0")),
         ("MAIL_SERVER", Some("smtp://smtp.example.com")),
     ]);
-    let port = e.get("MAIL_PORT").unwrap().hint().unwrap();
+    let port = hint_on(&e, "MAIL_PORT");
     assert!(port.contains("587") && port.contains("465"), "{port}");
-    let server = e.get("MAIL_SERVER").unwrap().hint().unwrap();
+    let server = hint_on(&e, "MAIL_SERVER");
     assert!(server.contains("smtp.gmail.com"), "{server}");
 }
 
