@@ -7,37 +7,52 @@ use std::time::Duration;
 
 use mailconf_core::MailConfig;
 use mailconf_smtp::dev_server::TokenEndpoint;
-use mailconf_smtp::{Mailer, SmtpConfig, Stage};
-use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode};
+use mailconf_smtp::{Mailer, Security, SmtpConfig, Stage};
+use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode, Received};
+use mailconf_tests::dev_settings::login_settings;
 
 const USER: &str = "app@example.com";
 const PASSWORD: &str = "Interop-Pa55word";
 
-fn config(server: &Aiosmtpd, mode: Mode, password: &str) -> SmtpConfig {
-    let (starttls, ssl_tls) = match mode {
-        Mode::StartTls => ("true", "false"),
-        Mode::Implicit => ("false", "true"),
+/// The settings for `server` in `mode`, logging in as [`USER`] with `credential` (a password
+/// or an OAuth2 grant).
+fn config(server: &Aiosmtpd, mode: Mode, credential: &[(&'static str, String)]) -> SmtpConfig {
+    let security = match mode {
+        Mode::StartTls => Security::StartTls,
+        Mode::Implicit => Security::ImplicitTls,
     };
-    SmtpConfig::from_map([
-        ("MAIL_SERVER", "127.0.0.1".to_owned()),
-        ("MAIL_PORT", server.port().to_string()),
-        ("MAIL_STARTTLS", starttls.to_owned()),
-        ("MAIL_SSL_TLS", ssl_tls.to_owned()),
-        ("MAIL_USERNAME", USER.to_owned()),
-        ("MAIL_PASSWORD", password.to_owned()),
-        ("MAIL_FROM", USER.to_owned()),
-        ("MAIL_FROM_NAME", "Zoë's App".to_owned()),
-        ("MAIL_CA_FILE", server.ca_file().display().to_string()),
-        ("TIMEOUT", "10s".to_owned()),
-    ])
-    .unwrap_or_else(|e| panic!("{e}"))
+    let mut settings = login_settings(server.port(), security, USER, server.ca_file());
+    settings.push(("TIMEOUT", "10s".to_owned()));
+    settings.extend(credential.iter().cloned());
+    SmtpConfig::from_map(settings).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The settings for `server` in `mode` with `password` and a sender's name outside ASCII.
+fn password_config(server: &Aiosmtpd, mode: Mode, password: &str) -> SmtpConfig {
+    config(
+        server,
+        mode,
+        &[
+            ("MAIL_PASSWORD", password.to_owned()),
+            ("MAIL_FROM_NAME", "Zoë's App".to_owned()),
+        ],
+    )
+}
+
+/// Sends `message`, which `server` must accept with 250, and returns what it received.
+async fn delivered(mailer: &Mailer, server: &Aiosmtpd, message: lettre::Message) -> Received {
+    let report = mailer.send(message).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.code(), 250);
+    server
+        .next_message(Duration::from_secs(10))
+        .expect("aiosmtpd received the message")
 }
 
 async fn delivers_a_verification_email(mode: Mode) {
     let Some(server) = Aiosmtpd::start(mode, USER, PASSWORD) else {
         return;
     };
-    let mailer = Mailer::new(&config(&server, mode, PASSWORD)).unwrap();
+    let mailer = Mailer::new(&password_config(&server, mode, PASSWORD)).unwrap();
     let message = mailer
         .verification_email(
             "Jürgen Müller <juergen@example.org>",
@@ -45,12 +60,7 @@ async fn delivers_a_verification_email(mode: Mode) {
             "https://app.example.com/verify?token=abc123",
         )
         .unwrap();
-    let report = mailer.send(message).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(report.code(), 250);
-
-    let received = server
-        .next_message(Duration::from_secs(10))
-        .expect("aiosmtpd received the message");
+    let received = delivered(&mailer, &server, message).await;
     assert_eq!(received.mail_from, USER);
     assert_eq!(received.rcpt_tos, ["juergen@example.org"]);
     assert_eq!(received.auth_user.as_deref(), Some(USER));
@@ -76,7 +86,7 @@ async fn delivers_a_verification_email(mode: Mode) {
     assert!(data.contains("Hello J=C3=BCrgen M=C3=BCller,"), "{data}");
     assert!(!data.contains(PASSWORD));
 
-    let wrong = Mailer::new(&config(&server, mode, "not-the-password")).unwrap();
+    let wrong = Mailer::new(&password_config(&server, mode, "not-the-password")).unwrap();
     let error = wrong
         .send(
             wrong
@@ -113,7 +123,7 @@ async fn a_quoted_local_part_and_a_second_recipient_both_arrive() {
     let Some(server) = Aiosmtpd::start(Mode::StartTls, USER, PASSWORD) else {
         return;
     };
-    let mailer = Mailer::new(&config(&server, Mode::StartTls, PASSWORD)).unwrap();
+    let mailer = Mailer::new(&password_config(&server, Mode::StartTls, PASSWORD)).unwrap();
     let email = mailconf_smtp::Email::new()
         .to("\"quoted local\"@example.com")
         .to("김민준 <minjun@example.com>")
@@ -147,19 +157,22 @@ const CLIENT_ID: &str = "interop-client";
 const CLIENT_SECRET: &str = "Interop-Cl1ent-Secret";
 const REFRESH_TOKEN: &str = "Interop-Refresh-Token";
 
-fn oauth2_config(server: &Aiosmtpd, grant: &[(&str, String)]) -> SmtpConfig {
-    let mut map = vec![
-        ("MAIL_SERVER", "127.0.0.1".to_owned()),
-        ("MAIL_PORT", server.port().to_string()),
-        ("MAIL_STARTTLS", "true".to_owned()),
-        ("MAIL_SSL_TLS", "false".to_owned()),
-        ("MAIL_USERNAME", USER.to_owned()),
-        ("MAIL_FROM", USER.to_owned()),
-        ("MAIL_CA_FILE", server.ca_file().display().to_string()),
-        ("TIMEOUT", "10s".to_owned()),
+/// aiosmtpd checking each bearer through `endpoint`'s introspection, and a `Mailer` that logs
+/// in to it with XOAUTH2 as [`CLIENT_ID`] and `grant` (the grant's own variable and value).
+/// `None` when aiosmtpd is missing (the skip is reported).
+fn xoauth2_server_and_mailer(
+    endpoint: &TokenEndpoint,
+    grant: (&'static str, &str),
+) -> Option<(Aiosmtpd, Mailer)> {
+    let introspection = endpoint.introspection_url();
+    let server = Aiosmtpd::start_with_xoauth2(Mode::StartTls, USER, PASSWORD, &introspection)?;
+    let credential = [
+        ("MAIL_OAUTH2_TOKEN_URL", endpoint.url()),
+        ("MAIL_OAUTH2_CLIENT_ID", CLIENT_ID.to_owned()),
+        (grant.0, grant.1.to_owned()),
     ];
-    map.extend(grant.iter().cloned());
-    SmtpConfig::from_map(map).unwrap_or_else(|e| panic!("{e}"))
+    let mailer = Mailer::new(&config(&server, Mode::StartTls, &credential)).unwrap();
+    Some((server, mailer))
 }
 
 async fn sends_and_is_logged_in(mailer: &Mailer, server: &Aiosmtpd, subject: &str) {
@@ -169,11 +182,7 @@ async fn sends_and_is_logged_in(mailer: &Mailer, server: &Aiosmtpd, subject: &st
         .subject(subject)
         .body(String::from("x"))
         .unwrap();
-    let report = mailer.send(message).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(report.code(), 250);
-    let received = server
-        .next_message(Duration::from_secs(10))
-        .expect("aiosmtpd received the message");
+    let received = delivered(mailer, server, message).await;
     assert_eq!(received.auth_user.as_deref(), Some(USER));
     assert!(received.tls);
 }
@@ -185,17 +194,10 @@ async fn xoauth2_with_client_credentials_and_a_revoked_token() {
         .start()
         .await
         .unwrap();
-    let introspection = endpoint.introspection_url();
-    let Some(server) = Aiosmtpd::start_with_xoauth2(Mode::StartTls, USER, PASSWORD, &introspection)
-    else {
+    let grant = ("MAIL_OAUTH2_CLIENT_SECRET", CLIENT_SECRET);
+    let Some((server, mailer)) = xoauth2_server_and_mailer(&endpoint, grant) else {
         return;
     };
-    let grant = [
-        ("MAIL_OAUTH2_TOKEN_URL", endpoint.url()),
-        ("MAIL_OAUTH2_CLIENT_ID", CLIENT_ID.to_owned()),
-        ("MAIL_OAUTH2_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
-    ];
-    let mailer = Mailer::new(&oauth2_config(&server, &grant)).unwrap();
     sends_and_is_logged_in(&mailer, &server, "first").await;
     mailer.close_idle().await;
     // aiosmtpd refuses the revoked token with the error challenge, then 535: one new token.
@@ -214,17 +216,10 @@ async fn xoauth2_with_a_rotating_refresh_token_across_expiry() {
         .start()
         .await
         .unwrap();
-    let introspection = endpoint.introspection_url();
-    let Some(server) = Aiosmtpd::start_with_xoauth2(Mode::StartTls, USER, PASSWORD, &introspection)
-    else {
+    let grant = ("MAIL_OAUTH2_REFRESH_TOKEN", REFRESH_TOKEN);
+    let Some((server, mailer)) = xoauth2_server_and_mailer(&endpoint, grant) else {
         return;
     };
-    let grant = [
-        ("MAIL_OAUTH2_TOKEN_URL", endpoint.url()),
-        ("MAIL_OAUTH2_CLIENT_ID", CLIENT_ID.to_owned()),
-        ("MAIL_OAUTH2_REFRESH_TOKEN", REFRESH_TOKEN.to_owned()),
-    ];
-    let mailer = Mailer::new(&oauth2_config(&server, &grant)).unwrap();
     for n in 0..3 {
         sends_and_is_logged_in(&mailer, &server, &format!("send {n}")).await;
         mailer.close_idle().await;

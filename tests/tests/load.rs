@@ -24,8 +24,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use mailconf_core::{FromValue, MailConfig};
-use mailconf_smtp::dev_server::{DevServer, DevTls};
 use mailconf_smtp::{Mailer, RateLimit, SmtpConfig};
+use mailconf_tests::dev_settings::starttls_dev_server;
 use mailconf_tests::wakeup::WakeUps;
 
 const USER: &str = "load@example.com";
@@ -52,27 +52,13 @@ struct Figures {
 
 async fn run(load: &Load) -> Figures {
     let dir = tempfile::tempdir().unwrap();
-    let server = DevServer::builder()
-        .tls(DevTls::StartTls)
-        .user(USER, PASSWORD)
-        .start()
-        .await
-        .unwrap();
-    let ca = server.write_ca_file(dir.path()).unwrap();
-    let config = SmtpConfig::from_map([
-        ("MAIL_SERVER", "localhost".to_owned()),
-        ("MAIL_PORT", server.port().to_string()),
-        ("MAIL_STARTTLS", "true".to_owned()),
-        ("MAIL_SSL_TLS", "false".to_owned()),
-        ("MAIL_USERNAME", USER.to_owned()),
-        ("MAIL_PASSWORD", PASSWORD.to_owned()),
-        ("MAIL_FROM", USER.to_owned()),
-        ("MAIL_CA_FILE", ca.display().to_string()),
+    let (server, mut settings) = starttls_dev_server(USER, PASSWORD, dir.path()).await;
+    settings.extend([
         ("MAIL_RATE_LIMIT", format!("{}/s", load.rate)),
         ("MAIL_POOL_SIZE", load.pool.to_string()),
         ("TIMEOUT", "30s".to_owned()),
-    ])
-    .unwrap_or_else(|e| panic!("{e}"));
+    ]);
+    let config = SmtpConfig::from_map(settings).unwrap_or_else(|e| panic!("{e}"));
     let mailer = Mailer::new(&config).unwrap();
 
     let limit = RateLimit::from_value(&format!("{}/s", load.rate)).unwrap();

@@ -8,8 +8,9 @@ use std::time::Duration;
 use lettre::Message;
 use lettre::message::{MultiPart, SinglePart};
 use mailconf_core::MailConfig;
-use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_smtp::dev_server::DevServer;
 use mailconf_smtp::{Mailer, SmtpConfig, Stage};
+use mailconf_tests::dev_settings::starttls_dev_server;
 use mailconf_tests::mime_check;
 
 const LOGIN: &str = "app@example.com";
@@ -18,32 +19,19 @@ const SUBJECT: &str = "비밀번호 재설정 안내";
 const BODY: &str = "안녕하세요, 김민준 님.\n아래 링크로 비밀번호를 재설정하세요.\n";
 
 async fn server_and_mailer() -> (DevServer, Mailer, tempfile::TempDir) {
-    let server = DevServer::builder()
-        .tls(DevTls::StartTls)
-        .user(LOGIN, SECRET)
-        .start()
-        .await
-        .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let ca = server.write_ca_file(dir.path()).unwrap();
-    let config = SmtpConfig::from_map([
-        ("MAIL_SERVER", "127.0.0.1".to_owned()),
-        ("MAIL_PORT", server.port().to_string()),
-        ("MAIL_STARTTLS", "true".to_owned()),
-        ("MAIL_SSL_TLS", "false".to_owned()),
-        ("MAIL_USERNAME", LOGIN.to_owned()),
-        ("MAIL_PASSWORD", SECRET.to_owned()),
-        ("MAIL_FROM", LOGIN.to_owned()),
+    let (server, mut settings) = starttls_dev_server(LOGIN, SECRET, dir.path()).await;
+    settings.extend([
         ("MAIL_FROM_NAME", "김민준 쇼핑몰".to_owned()),
-        ("MAIL_CA_FILE", ca.display().to_string()),
         ("TIMEOUT", "10s".to_owned()),
-    ])
-    .unwrap_or_else(|e| panic!("{e}"));
+    ]);
+    let config = SmtpConfig::from_map(settings).unwrap_or_else(|e| panic!("{e}"));
     let mailer = Mailer::new(&config).unwrap();
     (server, mailer, dir)
 }
 
-/// Sends `message` and returns what Python's `email` read on the server's side.
+/// Sends `message` and returns what Python's `email` read on the server's side, checked
+/// well-formed (the property every test here is about); `None` when Python is missing.
 async fn sent_and_parsed(
     server: &DevServer,
     mailer: &Mailer,
@@ -53,7 +41,17 @@ async fn sent_and_parsed(
     assert_eq!(report.code(), 250);
     let received = server.wait_for_messages(1, Duration::from_secs(10)).await;
     assert_eq!(received.len(), 1);
-    mime_check::parse(&received[0].data)
+    let parsed = mime_check::parse(&received[0].data)?;
+    parsed.assert_well_formed();
+    Some(parsed)
+}
+
+/// A message from `mailer` to zoe@example.org with the Korean subject; a test adds the body.
+fn to_zoe(mailer: &Mailer) -> lettre::message::MessageBuilder {
+    mailer
+        .message()
+        .to("zoe@example.org".parse().unwrap())
+        .subject(SUBJECT)
 }
 
 fn korean_text(parsed: &mime_check::Parsed) -> Option<String> {
@@ -72,7 +70,6 @@ async fn a_string_body_from_mailer_message_is_utf8_text() {
     let Some(parsed) = sent_and_parsed(&server, &mailer, message).await else {
         return;
     };
-    parsed.assert_well_formed();
     assert_eq!(parsed.header("Subject"), Some(SUBJECT));
     assert_eq!(
         parsed.header("From"),
@@ -94,7 +91,6 @@ async fn a_bare_lettre_message_is_completed() {
     let Some(parsed) = sent_and_parsed(&server, &mailer, message).await else {
         return;
     };
-    parsed.assert_well_formed();
     assert_eq!(
         korean_text(&parsed).as_deref(),
         Some(BODY.repeat(40).as_str())
@@ -106,26 +102,17 @@ async fn a_long_line_is_encoded_not_sent_as_is() {
     let (server, mailer, _dir) = server_and_mailer().await;
     let line = format!("{}\n", "한국어 긴 줄 ".repeat(200));
     assert!(line.len() > 998);
-    let message = mailer
-        .message()
-        .to("zoe@example.org".parse().unwrap())
-        .subject(SUBJECT)
-        .body(line.clone())
-        .unwrap();
+    let message = to_zoe(&mailer).body(line.clone()).unwrap();
     let Some(parsed) = sent_and_parsed(&server, &mailer, message).await else {
         return;
     };
-    parsed.assert_well_formed();
     assert_eq!(korean_text(&parsed).as_deref(), Some(line.as_str()));
 }
 
 #[tokio::test]
 async fn multipart_and_single_parts_are_left_as_built() {
     let (server, mailer, _dir) = server_and_mailer().await;
-    let message = mailer
-        .message()
-        .to("zoe@example.org".parse().unwrap())
-        .subject(SUBJECT)
+    let message = to_zoe(&mailer)
         .multipart(MultiPart::alternative_plain_html(
             BODY.to_owned(),
             format!("<p>{BODY}</p>"),
@@ -134,14 +121,10 @@ async fn multipart_and_single_parts_are_left_as_built() {
     let Some(parsed) = sent_and_parsed(&server, &mailer, message).await else {
         return;
     };
-    parsed.assert_well_formed();
     assert_eq!(parsed.parts[0].content_type, "multipart/alternative");
     assert_eq!(korean_text(&parsed).as_deref(), Some(BODY));
 
-    let html = mailer
-        .message()
-        .to("zoe@example.org".parse().unwrap())
-        .subject(SUBJECT)
+    let html = to_zoe(&mailer)
         .singlepart(SinglePart::html(format!("<p>{BODY}</p>")))
         .unwrap();
     mailer.send(html).await.unwrap();
@@ -166,7 +149,6 @@ async fn the_verification_email_is_well_formed() {
     let Some(parsed) = sent_and_parsed(&server, &mailer, message).await else {
         return;
     };
-    parsed.assert_well_formed();
     assert!(korean_text(&parsed).unwrap().contains("Hello 김서연,"));
 }
 
