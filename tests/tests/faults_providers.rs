@@ -37,59 +37,49 @@ async fn hint_from(
     )
 }
 
-#[tokio::test]
-async fn gmail_refusing_the_account_password_asks_for_an_app_password() {
-    let (stage, code, hint) = hint_at(
-        Step::Auth,
+/// Gmail's and Microsoft 365's documented refusals of a password at AUTH, each with what its
+/// hint must begin with ("" when any start will do) and say.
+const REFUSED_LOGINS: &[(&str, u16, &str, &str, &[&str])] = &[
+    (
+        "Gmail refusing the account password",
         535,
         "5.7.8 Username and Password not accepted. For more information, go to\n5.7.8  https://support.google.com/mail/?p=BadCredentials",
-    )
-    .await;
-    assert_eq!((stage, code), (Stage::Auth, Some(535)));
-    assert!(hint.starts_with("Google refused the login"), "{hint}");
-    assert!(
-        hint.contains("app password") && hint.contains("2-Step Verification"),
-        "{hint}"
-    );
-    assert!(hint.contains("OAuth2 (XOAUTH2)"), "{hint}");
-}
-
-#[tokio::test]
-async fn gmail_with_2_step_verification_asks_for_an_app_password() {
-    let (stage, code, hint) = hint_at(
-        Step::Auth,
+        "Google refused the login",
+        &["app password", "2-Step Verification", "OAuth2 (XOAUTH2)"],
+    ),
+    (
+        "Gmail with 2-Step Verification",
         534,
         "5.7.9 Application-specific password required. For more information, go to\n5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor",
-    )
-    .await;
-    assert_eq!((stage, code), (Stage::Auth, Some(534)));
-    assert!(hint.starts_with("Google wants an app password"), "{hint}");
-}
-
-#[tokio::test]
-async fn microsoft_365_with_smtp_auth_off_says_so_and_points_at_oauth2() {
-    let (stage, _, hint) = hint_at(
-        Step::Auth,
+        "Google wants an app password",
+        &[],
+    ),
+    (
+        "Microsoft 365 with SMTP AUTH off",
         535,
         "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.",
-    )
-    .await;
-    assert_eq!(stage, Stage::Auth);
-    assert!(hint.contains("SMTP AUTH turned off"), "{hint}");
-    assert!(hint.contains("OAuth2 (XOAUTH2)"), "{hint}");
-}
-
-#[tokio::test]
-async fn microsoft_365_without_basic_authentication_points_at_oauth2() {
-    let (stage, code, hint) = hint_at(
-        Step::Auth,
+        "",
+        &["SMTP AUTH turned off", "OAuth2 (XOAUTH2)"],
+    ),
+    (
+        "Microsoft 365 without basic authentication",
         550,
         "5.7.30 Basic authentication is not supported for Client Submission.",
-    )
-    .await;
-    assert_eq!((stage, code), (Stage::Auth, Some(550)));
-    assert!(hint.contains("no longer accepts a password"), "{hint}");
-    assert!(hint.contains("OAuth2 (XOAUTH2)"), "{hint}");
+        "",
+        &["no longer accepts a password", "OAuth2 (XOAUTH2)"],
+    ),
+];
+
+#[tokio::test]
+async fn a_refused_password_gets_the_providers_way_out() {
+    for &(case, code, reply, begins, says) in REFUSED_LOGINS {
+        let (stage, got_code, hint) = hint_at(Step::Auth, code, reply).await;
+        assert_eq!((stage, got_code), (Stage::Auth, Some(code)), "{case}");
+        assert!(hint.starts_with(begins), "{case}: {hint}");
+        for part in says {
+            assert!(hint.contains(part), "{case}: {part:?} missing in {hint}");
+        }
+    }
 }
 
 #[tokio::test]
