@@ -21,5 +21,6 @@ pub mod redis_cluster;
 pub mod scrape;
 pub mod scripted;
 pub mod skip;
+pub mod vars;
 pub mod venv;
 pub mod wakeup;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use mailconf_core::{DefaultValue, ErrorKind, Errors, MailConfig, Origin, Sources};
 use mailconf_tests::fixtures::{App, MailSettings, VALID_MAIL};
+use mailconf_tests::vars::without;
 
 fn codes(errors: &Errors) -> Vec<(String, &'static str)> {
     errors
@@ -109,11 +110,9 @@ fn option_fields_may_be_unset_or_empty() {
 
 #[test]
 fn an_unknown_key_suggests_the_setting_it_misspells() {
-    let pairs = VALID_MAIL
-        .into_iter()
-        .filter(|(k, _)| *k != "MAIL_PASSWORD")
-        .chain([("MAIL_PASWORD", "x")]);
-    let errors = MailSettings::from_map(pairs).unwrap_err();
+    let mut vars = without(&VALID_MAIL, "MAIL_PASSWORD");
+    vars.push(("MAIL_PASWORD", "x"));
+    let errors = MailSettings::from_map(vars).unwrap_err();
     let unknown = errors.get("MAIL_PASWORD").unwrap();
     assert_eq!(unknown.code(), "unknown_key");
     assert_eq!(
@@ -131,11 +130,9 @@ fn an_unknown_key_suggests_the_setting_it_misspells() {
 
 #[test]
 fn a_renamed_key_is_reported_with_its_new_name() {
-    let pairs = VALID_MAIL
-        .into_iter()
-        .filter(|(k, _)| *k != "MAIL_STARTTLS")
-        .chain([("MAIL_TLS", "true")]);
-    let errors = MailSettings::from_map(pairs).unwrap_err();
+    let mut vars = without(&VALID_MAIL, "MAIL_STARTTLS");
+    vars.push(("MAIL_TLS", "true"));
+    let errors = MailSettings::from_map(vars).unwrap_err();
     let error = errors.get("MAIL_TLS").unwrap();
     assert_eq!(
         error.kind(),
