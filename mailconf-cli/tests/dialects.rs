@@ -3,22 +3,19 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 use support::{entry, json, mailconf};
 
-/// A sample `.env` of another library (shared with mailconf-smtp's tests).
-pub fn dialect_file(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../mailconf-smtp/tests/data/dialects")
-        .join(format!("{name}.env"))
-}
+/// The sample `.env` files of other libraries, shared with mailconf-smtp's tests.
+#[path = "../../mailconf-smtp/tests/support/samples.rs"]
+mod samples;
+
+use samples::SAMPLES;
 
 fn check_json(name: &str) -> Value {
     let out = mailconf()
         .arg("--env-file")
-        .arg(dialect_file(name))
+        .arg(samples::path(name))
         .args(["check", "--json"])
         .output()
         .unwrap();
@@ -80,29 +77,20 @@ fn check_names_each_foreign_key_its_library_and_the_equivalent() {
     assert!(foreign["message"].as_str().unwrap().contains("Flask-Mail"));
 }
 
-const SECRETS: [&str; 6] = [
-    "seed-secret-0",
-    "flask-secret-1",
-    "django-secret-2",
-    "laravel-secret-3",
-    "symfony/secret-4",
-    "node-secret-5",
-];
-
 #[test]
 fn migrate_prints_each_sample_rewritten_and_the_result_passes_check() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["seed", "flask", "django", "laravel", "symfony", "node"] {
+    for name in SAMPLES.map(|sample| sample.name) {
         let out = mailconf()
             .arg("migrate")
             .arg("--env-file")
-            .arg(dialect_file(name))
+            .arg(samples::path(name))
             .output()
             .unwrap();
         let err = support::stderr(&out);
         assert_eq!(out.status.code(), Some(0), "{name}: {err}");
         assert!(err.contains("  - "), "{name}: {err}");
-        for secret in SECRETS {
+        for secret in SAMPLES.map(|sample| sample.password) {
             assert!(!err.contains(secret), "{name}: {err}");
         }
         let migrated = dir.path().join(format!("{name}.env"));
@@ -129,7 +117,7 @@ fn migrate_write_replaces_the_file_keeping_its_mode_after_a_backup() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(".env");
-    let original = std::fs::read_to_string(dialect_file("laravel")).unwrap();
+    let original = std::fs::read_to_string(samples::path("laravel")).unwrap();
     std::fs::write(&path, &original).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     let out = mailconf()

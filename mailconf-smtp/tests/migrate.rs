@@ -4,13 +4,10 @@ use mailconf_core::{MailConfig, Sources};
 use mailconf_smtp::SmtpConfig;
 use mailconf_smtp::migrate::{MigrateError, rewrite};
 
-fn data(name: &str) -> String {
-    let path = format!(
-        "{}/tests/data/dialects/{name}.env",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(path).unwrap()
-}
+#[path = "support/samples.rs"]
+mod samples;
+
+use samples::{SAMPLES, Sample};
 
 /// The lines of `before` that hold no key of `foreign`, in order, are lines of `after`.
 fn kept_in_order(before: &str, after: &str, foreign: &[&str]) {
@@ -28,62 +25,13 @@ fn kept_in_order(before: &str, after: &str, foreign: &[&str]) {
 
 #[test]
 fn every_sample_migrates_to_settings_that_load() {
-    for (name, foreign, secret) in [
-        (
-            "seed",
-            &["MAIL_USE_TLS", "MAIL_USE_SSL"][..],
-            "seed-secret-0",
-        ),
-        (
-            "flask",
-            &[
-                "MAIL_USE_TLS",
-                "MAIL_USE_SSL",
-                "MAIL_DEFAULT_SENDER",
-                "MAIL_MAX_EMAILS",
-                "MAIL_SUPPRESS_SEND",
-                "MAIL_ASCII_ATTACHMENTS",
-            ],
-            "flask-secret-1",
-        ),
-        (
-            "django",
-            &[
-                "EMAIL_HOST",
-                "EMAIL_PORT",
-                "EMAIL_HOST_USER",
-                "EMAIL_HOST_PASSWORD",
-                "EMAIL_USE_SSL",
-                "EMAIL_TIMEOUT",
-                "DEFAULT_FROM_EMAIL",
-            ],
-            "django-secret-2",
-        ),
-        (
-            "laravel",
-            &[
-                "MAIL_MAILER",
-                "MAIL_HOST",
-                "MAIL_ENCRYPTION",
-                "MAIL_FROM_ADDRESS",
-            ],
-            "laravel-secret-3",
-        ),
-        ("symfony", &["MAILER_DSN"], "symfony/secret-4"),
-        (
-            "node",
-            &[
-                "SMTP_HOST",
-                "SMTP_PORT",
-                "SMTP_SECURE",
-                "SMTP_USER",
-                "SMTP_PASS",
-                "SMTP_FROM",
-            ],
-            "node-secret-5",
-        ),
-    ] {
-        let before = data(name);
+    for Sample {
+        name,
+        foreign,
+        password: secret,
+    } in SAMPLES
+    {
+        let before = samples::text(name);
         let migration = rewrite(&before).unwrap_or_else(|e| panic!("{name}: {e}"));
         kept_in_order(&before, &migration.text, foreign);
         let changed: Vec<&str> = migration.changes.iter().map(|c| c.key.as_str()).collect();
@@ -114,7 +62,7 @@ fn every_sample_migrates_to_settings_that_load() {
 
 #[test]
 fn the_seed_gets_the_flags_port_465_needs() {
-    let migration = rewrite(&data("seed")).unwrap();
+    let migration = rewrite(&samples::text("seed")).unwrap();
     assert!(
         migration
             .text
@@ -130,7 +78,7 @@ fn the_seed_gets_the_flags_port_465_needs() {
 
 #[test]
 fn renamed_keys_keep_their_value_as_written_and_laravel_references_resolve() {
-    let migration = rewrite(&data("laravel")).unwrap();
+    let migration = rewrite(&samples::text("laravel")).unwrap();
     assert!(
         migration
             .text
