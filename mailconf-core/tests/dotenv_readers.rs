@@ -78,8 +78,9 @@ fn key(i: usize) -> String {
     format!("MAILCONF_T{i}")
 }
 
-/// A file holding every corpus value, between foreign lines that must not disturb them.
-fn corpus_file(dir: &Path) -> PathBuf {
+/// A file holding every corpus value, between foreign lines that must not disturb them, in a
+/// fresh temporary folder that lives as long as the returned `TempDir`.
+fn corpus_file() -> (tempfile::TempDir, PathBuf) {
     let mut text = String::from("# written by dotenv_readers.rs\nFOREIGN=keep # comment\n\n");
     let changes: Vec<(String, String)> = CORPUS
         .iter()
@@ -91,9 +92,10 @@ fn corpus_file(dir: &Path) -> PathBuf {
         .map(|(k, v)| (k.as_str(), Some(v.as_str())))
         .collect();
     text = edit(&text, &borrowed).expect("every corpus value is writable");
-    let path = dir.join("corpus.env");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.env");
     std::fs::write(&path, text).unwrap();
-    path
+    (dir, path)
 }
 
 fn assert_corpus(reader: &str, read: &BTreeMap<String, String>) {
@@ -165,8 +167,7 @@ fn python_with(module: &str) -> Option<PathBuf> {
 
 #[test]
 fn dotenvy_reads_the_corpus_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = corpus_file(dir.path());
+    let (_dir, path) = corpus_file();
     let read = dotenvy::from_path_iter(&path)
         .unwrap()
         .map(Result::unwrap)
@@ -179,8 +180,7 @@ fn python_dotenv_reads_the_corpus_back() {
     let Some(python) = python_with("dotenv") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = corpus_file(dir.path());
+    let (_dir, path) = corpus_file();
     let mut command = clean(&python);
     command.args([
         "-c",
@@ -195,8 +195,7 @@ fn pydantic_settings_reads_the_corpus_back() {
     let Some(python) = python_with("pydantic_settings") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = corpus_file(dir.path());
+    let (_dir, path) = corpus_file();
     // As a fastapi-mail application declares its settings: one `str` field per variable.
     let script = r#"
 import json, sys
@@ -232,8 +231,7 @@ fn node_dotenv_reads_the_corpus_back() {
     let (Some(module_dir), Some(node)) = (dir_var, node) else {
         unreachable!()
     };
-    let dir = tempfile::tempdir().unwrap();
-    let path = corpus_file(dir.path());
+    let (_dir, path) = corpus_file();
     // config(): what an application calls; into a fresh object, not the process environment.
     let script = "const d = require(process.argv[1] + '/node_modules/dotenv'); \
                   const env = {}; const r = d.config({ path: process.argv[2], processEnv: env, quiet: true }); \
@@ -248,8 +246,7 @@ fn node_dotenv_reads_the_corpus_back() {
 
 #[test]
 fn bash_reads_the_corpus_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = corpus_file(dir.path());
+    let (_dir, path) = corpus_file();
     let output = clean(Path::new("bash"))
         .args(["-c", "set -a; . \"$1\"; env -0", "bash"])
         .arg(&path)
