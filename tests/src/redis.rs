@@ -8,7 +8,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -207,13 +207,21 @@ impl Drop for RedisServer {
     }
 }
 
+/// `redis-server`, found as [`program`] finds it.
 pub(crate) fn binary() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("MAILCONF_REDIS_SERVER") {
+    program("MAILCONF_REDIS_SERVER", "redis-server")
+}
+
+/// The Redis program `name` (`redis-server`, `redis-cli`): the path in the variable `var` when
+/// it is set (scripts/setup/40-redis.sh sets it), else the first of /usr/bin and /usr/local/bin
+/// that holds it.
+pub(crate) fn program(var: &str, name: &str) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(var) {
         return Some(PathBuf::from(path));
     }
-    ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+    ["/usr/bin", "/usr/local/bin"]
         .into_iter()
-        .map(PathBuf::from)
+        .map(|dir| Path::new(dir).join(name))
         .find(|p| p.is_file())
 }
 

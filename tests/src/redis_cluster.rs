@@ -221,11 +221,5 @@ impl Drop for RedisCluster {
 }
 
 fn cli() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("MAILCONF_REDIS_CLI") {
-        return Some(PathBuf::from(path));
-    }
-    ["/usr/bin/redis-cli", "/usr/local/bin/redis-cli"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
+    crate::redis::program("MAILCONF_REDIS_CLI", "redis-cli")
 }

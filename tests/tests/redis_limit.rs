@@ -77,8 +77,11 @@ async fn the_password_comes_from_the_url_and_never_shows() {
     );
 }
 
-/// A plain loopback dev server, and settings for it with a shared limit of 20/s.
-async fn setup(redis: &RedisServer, policy: &str, key: &str) -> (DevServer, Mailer) {
+/// A private Redis, a plain loopback dev server, and a mailer for it with a limit of 20/s
+/// shared through that Redis under `key`, with the failure `policy`; `None` when Redis is
+/// missing (the skip is reported).
+async fn setup(policy: &str, key: &str) -> Option<(RedisServer, DevServer, Mailer)> {
+    let redis = RedisServer::start()?;
     let server = DevServer::builder()
         .tls(DevTls::None)
         .start()
@@ -94,7 +97,7 @@ async fn setup(redis: &RedisServer, policy: &str, key: &str) -> (DevServer, Mail
     ]);
     let config = SmtpConfig::from_map(settings).unwrap();
     let mailer = Mailer::new(&config).unwrap();
-    (server, mailer)
+    Some((redis, server, mailer))
 }
 
 fn message(mailer: &Mailer, n: u32) -> lettre::Message {
@@ -125,6 +128,16 @@ fn send_all(mailer: &Mailer, total: u32) -> Vec<tokio::task::JoinHandle<()>> {
         .collect()
 }
 
+/// Waits for every sender of [`send_all`], 30 s at most each; a failed send fails the test.
+async fn all_finished(senders: Vec<tokio::task::JoinHandle<()>>) {
+    for sender in senders {
+        timeout(Duration::from_secs(30), sender)
+            .await
+            .expect("the sender finished within 30 s")
+            .expect("every send succeeded");
+    }
+}
+
 /// Every message arrived exactly once: `total` distinct subjects and Message-IDs.
 async fn exactly_once(server: &DevServer, total: u32) {
     server
@@ -143,10 +156,9 @@ async fn exactly_once(server: &DevServer, total: u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wait_policy_holds_mail_while_redis_is_down_and_loses_none() {
-    let Some(mut redis) = RedisServer::start() else {
+    let Some((mut redis, server, mailer)) = setup("wait", "wait-policy").await else {
         return;
     };
-    let (server, mailer) = setup(&redis, "wait", "wait-policy").await;
     let senders = send_all(&mailer, 60);
 
     let started = Instant::now();
@@ -170,29 +182,18 @@ async fn wait_policy_holds_mail_while_redis_is_down_and_loses_none() {
     assert!(during < 60);
 
     redis.restart();
-    for sender in senders {
-        timeout(Duration::from_secs(30), sender)
-            .await
-            .unwrap()
-            .unwrap();
-    }
+    all_finished(senders).await;
     exactly_once(&server, 60).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_policy_keeps_sending_at_the_local_limit() {
-    let Some(mut redis) = RedisServer::start() else {
+    let Some((mut redis, server, mailer)) = setup("local", "local-policy").await else {
         return;
     };
-    let (server, mailer) = setup(&redis, "local", "local-policy").await;
     redis.kill();
     let started = Instant::now();
-    for sender in send_all(&mailer, 11) {
-        timeout(Duration::from_secs(30), sender)
-            .await
-            .unwrap()
-            .unwrap();
-    }
+    all_finished(send_all(&mailer, 11)).await;
     // 11 messages at this process's own 20/s: the first at once, then one every 50 ms.
     assert!(
         started.elapsed() >= Duration::from_millis(480),
@@ -204,10 +205,9 @@ async fn local_policy_keeps_sending_at_the_local_limit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fail_policy_fails_the_send_naming_the_settings() {
-    let Some(mut redis) = RedisServer::start() else {
+    let Some((mut redis, server, mailer)) = setup("fail", "fail-policy").await else {
         return;
     };
-    let (server, mailer) = setup(&redis, "fail", "fail-policy").await;
     mailer.send(message(&mailer, 0)).await.unwrap();
     redis.kill();
     let error = mailer.send(message(&mailer, 1)).await.unwrap_err();
