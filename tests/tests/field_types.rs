@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use mailconf_core::{FromValue, MailConfig, Parsed};
 use mailconf_smtp::lettre::Address;
+use mailconf_tests::text::assert_has;
 
 /// How logs are written.
 #[derive(FromValue, Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,15 +125,14 @@ fn misuse_of_each_is_an_error_named_by_its_variable() {
         "{errors}"
     );
     let report = errors.to_string();
-    assert!(
-        report.contains("expected one of: text, json, gelf"),
-        "{report}"
+    assert_has(
+        &report,
+        &[
+            "expected one of: text, json, gelf",
+            "expected two numbers such as 16:9",
+            "item 2:",
+        ],
     );
-    assert!(
-        report.contains("expected two numbers such as 16:9"),
-        "{report}"
-    );
-    assert!(report.contains("item 2:"), "{report}");
 }
 
 #[test]
