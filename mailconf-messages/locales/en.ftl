@@ -183,6 +183,7 @@ type-percentage = percentage
 type-level = level
 type-wait-local-fail = wait, local or fail
 type-value = value
+type-provider = provider (gmail, microsoft365, ses:REGION…: see `mailconf providers`)
 
 ## Sources of settings (mailconf-core)
 
@@ -348,6 +349,231 @@ provider-needs-region = { $provider } needs its region
 provider-needs-region-hint = write { $id }:REGION with the region of your SMTP credentials, such as { $id }:eu-west-1
 provider-has-no-region = { $provider } has no region
 provider-has-no-region-hint = write { $id }
+
+## The settings page (examples/settings-page; issue 17). page-label-* and page-help-* name a
+## setting's control (page-label-mail-server for MAIL_SERVER); provider-note-* is a preset's
+## note (provider-note-gmail), the same words as mailconf-smtp's provider table.
+
+page-title = SMTP settings
+page-lead = How this application sends email. Every setting is checked when you save, and every problem is listed at once.
+page-language = Language
+page-sign-out = Sign out
+page-needs-js = This page needs JavaScript.
+page-token-title = Admin token
+page-token-text = Enter the token the settings page was started with (--token or SETTINGS_PAGE_TOKEN). It is kept in this tab only.
+page-continue = Continue
+page-save = Save settings
+page-test = Test connection
+page-saving = Saving…
+page-testing = Testing the connection…
+page-unreachable = The page could not reach the server: { $reason }
+page-unexpected = Unexpected answer from the server (HTTP { $status }).
+page-token-refused = The token was not accepted: { $reason }
+page-enter-token = Enter the token.
+page-could-not-start = The page could not start: { $reason }
+page-request-failed = The request failed (HTTP { $status }).
+page-required = required
+page-control-required = { $label }: required
+page-fastapi-only = fastapi-mail only
+page-fastapi-only-help = Read by fastapi-mail applications; mailconf itself does not use it.
+page-remove-saved = Remove the saved value
+page-secret-saved = A value is saved (not shown). Leave this empty to keep it.
+page-secret-none = Nothing saved yet.
+page-secret-placeholder = •••••••• (saved)
+page-not-a-number = not a number
+page-whole-number = enter a whole number
+page-group-server = Server
+page-group-encryption = Encryption
+page-group-login = Login
+page-group-sender = Sender
+page-group-advanced = Advanced settings
+page-tls-label = Encryption
+page-tls-help = STARTTLS upgrades a plain connection (usually port { $starttls_port }); implicit TLS is encrypted from the first byte (usually port { $implicit_port }). A connection uses one or the other, so this one choice sets both variables.
+page-mode-option = { $name } (port { $port })
+page-mode-option-trusted = { $name } (port { $port }, trusted networks only)
+page-mode-not-set = Not set (MAIL_URL gives the connection)
+page-provider-label = Provider
+page-provider-help = Fills the server, port and encryption from the provider's documented settings; every field stays editable.
+page-provider-other = Other (enter the server below)
+page-provider-note = { $note } ({ $source })
+page-problems-not-saved = { $count ->
+    [one] 1 problem: nothing was saved
+   *[other] { $count } problems: nothing was saved
+}
+page-problems-before-test = { $count ->
+    [one] 1 problem: fix it before testing
+   *[other] { $count } problems: fix them before testing
+}
+page-changed = Changed: { $fix }. Test the connection again, then save.
+page-details = Details: { $detail }
+page-test-passed = Connection test passed. { $message }
+page-saved = Settings saved.
+page-saved-warnings = { $count ->
+    [one] Settings saved, with 1 warning
+   *[other] Settings saved, with { $count } warnings
+}
+page-step-dns = DNS
+page-step-tcp = TCP connect
+page-step-tls = TLS handshake
+page-step-greeting = Greeting
+page-step-ehlo = EHLO
+page-step-starttls = STARTTLS
+page-step-oauth2-token = OAuth2 token
+page-step-login = Login
+page-step-quit = QUIT
+page-step-line = { $mark } { $step } ({ $millis } ms): { $detail }
+page-set-encryption = Encryption to { $mode }
+page-quoted = “{ $label }”
+page-tick = tick { $label }
+page-untick = untick { $label }
+page-set-to = { $label } to { $value }
+page-insecure-message = Encryption: choose STARTTLS, or allow a plain-text login under Advanced
+page-insecure-hint = A plain-text login lets anyone on the network read the password: allow it only on a network you trust.
+page-label-file = { $label } (file)
+page-help-file = Path of a file that holds { $key }.
+page-label-mail-username = Username
+page-help-mail-username = Login name on the SMTP server, often the email address.
+page-label-mail-password = Password
+page-help-mail-password = Login password (or app password).
+page-label-mail-port = Port
+page-help-mail-port = SMTP port: 587 for STARTTLS, 465 for implicit TLS. Required unless MAIL_URL or MAIL_PROVIDER is set.
+page-label-mail-server = Server
+page-help-mail-server = SMTP server host name, such as smtp.example.com. Required unless MAIL_URL or MAIL_PROVIDER is set.
+page-label-mail-starttls = STARTTLS
+page-help-mail-starttls = Upgrade the connection with STARTTLS (port 587).
+page-label-mail-ssl-tls = Implicit TLS
+page-help-mail-ssl-tls = Use TLS from the first byte (port 465).
+page-label-use-credentials = Log in
+page-help-use-credentials = Log in with MAIL_USERNAME and MAIL_PASSWORD.
+page-label-mail-url = Connection URL
+page-help-mail-url = The whole connection as a URL: smtps://user:pass@host:465, or smtp://user:pass@host:587?tls=required for STARTTLS.
+page-label-mail-provider = Provider preset
+page-help-mail-provider = A preset that fills MAIL_SERVER, MAIL_PORT and the TLS flags, such as gmail, microsoft365 or ses:eu-west-1 (mailconf providers lists them); those set override it.
+page-label-mail-allow-insecure-auth = Allow a plain-text login
+page-help-mail-allow-insecure-auth = Allow logging in over plain text to a host that is not this machine.
+page-label-mail-oauth2-token-url = OAuth2 token URL
+page-help-mail-oauth2-token-url = OAuth2 token endpoint (https, or http on this machine); MAIL_PROVIDER=microsoft365 with MAIL_OAUTH2_TENANT, or gmail, gives it when unset.
+page-label-mail-oauth2-client-id = OAuth2 client ID
+page-help-mail-oauth2-client-id = OAuth2 client (application) ID: switches the login to XOAUTH2 with MAIL_USERNAME as the mailbox.
+page-label-mail-oauth2-client-secret = OAuth2 client secret
+page-help-mail-oauth2-client-secret = The client-credentials grant needs it; a refresh token may too.
+page-label-mail-oauth2-refresh-token = OAuth2 refresh token
+page-help-mail-oauth2-refresh-token = The refresh token of the mailbox's user: the refresh-token grant (without it, client credentials).
+page-label-mail-oauth2-scope = OAuth2 scope
+page-help-mail-oauth2-scope = Scopes separated by spaces; the provider's SMTP scope when unset.
+page-label-mail-oauth2-tenant = Microsoft Entra tenant
+page-help-mail-oauth2-tenant = Tenant ID or domain: with MAIL_PROVIDER=microsoft365 it gives the token URL.
+page-label-mail-oauth2-service-account-file = Google service account key
+page-help-mail-oauth2-service-account-file = The key file (JSON) of a service account: a JWT-bearer grant acting as MAIL_USERNAME (domain-wide delegation).
+page-label-mail-access-token-file = Access token file
+page-help-mail-access-token-file = A file holding an access token that something else keeps fresh (a sidecar); read again whenever it changes.
+page-label-mail-from = Sender address
+page-help-mail-from = Sender of every message: app@example.com, or "Example App <app@example.com>" whose name is used unless MAIL_FROM_NAME is set.
+page-label-mail-from-name = Sender name
+page-help-mail-from-name = The name shown with the address, such as "Example App".
+page-label-validate-certs = Check certificates
+page-help-validate-certs = Check the server's certificate. Turning it off allows impersonation of the server.
+page-label-timeout = Timeout
+page-help-timeout = Limit for one whole send (connect, TLS, login, delivery): 30s, 2m, or seconds.
+page-label-suppress-send = Suppress sending
+page-help-suppress-send = Record messages instead of sending them (tests of applications).
+page-label-local-hostname = Local host name
+page-help-local-hostname = Name sent with EHLO; the system host name when unset.
+page-label-mail-ca-file = Extra CA certificate
+page-help-mail-ca-file = Extra root certificate (PEM) to trust, such as a private CA. CERT_BUNDLE is accepted too.
+page-label-mail-debug = Verbose SMTP logging
+page-help-mail-debug = Verbose SMTP logging of fastapi-mail; mailconf logs through tracing.
+page-label-template-folder = Template folder
+page-help-template-folder = Folder of the Jinja2 templates of templated mail (feature templates), parsed when the Mailer is built.
+page-label-mail-rate-limit = Send limit
+page-help-mail-rate-limit = Most messages sent per period, such as 100/min or 5/s; several windows that must all hold are separated by commas, such as 14/s,50000/day.
+page-label-mail-rate-limit-redis-url = Redis for the shared limit
+page-help-mail-rate-limit-redis-url = Share MAIL_RATE_LIMIT with every process using the same MAIL_RATE_LIMIT_KEY through this Redis: redis://[:password@]host:6379, or rediss:// for TLS.
+page-label-mail-rate-limit-key = Shared limit name
+page-help-mail-rate-limit-key = Name of the shared limit in Redis (default: the SMTP server's host name); processes with the same name share one limit.
+page-label-mail-rate-limit-redis-failure = While Redis is unreachable
+page-help-mail-rate-limit-redis-failure = wait (the default: hold mail, never exceed the limit), local (this process's own limit), or fail.
+page-label-mail-rate-limit-redis-cluster = Redis Cluster
+page-help-mail-rate-limit-redis-cluster = MAIL_RATE_LIMIT_REDIS_URL lists the seed nodes of a Redis Cluster.
+page-label-mail-pool-size = Connection pool size
+page-help-mail-pool-size = Most connections open at once.
+page-api-invalid = { $count ->
+    [one] 1 problem in the settings; nothing was saved
+   *[other] { $count } problems in the settings; nothing was saved
+}
+page-api-not-found = no such API endpoint; see GET /api/schema, GET and POST /api/config, POST /api/config/test
+page-api-method = this endpoint does not take that method
+page-api-not-json = send the settings as a JSON object with Content-Type: application/json
+page-api-too-large = the body is larger than { $kib } KiB
+page-api-unreadable-body = the request body could not be read
+page-api-not-an-object = expected a JSON object keyed by variable names, such as {"{"}"MAIL_SERVER": "smtp.example.com"{"}"}
+page-api-invalid-json = the body is not valid JSON: { $reason }
+page-api-unreadable = the settings file cannot be read: { $reason }
+page-api-keep-secret = cannot keep the saved password: { $reason }
+page-api-not-saved = the settings were NOT saved: { $reason }. The previous settings file is unchanged.
+page-api-not-written = nothing was saved: { $reason }
+page-api-not-load-back = the settings would not load back from the .env file; nothing was saved
+page-api-save-failed = the settings were NOT saved: { $reason }
+page-api-missing-token = this API needs the admin token: send Authorization: Bearer <token>
+page-api-wrong-token = the admin token is not correct
+page-api-too-many = too many wrong admin tokens from this address: wait { $seconds } s before trying again
+page-api-untrusted-host = the Host header names neither the address this page listens on nor an --origin given at start-up
+page-api-no-origin = refused: a request that changes settings must carry an Origin header (browsers send it; scripts must set it to this page's origin)
+page-api-cross-origin = refused: cross-origin request from { $origin }; settings can only be changed from this page's own origin
+page-files-disabled = this page does not accept file paths: it was started without --files-dir
+page-files-disabled-hint = set this variable in the application's environment, or restart the page with --files-dir FOLDER
+page-files-outside = this page accepts only files inside the folder it was started with (--files-dir)
+page-files-outside-hint = put the file in that folder and give its full path
+page-not-a-variable-name = { $key } cannot be a variable name in a .env file
+page-not-writable-hint = change that character: the .env file could not give this value back exactly to every program that reads it
+page-port-refused = refused: the connection test contacts only the SMTP ports 25, 465, 587 and 2525, not { $port }; restart the page with --allow-port { $port } to allow it
+page-host-refused = refused: this page may only test the SMTP hosts it was started with, and { $host } is not one of them ({ $allowed }); restart it with --allow-host { $host } to allow it
+page-host-none-allowed = no host is allowed: the page was started without --allow-host
+page-host-allowed = allowed: { $hosts }
+page-host-special = refused: { $host } resolves to { $ip }, { $kind }, which is not allowed implicitly; restart the page with --allow-host { $ip } as well to allow it
+page-host-unresolved = cannot resolve { $host }: { $reason }
+page-host-no-answer = cannot resolve { $host }: no answer within { $seconds } s
+page-host-no-address = { $host } has no address
+page-address-loopback = a loopback address
+page-address-private = a private-network address
+page-address-link-local = a link-local address (such as a cloud metadata service)
+page-address-unspecified = an unspecified address
+page-address-cgnat = a carrier-grade NAT address
+page-address-multicast = a multicast or reserved address
+page-address-reserved = a reserved address
+page-address-unique-local = a private-network (unique local) address
+page-address-documentation = a documentation address
+page-probe-timeout = the server did not get through the test within { $seconds } s
+page-test-connected = { $address }: connected with { $mode }; no mail was sent
+page-test-connected-login = { $address }: connected with { $mode }, login accepted; no mail was sent
+page-step-failed = { $step } failed: { $detail }
+page-test-not-passed = the test did not pass
+page-diag-mode = The server on this port speaks { $want }, but Encryption is set to { $have }: choose { $want }.
+page-diag-use = Use { $mode }
+page-diag-dns = The server name could not be found: check Server.
+page-diag-tcp = Nothing answered at this server and port: check Server and Port.
+page-diag-tls = The secure connection could not be set up: check Encryption, and the certificate settings under Advanced.
+page-diag-login = The server refused the login: check Username and Password.
+page-diag-greeting = The server did not answer like an SMTP server: check Port.
+page-diag-other = The connection test did not pass.
+provider-note-gmail = an app password (needs 2-Step Verification), or OAuth2 (XOAUTH2); about 500 messages a day
+provider-note-google-workspace = an app password or OAuth2 (XOAUTH2); about 2,000 messages a day per user
+provider-note-outlook = the full address as the login
+provider-note-microsoft365 = SMTP AUTH must be enabled for the mailbox; basic authentication is being retired (end of December 2026): OAuth2 (XOAUTH2)
+provider-note-yahoo = an app password
+provider-note-icloud = an app-specific password
+provider-note-zoho = accounts in the EU use smtp.zoho.eu (set MAIL_SERVER)
+provider-note-fastmail = an app password
+provider-note-ses = the region is required (ses:eu-west-1); SMTP credentials, not the AWS access key; in the sandbox only verified recipients
+provider-note-sendgrid = the login is literally apikey and the password an API key
+provider-note-mailgun = the domain's SMTP credentials
+provider-note-mailgun-eu = for domains in the EU region
+provider-note-postmark = the server API token as both login and password
+provider-note-brevo = the SMTP key, not the account password
+provider-note-mailjet = the API key as login and the secret key as password
+provider-note-naver = POP3/SMTP must be enabled in Naver Mail's settings (환경설정 > POP3/IMAP 설정); with 2-step verification, an application password
+provider-note-daum = IMAP/SMTP must be enabled in Daum Mail's settings (환경설정 > IMAP/POP3); with 2-step verification, an application password
+provider-note-proton = an SMTP token (paid plans with a custom domain)
 
 ## Other libraries' keys translated (mailconf-smtp dialects)
 

@@ -128,6 +128,9 @@ const KO_WITHOUT_HANGUL: &[&str] = &[
     "stage-rcpt",
     "stage-data",
     "cli-probe-starttls",
+    "page-provider-note",
+    "page-step-line",
+    "page-quoted",
 ];
 
 #[test]

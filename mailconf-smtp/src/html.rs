@@ -5,7 +5,7 @@
 
 /// MarkupSafe's `escape`: `&<>"'` only, as `&amp;` `&lt;` `&gt;` `&#34;` `&#39;`. Safe in element
 /// content and in double- or single-quoted attributes.
-pub(crate) fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

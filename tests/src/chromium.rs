@@ -77,21 +77,51 @@ pub async fn browser(
     profile: &Path,
     (width, height): (u32, u32),
 ) -> Client {
-    let args = [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        &format!("--window-size={width},{height}"),
-        &format!("--user-data-dir={}", profile.display()),
+    session(driver, chromium, profile, (width, height), None).await
+}
+
+/// [`browser`] whose user speaks `languages`, as a browser set to that language asks:
+/// `ko-KR,ko` is the interface language `ko-KR` and `Accept-Language: ko-KR,ko;q=0.9`.
+///
+/// # Panics
+/// If no `WebDriver` session can be opened.
+pub async fn browser_in(
+    driver: &Driver,
+    chromium: &Path,
+    profile: &Path,
+    size: (u32, u32),
+    languages: &str,
+) -> Client {
+    session(driver, chromium, profile, size, Some(languages)).await
+}
+
+async fn session(
+    driver: &Driver,
+    chromium: &Path,
+    profile: &Path,
+    (width, height): (u32, u32),
+    languages: Option<&str>,
+) -> Client {
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--no-sandbox".to_owned(),
+        "--disable-gpu".to_owned(),
+        "--disable-dev-shm-usage".to_owned(),
+        "--no-first-run".to_owned(),
+        "--disable-background-networking".to_owned(),
+        "--disable-component-update".to_owned(),
+        "--disable-sync".to_owned(),
+        format!("--window-size={width},{height}"),
+        format!("--user-data-dir={}", profile.display()),
     ];
-    let capabilities = json!({
-        "goog:chromeOptions": {"binary": chromium.to_str().unwrap(), "args": args},
-    });
+    let mut options = json!({"binary": chromium.to_str().unwrap()});
+    if let Some(languages) = languages {
+        let first = languages.split(',').next().unwrap_or(languages);
+        args.push(format!("--lang={first}"));
+        options["prefs"] = json!({"intl": {"accept_languages": languages}});
+    }
+    options["args"] = json!(args);
+    let capabilities = json!({ "goog:chromeOptions": options });
     let serde_json::Value::Object(capabilities) = capabilities else {
         unreachable!("a literal object")
     };

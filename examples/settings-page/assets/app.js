@@ -10,12 +10,13 @@
   // lands in "Advanced", so a setting added to SmtpConfig shows up without a change here.
   // The TLS settings (mode, certificate checks, extra CA) sit together.
   const GROUPS = [
-    { title: 'Server', keys: ['MAIL_SERVER', 'MAIL_PORT'] },
-    { title: 'Encryption', keys: ['TLS', 'VALIDATE_CERTS', 'MAIL_CA_FILE'] },
-    { title: 'Login', keys: ['USE_CREDENTIALS', 'MAIL_USERNAME', 'MAIL_PASSWORD'] },
-    { title: 'Sender', keys: ['MAIL_FROM', 'MAIL_FROM_NAME'] },
+    { name: 'server', keys: ['MAIL_SERVER', 'MAIL_PORT'] },
+    { name: 'encryption', keys: ['TLS', 'VALIDATE_CERTS', 'MAIL_CA_FILE'] },
+    { name: 'login', keys: ['USE_CREDENTIALS', 'MAIL_USERNAME', 'MAIL_PASSWORD'] },
+    { name: 'sender', keys: ['MAIL_FROM', 'MAIL_FROM_NAME'] },
   ];
   const words = window.PageWords;
+  const T = words.T;
   const labels = {}; // key -> the label of its control
 
   // One choice for the two fastapi-mail flags, so "both on" cannot be chosen. The modes, their
@@ -26,11 +27,11 @@
   function tlsModes(fromSchema) {
     const modes = (fromSchema || []).map((m) => ({
       value: m.value,
-      label: m.name + ' (port ' + m.port + (m.trusted_networks_only ? ', trusted networks only' : '') + ')',
+      label: words.capital(T(m.trusted_networks_only ? 'page-mode-option-trusted' : 'page-mode-option', { name: m.name, port: m.port })),
       flags: m.flags,
       port: m.port,
     }));
-    modes.push({ value: '', label: 'Not set (MAIL_URL gives the connection)', flags: [null, null], port: null });
+    modes.push({ value: '', label: T('page-mode-not-set'), flags: [null, null], port: null });
     return modes;
   }
 
@@ -50,7 +51,8 @@
   }
 
   async function api(method, path, body) {
-    const headers = { Authorization: 'Bearer ' + token() };
+    // The API answers in the page's language, whatever the browser's own preference.
+    const headers = { Authorization: 'Bearer ' + token(), 'Accept-Language': words.lang };
     const init = { method, headers, cache: 'no-store', credentials: 'omit' };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -60,17 +62,17 @@
     try {
       response = await fetch('/api' + path, init);
     } catch (e) {
-      return { status: 0, data: { success: false, error: 'The page could not reach the server: ' + e.message } };
+      return { status: 0, data: { success: false, error: T('page-unreachable', { reason: e.message }) } };
     }
     let data;
     try {
       data = await response.json();
     } catch (e) {
-      data = { success: false, error: 'Unexpected answer from the server (HTTP ' + response.status + ').' };
+      data = { success: false, error: T('page-unexpected', { status: response.status }) };
     }
     if (response.status === 401) {
       sessionStorage.removeItem(TOKEN_KEY);
-      showLogin('The token was not accepted: ' + (data.error || 'unauthorized'));
+      showLogin(T('page-token-refused', { reason: data.error || response.status }));
       throw new Unauthorized();
     }
     return { status: response.status, data };
@@ -103,7 +105,7 @@
     event.preventDefault();
     const value = el('token').value.trim();
     if (!value) {
-      showLogin('Enter the token.');
+      showLogin(T('page-enter-token'));
       return;
     }
     sessionStorage.setItem(TOKEN_KEY, value);
@@ -117,41 +119,6 @@
   });
 
   // --- Building the form from the schema -------------------------------------------------
-
-  function cleanDoc(text) {
-    return (text || '').replace(/`/g, '');
-  }
-
-  // The label is the start of the doc comment, up to the first pause; the rest of the comment
-  // is the description under the field, so nothing is said twice.
-  function labelAndDescription(key, property) {
-    const doc = cleanDoc(property.description).trim();
-    let depth = 0;
-    let cut = doc.length;
-    let next = doc.length;
-    for (let i = 0; i < doc.length; i += 1) {
-      const c = doc[i];
-      if (c === '(') depth += 1;
-      else if (c === ')') depth = Math.max(0, depth - 1);
-      else if (depth === 0 && '.:;,'.includes(c) && (i + 1 === doc.length || doc[i + 1] === ' ')) {
-        cut = i;
-        next = i + 1;
-        break;
-      }
-    }
-    const label = doc.slice(0, cut).trim();
-    if (!label || label.length > 80) return { label: key, description: doc };
-    const rest = doc.slice(next).trim();
-    // "such as ..." reads as a sentence capitalised; a URL or a number stays as written.
-    const description = /^[a-z]+\s/.test(rest) ? rest.charAt(0).toUpperCase() + rest.slice(1) : rest;
-    return { label, description };
-  }
-
-  function firstSentence(text) {
-    const t = cleanDoc(text).trim();
-    const end = t.indexOf('. ');
-    return end < 0 ? t : t.slice(0, end + 1);
-  }
 
   function isType(property, type) {
     const t = property.type;
@@ -174,7 +141,7 @@
     label.append(make('span', { class: 'label' }, labelText));
     labels[key] = labelText;
     if (extra && extra.required) {
-      label.append(' ', make('span', { class: 'required', title: 'required' }, '*'));
+      label.append(' ', make('span', { class: 'required', title: T('page-required') }, '*'));
     }
     if (extra && extra.badge) label.append(' ', make('span', { class: 'badge' }, extra.badge));
     for (const code of codes) label.append(' ', make('code', { class: 'var' }, code));
@@ -186,13 +153,10 @@
   function buildField(key, property) {
     if (property.$ref) return null; // an alias: the setting it names has its own field
     const onlyFastapi = fastapiOnly(property);
-    const parts = labelAndDescription(key, property);
-    // "(fastapi-mail compatibility; …)" becomes the badge and the description.
-    const label = onlyFastapi ? parts.label.replace(/\s*\([^)]*fastapi-mail[^)]*\)?\s*$/, '') : parts.label;
-    const description = parts.description;
-    const shell = fieldShell(key, label,
-      onlyFastapi ? 'Read by fastapi-mail applications; mailconf itself does not use it.' : description,
-      [key], { required: isRequired(key), badge: onlyFastapi ? 'fastapi-mail only' : null });
+    const said = (schema['x-labels'] || {})[key] || { label: key, help: '' };
+    const shell = fieldShell(key, said.label,
+      onlyFastapi ? T('page-fastapi-only-help') : said.help,
+      [key], { required: isRequired(key), badge: onlyFastapi ? T('page-fastapi-only') : null });
     const attrs = {
       id: 'field-' + key,
       name: key,
@@ -216,7 +180,7 @@
       const forgetId = 'forget-' + key;
       const forgetLabel = make('label', { class: 'forget', for: forgetId });
       const forget = make('input', { type: 'checkbox', id: forgetId });
-      forgetLabel.append(forget, ' Remove the saved value');
+      forgetLabel.append(forget, ' ' + T('page-remove-saved'));
       shell.wrap.append(shell.label, input, state, forgetLabel, shell.desc, shell.error);
       fields[key] = { kind, input, wrap: shell.wrap, error: shell.error, forget, forgetLabel, state };
       return shell.wrap;
@@ -225,7 +189,7 @@
       input = make('input', Object.assign(attrs, {
         type: 'number', step: '1', inputmode: 'numeric',
         min: property.minimum, max: property.maximum,
-        placeholder: property['x-mailconf-type'],
+        placeholder: said.placeholder,
       }));
       if (property.default !== undefined) input.value = String(property.default);
       shell.wrap.append(shell.label, input, shell.desc, shell.error);
@@ -233,7 +197,7 @@
       kind = 'text';
       input = make('input', Object.assign(attrs, {
         type: 'text', spellcheck: 'false', autocomplete: 'off',
-        placeholder: property['x-mailconf-type'],
+        placeholder: said.placeholder,
       }));
       if (property.default !== undefined) input.value = String(property.default);
       shell.wrap.append(shell.label, input, shell.desc, shell.error);
@@ -243,10 +207,9 @@
   }
 
   function buildTls(properties) {
-    const doc = (k) => firstSentence((properties[k] || {}).description);
-    const shell = fieldShell('TLS', 'Encryption',
-      'STARTTLS: ' + doc('MAIL_STARTTLS') + ' Implicit TLS: ' + doc('MAIL_SSL_TLS') +
-      ' A connection uses one or the other, so this one choice sets both variables.',
+    const port = (value) => (TLS_MODES.find((m) => m.value === value) || {}).port;
+    const shell = fieldShell('TLS', T('page-tls-label'),
+      T('page-tls-help', { starttls_port: port('start_tls'), implicit_port: port('implicit_tls') }),
       TLS_KEYS, { required: true });
     const select = make('select', {
       id: 'field-TLS', name: 'TLS', 'aria-describedby': 'desc-TLS err-TLS',
@@ -273,13 +236,11 @@
   // A choice of the provider presets (the schema's x-providers, mailconf_smtp's table) that
   // fills the server, the port and the Encryption choice; it saves nothing itself.
   function buildProvider(presets) {
-    const shell = fieldShell('PROVIDER_PRESET', 'Provider',
-      'Fills the server, port and encryption from the provider\'s documented settings; every field stays editable.',
-      [], {});
+    const shell = fieldShell('PROVIDER_PRESET', T('page-provider-label'), T('page-provider-help'), [], {});
     const select = make('select', {
       id: 'field-PROVIDER_PRESET', name: 'PROVIDER_PRESET', 'aria-describedby': 'desc-PROVIDER_PRESET',
     });
-    select.append(make('option', { value: '' }, 'Other (enter the server below)'));
+    select.append(make('option', { value: '' }, T('page-provider-other')));
     for (const p of presets) select.append(make('option', { value: p.id }, p.name));
     select.addEventListener('change', () => {
       const p = presets.find((x) => x.id === select.value);
@@ -290,7 +251,7 @@
       if (p.username && fields.MAIL_USERNAME && fields.MAIL_USERNAME.input.value === '') {
         fields.MAIL_USERNAME.input.value = p.username;
       }
-      shell.desc.textContent = p.note + ' (' + p.source + ')';
+      shell.desc.textContent = words.capital(T('page-provider-note', { note: p.note, source: p.source }));
     });
     shell.wrap.append(shell.label, select, shell.desc);
     return shell.wrap;
@@ -303,9 +264,9 @@
     const properties = schema.properties || {};
     const order = (schema['x-order'] || Object.keys(properties)).filter((k) => k in properties);
     const placed = new Set(['TLS', ...TLS_KEYS]);
-    const section = (title, keys, open) => {
-      const fieldset = make('fieldset', { id: 'group-' + title.toLowerCase() });
-      if (open) fieldset.append(make('legend', {}, title));
+    const section = (name, keys, open) => {
+      const fieldset = make('fieldset', { id: 'group-' + name });
+      if (open) fieldset.append(make('legend', {}, T('page-group-' + name)));
       for (const key of keys) {
         const node = key === 'TLS' ? buildTls(properties) : (properties[key] ? buildField(key, properties[key]) : null);
         if (node) fieldset.append(node);
@@ -313,10 +274,10 @@
       }
       if (open) return fieldset;
       const details = make('details', { id: 'advanced' });
-      details.append(make('summary', {}, title + ' settings'), fieldset);
+      details.append(make('summary', {}, T('page-group-' + name)), fieldset);
       return details;
     };
-    for (const group of GROUPS) container.append(section(group.title, group.keys, true));
+    for (const group of GROUPS) container.append(section(group.name, group.keys, true));
     const presets = schema['x-providers'] || [];
     const server = el('group-server');
     if (presets.length && server) {
@@ -325,7 +286,7 @@
     // The *_FILE variants are the rarest way to set a value: last.
     const rest = order.filter((k) => !placed.has(k) && !properties[k].$ref);
     rest.sort((a, b) => Number(a.endsWith('_FILE')) - Number(b.endsWith('_FILE')));
-    if (rest.length) container.append(section('Advanced', rest, false));
+    if (rest.length) container.append(section('advanced', rest, false));
     if (fields.USE_CREDENTIALS) {
       fields.USE_CREDENTIALS.input.addEventListener('change', syncLogin);
     }
@@ -377,10 +338,8 @@
       field.input.value = '';
       field.forget.checked = false;
       field.forgetLabel.hidden = !set;
-      field.state.textContent = set
-        ? 'A value is saved (not shown). Leave this empty to keep it.'
-        : 'Nothing saved yet.';
-      field.input.placeholder = set ? '•••••••• (saved)' : '';
+      field.state.textContent = set ? T('page-secret-saved') : T('page-secret-none');
+      field.input.placeholder = set ? T('page-secret-placeholder') : '';
     }
   }
 
@@ -396,7 +355,7 @@
         case 'number':
           if (input.value === '') {
             if (input.validity.badInput) {
-              clientErrors.push({ key, code: 'invalid_value', message: 'not a number', hint: 'enter a whole number' });
+              clientErrors.push({ key, code: 'invalid_value', message: T('page-not-a-number'), hint: T('page-whole-number') });
             }
             body[key] = null;
           } else {
@@ -503,19 +462,16 @@
       items.push(li);
     }
     const n = errors.length;
-    const box = summary('error', title || (n + (n === 1 ? ' problem' : ' problems') + ': nothing was saved'), items);
+    const box = summary('error', title || T('page-problems-not-saved', { count: n }), items);
     box.focus();
     return first;
   }
 
-  const STEP_NAMES = {
-    dns: 'DNS', tcp: 'TCP connect', tls: 'TLS handshake', greeting: 'Greeting', ehlo: 'EHLO',
-    start_tls: 'STARTTLS', starttls: 'STARTTLS', login: 'Login', quit: 'QUIT',
-  };
-
+  // The server names each step in the page's language (`label`).
   function stepItem(step) {
-    const name = STEP_NAMES[step.name] || step.name;
-    const line = (step.ok ? '✓ ' : '✗ ') + name + ' (' + step.millis + ' ms): ' + step.detail;
+    const line = T('page-step-line', {
+      mark: step.ok ? '✓' : '✗', step: step.label || step.name, millis: step.millis, detail: step.detail,
+    });
     const li = make('li', { class: step.ok ? 'step ok' : 'step failed' }, line);
     if (!step.ok && step.hint) li.append(make('span', { class: 'hint' }, words.capital(words.rewrite(step.hint))));
     return li;
@@ -540,7 +496,7 @@
   // applies its fix, then the details; steps that passed are not shown as failures.
   function showFailure(data, status) {
     clearErrors();
-    const box = summary('error', sentence(data.error || ('The request failed (HTTP ' + status + ').')));
+    const box = summary('error', sentence(data.error || T('page-request-failed', { status })));
     const key = data.key && fieldKeyOf(data.key);
     if (key) {
       const field = fields[key];
@@ -552,7 +508,7 @@
       const button = make('button', { type: 'button', id: 'apply-fix', class: 'fix' }, data.fix.label);
       button.addEventListener('click', () => {
         applyFix(data.fix.values);
-        summary('success', 'Changed: ' + data.fix.label + '. Test the connection again, then save.');
+        summary('success', T('page-changed', { fix: data.fix.label }));
         el('test').focus();
       });
       box.append(button);
@@ -562,7 +518,7 @@
     if (data.hint && !steps.some((s) => !s.ok && s.hint === data.hint)) {
       box.append(make('p', { class: 'hint' }, words.capital(words.rewrite(data.hint))));
     }
-    if (data.detail) box.append(make('p', { class: 'detail' }, 'Details: ' + data.detail));
+    if (data.detail) box.append(make('p', { class: 'detail' }, T('page-details', { detail: data.detail })));
     if (steps.length) {
       const list = make('ol', { class: 'steps' });
       for (const step of steps) list.append(stepItem(step));
@@ -587,7 +543,7 @@
         // A number the browser could not read reaches the server as "not set": say what was typed.
         const keys = new Set(clientErrors.map((e) => e.key));
         const errors = clientErrors.concat(data.errors.filter((e) => !(keys.has(e.key) && e.code === 'missing')));
-        showErrors(errors, path === '/config' ? undefined : errors.length + ' problems: fix them before testing');
+        showErrors(errors, path === '/config' ? undefined : T('page-problems-before-test', { count: errors.length }));
         return null;
       }
       if (clientErrors.length) {
@@ -605,7 +561,7 @@
 
   el('settings').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const answer = await submit('/config', 'Saving…');
+    const answer = await submit('/config', T('page-saving'));
     if (!answer) return;
     const { status, data } = answer;
     if (status !== 200 || !data.success) {
@@ -618,9 +574,7 @@
       li.append(make('code', {}, w.key), ': ', ...problemNodes(w));
       return li;
     });
-    const title = items.length
-      ? 'Settings saved, with ' + items.length + (items.length === 1 ? ' warning' : ' warnings')
-      : 'Settings saved.';
+    const title = items.length ? T('page-saved-warnings', { count: items.length }) : T('page-saved');
     summary(items.length ? 'warning' : 'success', title, items).focus();
     // The secrets now live on the server only; the inputs go back to "saved".
     const config = await api('GET', '/config').catch(() => null);
@@ -631,13 +585,13 @@
   });
 
   el('test').addEventListener('click', async () => {
-    const answer = await submit('/config/test', 'Testing the connection…');
+    const answer = await submit('/config/test', T('page-testing'));
     if (!answer) return;
     const { status, data } = answer;
     if (status === 200 && data.success) {
       clearErrors();
       const steps = ((data.report && data.report.steps) || []).map(stepItem);
-      summary('success', 'Connection test passed. ' + sentence(data.message), steps).focus();
+      summary('success', T('page-test-passed', { message: sentence(data.message) }), steps).focus();
     } else {
       showFailure(data, status);
     }
@@ -658,6 +612,7 @@
       }
       schema = s.data;
       TLS_MODES = tlsModes(schema['x-tls-modes']);
+      words.setModes(schema['x-tls-modes'] || []);
       buildForm();
       const c = await api('GET', '/config');
       if (c.status === 200) fill(c.data);
@@ -670,7 +625,7 @@
       el('sign-out').hidden = false;
     } catch (e) {
       if (!(e instanceof Unauthorized)) {
-        summary('error', 'The page could not start: ' + e.message);
+        summary('error', T('page-could-not-start', { reason: e.message }));
       }
     }
   }

@@ -13,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use mailconf_core::Message;
 use subtle::ConstantTimeEq;
 
 use crate::audit::{self, Client};
@@ -75,9 +76,7 @@ fn too_many(wait: Duration) -> Response {
     let mut response = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         "too_many_attempts",
-        format!(
-            "too many wrong admin tokens from this address: wait {seconds} s before trying again"
-        ),
+        Message::new("page-api-too-many").arg("seconds", seconds),
     )
     .into_response();
     response
@@ -225,17 +224,14 @@ pub(crate) async fn guard(
     let headers = request.headers();
     match bearer(headers) {
         None => {
-            return unauthorized(
-                "missing_token",
-                "this API needs the admin token: send Authorization: Bearer <token>",
-            );
+            return unauthorized("missing_token", Message::new("page-api-missing-token"));
         }
         Some(given) if !state.inner.token.matches(given) => {
             audit::refused(&client, "wrong_token");
             if let Err(wait) = throttle.wrong_token(key) {
                 return too_many(wait);
             }
-            return unauthorized("wrong_token", "the admin token is not correct");
+            return unauthorized("wrong_token", Message::new("page-api-wrong-token"));
         }
         Some(_) => {}
     }
@@ -248,7 +244,7 @@ pub(crate) async fn guard(
         return ApiError::new(
             StatusCode::FORBIDDEN,
             "untrusted_host",
-            "the Host header names neither the address this page listens on nor an --origin given at start-up",
+            Message::new("page-api-untrusted-host"),
         )
         .into_response();
     };
@@ -259,10 +255,8 @@ pub(crate) async fn guard(
             .is_some_and(|authority| authority == host.to_ascii_lowercase());
         if !same {
             let message = match origin {
-                None => "refused: a request that changes settings must carry an Origin header (browsers send it; scripts must set it to this page's origin)".to_owned(),
-                Some(o) => format!(
-                    "refused: cross-origin request from {o:?}; settings can only be changed from this page's own origin"
-                ),
+                None => Message::new("page-api-no-origin"),
+                Some(o) => Message::new("page-api-cross-origin").arg("origin", format!("{o:?}")),
             };
             return ApiError::new(StatusCode::FORBIDDEN, "cross_origin", message).into_response();
         }
@@ -271,7 +265,7 @@ pub(crate) async fn guard(
     next.run(request).await
 }
 
-fn unauthorized(code: &'static str, message: &str) -> Response {
+fn unauthorized(code: &'static str, message: Message) -> Response {
     let mut response = ApiError::new(StatusCode::UNAUTHORIZED, code, message).into_response();
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,

@@ -7,6 +7,8 @@
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+use mailconf_core::Message;
+
 use crate::OptionsError;
 
 /// The folder file-path settings must stay in, canonical; `None`: no file is accepted.
@@ -23,24 +25,18 @@ pub(crate) enum Refusal {
 }
 
 impl Refusal {
-    pub(crate) fn message(&self) -> &'static str {
-        match self {
-            Refusal::Disabled => {
-                "this page does not accept file paths: it was started without --files-dir"
-            }
-            Refusal::Outside => {
-                "this page accepts only files inside the folder it was started with (--files-dir)"
-            }
-        }
+    pub(crate) fn message(&self) -> Message {
+        Message::new(match self {
+            Refusal::Disabled => "page-files-disabled",
+            Refusal::Outside => "page-files-outside",
+        })
     }
 
-    pub(crate) fn hint(&self) -> &'static str {
-        match self {
-            Refusal::Disabled => {
-                "set this variable in the application's environment, or restart the page with --files-dir FOLDER"
-            }
-            Refusal::Outside => "put the file in that folder and give its full path",
-        }
+    pub(crate) fn hint(&self) -> Message {
+        Message::new(match self {
+            Refusal::Disabled => "page-files-disabled-hint",
+            Refusal::Outside => "page-files-outside-hint",
+        })
     }
 }
 

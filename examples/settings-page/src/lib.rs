@@ -10,10 +10,14 @@
 //! client. Probes reach only allow-listed hosts on SMTP ports, file-path settings only files in
 //! `--files-dir`. Every admin action is logged (target `settings_page::audit`) without values.
 //! The password is written to the `.env` file and never sent back.
+//!
+//! The page and the API's messages are in English or Korean: the visitor's choice (the page's
+//! switch, `/?lang=ko`, kept in a cookie) over the browser's `Accept-Language`.
 
 mod audit;
 mod auth;
 mod files;
+mod lang;
 mod metrics;
 mod probe;
 mod redact;
@@ -29,7 +33,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::middleware::{from_fn_with_state, map_response};
+use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::response::Response;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
@@ -145,6 +149,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(routes::api_method_not_allowed)
         .layer(from_fn_with_state(state.clone(), auth::guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn(routes::localize))
         .layer(map_response(no_store));
     Router::new()
         .route("/", get(routes::index))

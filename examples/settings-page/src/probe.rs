@@ -13,7 +13,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use mailconf_core::{FromValue, Host};
+use mailconf_core::{FromValue, Host, Message};
 use mailconf_smtp::diagnose::{self, ProbeReport, Target};
 use mailconf_smtp::{SmtpConfig, SmtpSettings};
 
@@ -41,13 +41,11 @@ impl Ports {
     }
 
     /// Refuses before anything is contacted.
-    pub(crate) fn check(&self, port: u16) -> Result<(), String> {
+    pub(crate) fn check(&self, port: u16) -> Result<(), Message> {
         if self.0.contains(&port) {
             return Ok(());
         }
-        Err(format!(
-            "refused: the connection test contacts only the SMTP ports 25, 465, 587 and 2525, not {port}; restart the page with --allow-port {port} to allow it"
-        ))
+        Err(Message::new("page-port-refused").arg("port", port))
     }
 }
 
@@ -68,9 +66,9 @@ impl fmt::Debug for AllowList {
 #[derive(Debug)]
 pub(crate) enum Refusal {
     /// Answered with 403.
-    Forbidden(String),
+    Forbidden(Message),
     /// The name does not resolve: nothing can be checked, so nothing is contacted (502).
-    Unresolved(String),
+    Unresolved(Message),
 }
 
 impl AllowList {
@@ -100,14 +98,16 @@ impl AllowList {
     pub(crate) async fn check(&self, host: &Host, port: u16) -> Result<Vec<IpAddr>, Refusal> {
         if !self.listed(host) {
             let allowed = if self.hosts.is_empty() {
-                "no host is allowed: the page was started without --allow-host".to_owned()
+                Message::new("page-host-none-allowed")
             } else {
                 let list: Vec<String> = self.hosts.iter().map(ToString::to_string).collect();
-                format!("allowed: {}", list.join(", "))
+                Message::new("page-host-allowed").arg("hosts", list.join(", "))
             };
-            return Err(Refusal::Forbidden(format!(
-                "refused: this page may only test the SMTP hosts it was started with, and {host} is not one of them ({allowed}); restart it with --allow-host {host} to allow it"
-            )));
+            return Err(Refusal::Forbidden(
+                Message::new("page-host-refused")
+                    .arg("host", host.to_string())
+                    .arg("allowed", allowed),
+            ));
         }
         let name = host.to_string();
         let addrs =
@@ -116,25 +116,36 @@ impl AllowList {
             {
                 Ok(Ok(addrs)) => addrs.map(|a| a.ip()).collect::<Vec<_>>(),
                 Ok(Err(e)) => {
-                    return Err(Refusal::Unresolved(format!("cannot resolve {host}: {e}")));
+                    return Err(Refusal::Unresolved(
+                        Message::new("page-host-unresolved")
+                            .arg("host", host.to_string())
+                            .arg("reason", e.to_string()),
+                    ));
                 }
                 Err(_) => {
-                    return Err(Refusal::Unresolved(format!(
-                        "cannot resolve {host}: no answer within {DNS_TIMEOUT:?}"
-                    )));
+                    return Err(Refusal::Unresolved(
+                        Message::new("page-host-no-answer")
+                            .arg("host", host.to_string())
+                            .arg("seconds", DNS_TIMEOUT.as_secs()),
+                    ));
                 }
             };
         if addrs.is_empty() {
-            return Err(Refusal::Unresolved(format!("{host} has no address")));
+            return Err(Refusal::Unresolved(
+                Message::new("page-host-no-address").arg("host", host.to_string()),
+            ));
         }
         for &ip in &addrs {
             if self.listed_ip(ip) {
                 continue;
             }
             if let Some(kind) = special(ip) {
-                return Err(Refusal::Forbidden(format!(
-                    "refused: {host} resolves to {ip}, {kind}, which is not allowed implicitly; restart the page with --allow-host {ip} as well to allow it"
-                )));
+                return Err(Refusal::Forbidden(
+                    Message::new("page-host-special")
+                        .arg("host", host.to_string())
+                        .arg("ip", ip.to_string())
+                        .arg("kind", Message::new(kind)),
+                ));
             }
         }
         Ok(addrs)
@@ -157,7 +168,7 @@ fn canonical(host: Host) -> Host {
     }
 }
 
-/// What kind of non-public address `ip` is; `None` for a public one.
+/// What kind of non-public address `ip` is (a catalog id); `None` for a public one.
 fn special(ip: IpAddr) -> Option<&'static str> {
     match ip {
         IpAddr::V4(v4) => special_v4(v4),
@@ -168,19 +179,19 @@ fn special(ip: IpAddr) -> Option<&'static str> {
 fn special_v4(ip: Ipv4Addr) -> Option<&'static str> {
     let [a, b, c, _] = ip.octets();
     Some(if ip.is_loopback() {
-        "a loopback address"
+        "page-address-loopback"
     } else if ip.is_private() {
-        "a private-network address"
+        "page-address-private"
     } else if ip.is_link_local() {
-        "a link-local address (such as a cloud metadata service)"
+        "page-address-link-local"
     } else if ip.is_unspecified() || a == 0 {
-        "an unspecified address"
+        "page-address-unspecified"
     } else if a == 100 && (64..128).contains(&b) {
-        "a carrier-grade NAT address"
+        "page-address-cgnat"
     } else if ip.is_multicast() || ip.is_broadcast() || a >= 240 {
-        "a multicast or reserved address"
+        "page-address-multicast"
     } else if ip.is_documentation() || (a == 198 && (b & 0xfe) == 18) || (a, b, c) == (192, 0, 0) {
-        "a reserved address"
+        "page-address-reserved"
     } else {
         return None;
     })
@@ -202,17 +213,17 @@ fn special_v6(ip: Ipv6Addr) -> Option<&'static str> {
         ));
     }
     Some(if ip.is_loopback() {
-        "a loopback address"
+        "page-address-loopback"
     } else if ip.is_unspecified() {
-        "an unspecified address"
+        "page-address-unspecified"
     } else if (segments[0] & 0xfe00) == 0xfc00 {
-        "a private-network (unique local) address"
+        "page-address-unique-local"
     } else if (segments[0] & 0xffc0) == 0xfe80 || (segments[0] & 0xffc0) == 0xfec0 {
-        "a link-local address"
+        "page-address-link-local"
     } else if ip.is_multicast() {
-        "a multicast address"
+        "page-address-multicast"
     } else if segments[0] == 0x2001 && segments[1] == 0x0db8 {
-        "a documentation address"
+        "page-address-documentation"
     } else {
         return None;
     })
@@ -254,7 +265,9 @@ mod tests {
             "[::1]",
         ] {
             match allow.check(&host(raw), 587).await {
-                Err(Refusal::Forbidden(message)) => assert!(message.contains("--allow-host")),
+                Err(Refusal::Forbidden(message)) => {
+                    assert!(message.to_string().contains("--allow-host"));
+                }
                 other => panic!("{raw}: {other:?}"),
             }
         }
@@ -265,7 +278,7 @@ mod tests {
         let allow = list(&["localhost"]);
         match allow.check(&host("localhost"), 587).await {
             Err(Refusal::Forbidden(message)) => {
-                assert!(message.contains("loopback"), "{message}");
+                assert!(message.to_string().contains("loopback"), "{message}");
             }
             other => panic!("{other:?}"),
         }
@@ -293,7 +306,7 @@ mod tests {
             assert!(ports.check(port).is_ok(), "{port}");
         }
         for port in [22, 80, 6379, 2526] {
-            let message = ports.check(port).unwrap_err();
+            let message = ports.check(port).unwrap_err().to_string();
             assert!(
                 message.contains(&format!("--allow-port {port}")),
                 "{message}"

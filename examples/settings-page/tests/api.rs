@@ -61,10 +61,15 @@ async fn the_page_and_its_assets_are_served_without_inline_script() {
         page.text
             .contains(r#"<script src="/words.js" defer></script>"#)
     );
+    // Besides the external scripts, only the page's words as JSON, which never runs.
     assert_eq!(
         page.text.matches("<script").count(),
-        2,
-        "only the external scripts"
+        3,
+        "only the external scripts and the words"
+    );
+    assert!(
+        page.text
+            .contains(r#"<script type="application/json" id="words-json">"#)
     );
     assert!(!page.text.contains("style="), "no inline style");
     for (path, kind) in [

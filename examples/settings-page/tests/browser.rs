@@ -9,73 +9,16 @@
 mod common;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
+use common::browser::{
+    SKIPPED, assert_values, attr, click, fill, marked_invalid, press, screenshot, set, text,
+    text_of, wait_for, wait_for_text, wait_for_value,
+};
 use common::{PASSWORD, TOKEN, page_with_smtp};
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use mailconf_tests::chromium::{browser, find_program, start_driver};
-
-const SKIPPED: &str = "SKIPPED: browser test did not run: chromium/chromedriver not installed (apt-get install chromium chromium-driver)";
-
-fn screenshot_dir() -> PathBuf {
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR is inside the target directory");
-    let dir = target.join("settings-page-screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let png = client.screenshot().await.unwrap();
-    let path = screenshot_dir().join(name);
-    std::fs::write(&path, png).unwrap();
-    // Printed outside the test harness's capture, so the path shows in every run.
-    let _ = writeln!(std::io::stderr(), "screenshot: {}", path.display());
-}
-
-async fn value(client: &Client, id: &str) -> String {
-    let element = client.find(Locator::Id(id)).await.unwrap();
-    element.prop("value").await.unwrap().unwrap_or_default()
-}
-
-/// Asserts the value of each `(id, value)` input.
-async fn assert_values(client: &Client, expected: &[(&str, &str)]) {
-    for (id, want) in expected {
-        assert_eq!(value(client, id).await, *want, "{id}");
-    }
-}
-
-async fn set(client: &Client, id: &str, text: &str) {
-    let element = client.find(Locator::Id(id)).await.unwrap();
-    element.clear().await.unwrap();
-    if !text.is_empty() {
-        element.send_keys(text).await.unwrap();
-    }
-}
-
-/// Types into each `(id, text)` input, in order.
-async fn fill(client: &Client, fields: &[(&str, &str)]) {
-    for (id, text) in fields {
-        set(client, id, text).await;
-    }
-}
-
-async fn click(client: &Client, locator: Locator<'_>) {
-    client.find(locator).await.unwrap().click().await.unwrap();
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
 
 /// Typed into the form: quotes, a dollar, braces, a backslash, a hash, Unicode, outer spaces.
 const HOSTILE: &str = " O'Brien's App #1 ✓ 한국 ";
@@ -110,79 +53,6 @@ fn read_back_with_python_dotenv(env_file: &Path, key: &str, expected: &str) {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
-}
-
-async fn text(client: &Client, id: &str) -> String {
-    client
-        .find(Locator::Id(id))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn attr(client: &Client, id: &str, name: &str) -> Option<String> {
-    let element = client.find(Locator::Id(id)).await.unwrap();
-    element.attr(name).await.unwrap()
-}
-
-/// Whether the field of `key` is marked as having a problem.
-async fn marked_invalid(client: &Client, key: &str) -> bool {
-    attr(client, &format!("wrap-{key}"), "class")
-        .await
-        .unwrap_or_default()
-        .contains("invalid")
-}
-
-/// Polls `check` every 100 ms until it holds; fails with `what` once `limit` has passed.
-async fn eventually(limit: Duration, what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !check().await {
-        assert!(Instant::now() < deadline, "{what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits for a CSS selector to match a displayed element.
-async fn wait_for(client: &Client, css: &str) {
-    let displayed = async || match client.find(Locator::Css(css)).await {
-        Ok(element) => element.is_displayed().await.unwrap_or(false),
-        Err(_) => false,
-    };
-    eventually(
-        Duration::from_secs(15),
-        &format!("{css} never appeared"),
-        displayed,
-    )
-    .await;
-}
-
-async fn wait_for_text(client: &Client, id: &str, needle: &str) {
-    let what = format!("{id} never said {needle:?}");
-    let says = async || text(client, id).await.contains(needle);
-    eventually(Duration::from_secs(30), &what, says).await;
-}
-
-async fn wait_for_value(client: &Client, id: &str, expected: &str) {
-    let what = format!("{id} never became {expected:?}");
-    let holds = async || value(client, id).await == expected;
-    eventually(Duration::from_secs(15), &what, holds).await;
-}
-
-/// Clicks the button `id` and waits for the summary banner of `kind` ("success" or "error");
-/// returns the summary's text.
-async fn press(client: &Client, id: &str, kind: &str) -> String {
-    // The banner of the previous action may be of the same kind ("Connection test passed"
-    // before a save): cleared first, the wait below sees this action's answer, not the last
-    // one's. Without it the test read the .env before the save had written it, now and then.
-    client
-        .execute("document.getElementById('summary').className = '';", vec![])
-        .await
-        .unwrap();
-    click(client, Locator::Id(id)).await;
-    wait_for(client, &format!("#summary.banner.{kind}")).await;
-    text(client, "summary").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

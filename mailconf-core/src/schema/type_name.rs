@@ -29,6 +29,9 @@ pub fn type_name_message(type_name: &str) -> Message {
         "level" => "type-level",
         "wait, local or fail" => "type-wait-local-fail",
         "value" => "type-value",
+        "provider (gmail, microsoft365, ses:REGION…: see `mailconf providers`)" => {
+            "type-provider"
+        }
         _ => return Message::text(type_name),
     };
     Message::new(id)

@@ -6,16 +6,16 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use mailconf_core::dotenv_file;
-use mailconf_core::{Error, ErrorKind, Errors, MailConfig, Origin, Sources};
+use mailconf_core::{Error, ErrorKind, Errors, MailConfig, Message, Origin, Sources};
 use mailconf_smtp::SmtpConfig;
 use serde_json::{Map, Value, json};
 
 use super::{
     ApiError, keep_unchanged_secrets, ordered_keys, path_keys, secret_keys, settings_body,
 };
-use crate::AppState;
 use crate::audit::{self, Client};
 use crate::files::FilesDir;
+use crate::{AppState, lang};
 
 /// `GET /api/config`: the saved values without the secrets, and which secrets are set.
 pub(crate) async fn get_config(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
@@ -23,7 +23,7 @@ pub(crate) async fn get_config(State(state): State<AppState>) -> Result<Json<Val
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "unreadable",
-            e.to_string(),
+            Message::new("page-api-unreadable").arg("reason", e.to_string()),
         )
     })?;
     let secrets = secret_keys();
@@ -56,6 +56,7 @@ pub(crate) async fn save_config(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let lang = lang::of_request(&headers);
     let mut settings = settings_body(&headers, body)?;
     let store = &state.inner.store;
     let _saving = store.lock().await;
@@ -66,7 +67,7 @@ pub(crate) async fn save_config(
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "not_saved",
-            format!("the settings were NOT saved: {e}. The previous settings file is unchanged."),
+            Message::new("page-api-not-saved").arg("reason", e.to_string()),
         )
     })?;
     // Every mail key is set as the form says or removed; keys the schema does not know are
@@ -91,7 +92,7 @@ pub(crate) async fn save_config(
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "not_writable",
-            format!("nothing was saved: {e}"),
+            Message::new("page-api-not-written").arg("reason", e.to_string()),
         )
     })?;
     // What is written must load back as it was validated, or the application reading the file
@@ -100,16 +101,16 @@ pub(crate) async fn save_config(
         let mut error = ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "not_saved",
-            "the settings would not load back from the .env file; nothing was saved",
+            Message::new("page-api-not-load-back"),
         );
-        error.body["errors"] = json!(errors);
+        error.errors = Some(Box::new(errors));
         return Err(error);
     }
     store.save(text).await.map_err(|e| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "not_saved",
-            e.to_string(),
+            Message::new("page-api-save-failed").arg("reason", e.to_string()),
         )
     })?;
     let changed: Vec<&str> = changes
@@ -120,7 +121,7 @@ pub(crate) async fn save_config(
     audit::record(&client, "save", &changed);
     Ok(Json(json!({
         "success": true,
-        "warnings": config.warnings(),
+        "warnings": config.warnings().iter().map(|w| w.in_lang(lang)).collect::<Vec<_>>(),
         "password_set": entries.iter().any(|(k, _)| k == "MAIL_PASSWORD"),
     })))
 }
@@ -175,9 +176,9 @@ pub(super) fn validate(
         let Some(text) = as_text(value) else { continue };
         if for_saving && !reported.contains(key) {
             let problem = if dotenv_file::is_portable_key(key) {
-                dotenv_file::quote(&text).err().map(|e| e.to_string())
+                dotenv_file::quote(&text).err().map(|e| e.message())
             } else {
-                Some(format!("{key:?} cannot be a variable name in a .env file"))
+                Some(Message::new("page-not-a-variable-name").arg("key", format!("{key:?}")))
             };
             if let Some(problem) = problem {
                 extra.push(
@@ -188,7 +189,7 @@ pub(super) fn validate(
                         key.clone(),
                         problem,
                     )
-                    .with_hint("change that character: the .env file could not give this value back exactly to every program that reads it")
+                    .with_hint(Message::new("page-not-writable-hint"))
                     .with_origin(Origin::Json),
                 );
             }

@@ -6,16 +6,18 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use mailconf_core::{Lang, Message};
 use mailconf_smtp::diagnose::{ProbeReport, Step};
 use mailconf_smtp::{SmtpConfig, SmtpSettings};
 use serde_json::{Value, json};
 
 use super::config::validate;
+use super::schema::tls_mode_name;
 use super::{ApiError, keep_unchanged_secrets, settings_body};
-use crate::AppState;
 use crate::audit::{self, Client};
 use crate::probe::{self, Refusal};
 use crate::redact::Resemblance;
+use crate::{AppState, lang};
 
 /// `POST /api/config/test`: probes the submitted settings' server, if it is allow-listed and
 /// the port is one SMTP uses (or was allowed with `--allow-port`).
@@ -25,6 +27,7 @@ pub(crate) async fn test_config(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let lang = lang::of_request(&headers);
     let mut settings = settings_body(&headers, body)?;
     keep_unchanged_secrets(&state, &mut settings).await?;
     let (config, _) =
@@ -55,13 +58,10 @@ pub(crate) async fn test_config(
         return Err(ApiError::new(
             StatusCode::GATEWAY_TIMEOUT,
             "probe_timeout",
-            format!(
-                "the server did not get through the test within {:?}",
-                probe::PROBE_TIMEOUT
-            ),
+            Message::new("page-probe-timeout").arg("seconds", probe::PROBE_TIMEOUT.as_secs()),
         ));
     };
-    let (status, mut body) = answer(&config, &report);
+    let (status, mut body) = answer(&config, &report, lang);
     // The probe never reports the password; a server that echoes it back, even changed, must
     // not make it visible either.
     if let Some(credentials) = config.credentials() {
@@ -71,32 +71,39 @@ pub(crate) async fn test_config(
     Ok((status, Json(body)).into_response())
 }
 
-fn answer(config: &SmtpConfig, report: &ProbeReport) -> (StatusCode, Value) {
+fn answer(config: &SmtpConfig, report: &ProbeReport, lang: Lang) -> (StatusCode, Value) {
     let endpoint = config.endpoint();
+    let report_json = report_in(report, lang);
     if report.ok {
-        let login = config.credentials().is_some();
-        let message = format!(
-            "{}: connected with {}{}; no mail was sent",
-            report.address,
-            endpoint.security,
-            if login { ", login accepted" } else { "" }
-        );
+        let id = if config.credentials().is_some() {
+            "page-test-connected-login"
+        } else {
+            "page-test-connected"
+        };
+        let message = Message::new(id)
+            .arg("address", report.address.as_str())
+            .arg("mode", endpoint.security.name())
+            .render(lang);
         return (
             StatusCode::OK,
-            json!({"success": true, "message": message, "report": report}),
+            json!({"success": true, "message": message, "report": report_json}),
         );
     }
     let failed = report.steps.iter().find(|s| !s.ok);
-    let detail = match (failed, &report.advice) {
-        (Some(step), _) => format!("{} failed: {}", step.name, step.detail),
+    let advice = report.advice_in(lang);
+    let detail = match (failed, &advice) {
+        (Some(step), _) => Message::new("page-step-failed")
+            .arg("step", step_name(step, lang))
+            .arg("detail", step.detail.as_str())
+            .render(lang),
         (None, Some(advice)) => advice.clone(),
-        (None, None) => "the test did not pass".to_owned(),
+        (None, None) => Message::new("page-test-not-passed").render(lang),
     };
-    let (diagnosis, fix) = diagnose(report, failed);
+    let (diagnosis, fix) = diagnose(report, failed, lang);
     let mut body = json!({
         "success": false, "code": "probe_failed", "error": diagnosis, "detail": detail,
-        "hint": report.advice.clone().or(failed.and_then(|s| s.hint.clone())),
-        "report": report,
+        "hint": advice.or(failed.and_then(|s| s.hint_in(lang))),
+        "report": report_json,
     });
     if let Some((label, values)) = fix {
         body["fix"] = json!({"label": label, "values": values});
@@ -104,41 +111,63 @@ fn answer(config: &SmtpConfig, report: &ProbeReport) -> (StatusCode, Value) {
     (StatusCode::BAD_GATEWAY, body)
 }
 
+/// The report as JSON, its hints and advice in `lang` (what the server said stays as said).
+fn report_in(report: &ProbeReport, lang: Lang) -> Value {
+    let mut json = json!(report);
+    json["advice"] = json!(report.advice_in(lang));
+    if let Some(steps) = json["steps"].as_array_mut() {
+        for (step, out) in report.steps.iter().zip(steps) {
+            out["hint"] = json!(step.hint_in(lang));
+            out["label"] = json!(step_name(step, lang));
+        }
+    }
+    json
+}
+
+/// A step's name for people (`page-step-…`), such as "TLS handshake".
+fn step_name(step: &Step, lang: Lang) -> String {
+    let name = serde_json::to_value(step.name)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', "-")))
+        .unwrap_or_default();
+    mailconf_messages::Catalog::get(lang)
+        .format(&format!("page-step-{name}"), &[])
+        .unwrap_or(name)
+}
+
 type Fix = (String, Value);
 
 /// One sentence saying what went wrong, in the page's words; and, when one change of the form
 /// fixes it, that change.
-fn diagnose(report: &ProbeReport, failed: Option<&Step>) -> (String, Option<Fix>) {
+fn diagnose(report: &ProbeReport, failed: Option<&Step>, lang: Lang) -> (String, Option<Fix>) {
     if let (Some(detected), Some(configured)) = (report.detected, report.configured)
         && detected != configured
     {
         let (want, have) = (
-            super::tls_mode_name(detected),
-            super::tls_mode_name(configured),
+            tls_mode_name(detected, lang),
+            tls_mode_name(configured, lang),
         );
         let (starttls, ssl) = detected.flag_values();
-        let sentence = format!(
-            "The server on this port speaks {want}, but Encryption is set to {have}: choose {want}."
-        );
+        let sentence = Message::new("page-diag-mode")
+            .arg("want", want.as_str())
+            .arg("have", have)
+            .render(lang);
         // Never offered as one click: switching to plain text sends the password unencrypted.
         if starttls || ssl {
             let values = json!({"MAIL_STARTTLS": starttls, "MAIL_SSL_TLS": ssl});
-            return (sentence, Some((format!("Use {want}"), values)));
+            let label = Message::new("page-diag-use").arg("mode", want).render(lang);
+            return (sentence, Some((label, values)));
         }
         return (sentence, None);
     }
     let name = failed.map(|s| serde_json::to_value(s.name).unwrap_or(Value::Null));
-    let sentence = match name.as_ref().and_then(Value::as_str) {
-        Some("dns") => "The server name could not be found: check Server.".to_owned(),
-        Some("tcp") => {
-            "Nothing answered at this server and port: check Server and Port.".to_owned()
-        }
-        Some("tls" | "starttls") => "The secure connection could not be set up: check Encryption, and the certificate settings under Advanced.".to_owned(),
-        Some("login") => "The server refused the login: check Username and Password.".to_owned(),
-        Some("greeting" | "ehlo") => {
-            "The server did not answer like an SMTP server: check Port.".to_owned()
-        }
-        _ => "The connection test did not pass.".to_owned(),
+    let id = match name.as_ref().and_then(Value::as_str) {
+        Some("dns") => "page-diag-dns",
+        Some("tcp") => "page-diag-tcp",
+        Some("tls" | "starttls") => "page-diag-tls",
+        Some("login") => "page-diag-login",
+        Some("greeting" | "ehlo") => "page-diag-greeting",
+        _ => "page-diag-other",
     };
-    (sentence, None)
+    (Message::new(id).render(lang), None)
 }

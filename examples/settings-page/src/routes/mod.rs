@@ -2,66 +2,103 @@
 //!
 //! Every API answer is JSON with `"success"`; a failure also has a machine `"code"` and an
 //! `"error"` for people, and invalid settings list every problem in `"errors"` (mailconf's
-//! serialized errors: secret inputs are already redacted there).
+//! serialized errors: secret inputs are already redacted there). The words are in the
+//! request's language ([`crate::lang`]); `code`, `key` and `field` never change with it.
 
 mod config;
 mod connection;
+mod page;
+mod schema;
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use mailconf_core::{Errors, FieldSchema, MailConfig, NameKind};
-use mailconf_smtp::{Provider, Security, SmtpConfig};
+use mailconf_core::{Errors, FieldSchema, Lang, MailConfig, Message, NameKind};
+use mailconf_smtp::SmtpConfig;
 use serde_json::{Map, Value, json};
 
 pub(crate) use config::{get_config, save_config};
 pub(crate) use connection::test_config;
+pub(crate) use page::index;
+pub(crate) use schema::schema;
 
 use crate::store::Saved;
-use crate::{AppState, MAX_BODY_BYTES};
+use crate::{AppState, MAX_BODY_BYTES, lang};
 
-const INDEX_HTML: &str = include_str!("../../assets/index.html");
 const APP_JS: &str = include_str!("../../assets/app.js");
 const WORDS_JS: &str = include_str!("../../assets/words.js");
 const STYLE_CSS: &str = include_str!("../../assets/style.css");
 
-/// A failed API call, answered as `{"success": false, "code", "error", ...}`.
-#[derive(Debug)]
+/// A failed API call, answered as `{"success": false, "code", "error", ...}`: its words are
+/// rendered in the request's language by [`localize`].
+#[derive(Debug, Clone)]
 pub(crate) struct ApiError {
     status: StatusCode,
+    /// `success`, `code` and whatever else the answer carries (`key`, …), without `error`.
     body: Value,
+    message: Message,
+    /// Boxed: most errors have none, and a `Result` should stay small.
+    errors: Option<Box<Errors>>,
 }
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(status: StatusCode, code: &str, message: impl Into<Message>) -> ApiError {
         ApiError {
             status,
-            body: json!({"success": false, "code": code, "error": message.into()}),
+            body: json!({"success": false, "code": code}),
+            message: message.into(),
+            errors: None,
         }
     }
 
     fn invalid(errors: &Errors) -> ApiError {
-        let n = errors.len();
-        let message = format!(
-            "{n} problem{} in the settings; nothing was saved",
-            if n == 1 { "" } else { "s" }
-        );
+        let message = Message::new("page-api-invalid").arg("count", errors.len());
         let mut error = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_settings",
             message,
         );
-        error.body["errors"] = json!(errors);
+        error.errors = Some(Box::new(errors.clone()));
         error
+    }
+
+    /// The JSON answer in `lang`.
+    fn body(&self, lang: Lang) -> Value {
+        let mut body = self.body.clone();
+        body["error"] = Value::String(self.message.render(lang));
+        if let Some(errors) = &self.errors {
+            body["errors"] = json!(errors.in_lang(lang));
+        }
+        body
     }
 }
 
+/// The answer in English, with the error kept for [`localize`] to say in the request's language.
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body(Lang::En))).into_response();
+        response.extensions_mut().insert(self);
+        response
     }
+}
+
+/// Says an [`ApiError`] in the request's language: the error may come from the access guard,
+/// before any handler could see the request.
+pub(crate) async fn localize(request: Request, next: Next) -> Response {
+    let lang = lang::of_request(request.headers());
+    let mut response = next.run(request).await;
+    if let Some(error) = response.extensions_mut().remove::<ApiError>()
+        && lang != Lang::En
+    {
+        let body = error.body(lang).to_string();
+        response.headers_mut().remove(header::CONTENT_LENGTH);
+        *response.body_mut() = Body::from(body);
+    }
+    response
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -70,10 +107,6 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         body,
     )
         .into_response()
-}
-
-pub(crate) async fn index() -> Response {
-    asset("text/html; charset=utf-8", INDEX_HTML)
 }
 
 pub(crate) async fn script() -> Response {
@@ -101,7 +134,7 @@ pub(crate) async fn api_not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
-        "no such API endpoint; see GET /api/schema, GET and POST /api/config, POST /api/config/test",
+        Message::new("page-api-not-found"),
     )
 }
 
@@ -109,7 +142,7 @@ pub(crate) async fn api_method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        "this endpoint does not take that method",
+        Message::new("page-api-method"),
     )
 }
 
@@ -154,72 +187,6 @@ fn required_keys() -> Vec<String> {
         .collect()
 }
 
-/// The page's name for a TLS mode.
-pub(crate) fn tls_mode_name(security: Security) -> &'static str {
-    match security {
-        Security::StartTls => "STARTTLS",
-        Security::ImplicitTls => "Implicit TLS",
-        Security::Plain => "Plain text",
-    }
-}
-
-/// The presets the form's Provider choice offers, from mailconf_smtp's provider table: each
-/// fills the server, the port and the Encryption choice (a `{region}` in the host is left for
-/// the administrator to replace, and refused until then).
-fn providers() -> Value {
-    let presets: Vec<Value> = Provider::all()
-        .iter()
-        .map(|p| {
-            let preset = p.preset();
-            json!({
-                "id": p.id,
-                "name": p.name,
-                "host": p.host,
-                "port": preset.port,
-                "tls": preset.security,
-                "username": p.username,
-                "note": p.note,
-                "source": p.source,
-            })
-        })
-        .collect();
-    Value::Array(presets)
-}
-
-/// The modes the form's Encryption choice offers, with the usual port and the two flags of each
-/// from `Security`'s table, so the page restates none of them.
-fn tls_modes() -> Value {
-    let modes: Vec<Value> = Security::ALL
-        .into_iter()
-        .map(|security| {
-            let (starttls, ssl_tls) = security.flag_values();
-            json!({
-                "value": security,
-                "name": tls_mode_name(security),
-                "port": security.default_port().get(),
-                "flags": [starttls, ssl_tls],
-                "trusted_networks_only": security == Security::Plain,
-            })
-        })
-        .collect();
-    Value::Array(modes)
-}
-
-/// `GET /api/schema`: SmtpConfig's JSON Schema (descriptions from its doc comments), plus
-/// `x-order`, the declaration order, `x-required`, the variables the form marks required, and
-/// `x-tls-modes`, the choices of the Encryption field, and `x-providers`, the presets of the
-/// Provider choice that fills the server, port and encryption.
-pub(crate) async fn schema() -> Json<Value> {
-    let mut schema = SmtpConfig::schema().json_schema();
-    if let Some(object) = schema.as_object_mut() {
-        object.insert("x-order".to_owned(), json!(ordered_keys()));
-        object.insert("x-required".to_owned(), json!(required_keys()));
-        object.insert("x-tls-modes".to_owned(), tls_modes());
-        object.insert("x-providers".to_owned(), providers());
-    }
-    Json(schema)
-}
-
 /// The body as a JSON object, or the answer to give instead.
 fn settings_body(
     headers: &HeaderMap,
@@ -234,7 +201,7 @@ fn settings_body(
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "not_json",
-            "send the settings as a JSON object with Content-Type: application/json",
+            Message::new("page-api-not-json"),
         ));
     }
     let bytes = body.map_err(|rejection| {
@@ -242,13 +209,13 @@ fn settings_body(
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024),
+                Message::new("page-api-too-large").arg("kib", MAX_BODY_BYTES / 1024),
             )
         } else {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "unreadable_body",
-                "the request body could not be read",
+                Message::new("page-api-unreadable-body"),
             )
         }
     })?;
@@ -258,12 +225,12 @@ fn settings_body(
         Ok(_) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "not_an_object",
-            "expected a JSON object keyed by variable names, such as {\"MAIL_SERVER\": \"smtp.example.com\"}",
+            Message::new("page-api-not-an-object"),
         )),
         Err(e) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_json",
-            format!("the body is not valid JSON: {e}"),
+            Message::new("page-api-invalid-json").arg("reason", e.to_string()),
         )),
     }
 }
@@ -293,7 +260,7 @@ async fn keep_unchanged_secrets(
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "unreadable",
-            format!("cannot keep the saved password: {e}"),
+            Message::new("page-api-keep-secret").arg("reason", e.to_string()),
         )
     })?;
     for key in marked {
