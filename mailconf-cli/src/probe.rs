@@ -207,7 +207,7 @@ fn print_step(step: &Step, width: usize, with_hint: bool, lang: Lang) {
         "  {mark} {:width$} {:>6} ms  {code}{}",
         step.name.to_string(),
         step.millis,
-        step.detail
+        step.detail_in(lang)
     );
     if let Some(hint) = step.hint_in(lang).filter(|_| with_hint) {
         let line = Message::new("report-hint").arg("hint", hint);

@@ -787,3 +787,31 @@ hint-oauth2-refused = the server refused the OAuth2 token for MAIL_USERNAME: che
 
 ## Issue 13, the oauth2 helper: XOAUTH2 refusals, token endpoint errors and the probe's token step
 hint-oauth2-token-file-refused = the server refused the token in MAIL_ACCESS_TOKEN_FILE: it has expired or was revoked (check that whatever keeps the file fresh, such as a sidecar, is running), or it is not for the mailbox in MAIL_USERNAME
+
+## A connection test's steps (mailconf-smtp diagnose; issue 17). What a server or the network
+## said is quoted as it was ($reply, $reason).
+
+probe-detail-quoted = { $text }
+probe-detail-given = { $host }: { $addresses } (given, not looked up)
+probe-detail-literal = { $host } (an address, nothing to resolve)
+probe-detail-resolved = { $host } is { $addresses }
+probe-detail-connected = connected to { $address }
+probe-detail-tls = TLS established
+probe-detail-no-greeting = no greeting
+probe-detail-offers = { $server } offers: { $extensions }
+probe-detail-no-extensions = no extensions
+probe-detail-no-starttls = the server on port { $port } does not offer STARTTLS
+probe-detail-starttls = TLS established; EHLO again: { $extensions }
+probe-detail-no-oauth2-feature = not attempted: mailconf-smtp was built without its oauth2 feature
+probe-detail-password-unencrypted = not attempted: the password would travel unencrypted
+probe-detail-logged-in = logged in as { $user }
+probe-detail-logged-in-with = logged in as { $user } with { $mechanism }
+probe-detail-failed-before-greeting = the connection failed before a greeting: { $reason }
+probe-detail-closed-before-greeting = the server closed the connection without a greeting
+probe-detail-not-smtp = the server answered, but not with an SMTP greeting
+probe-detail-session-refused = the server refused the session: { $reply }
+probe-timeout-dns = the name was not resolved within { $limit }
+probe-timeout-tcp = no TCP connection within { $limit }: nothing answered (a firewall may drop the packets)
+probe-timeout-tls = the TLS handshake did not finish within { $limit }
+probe-timeout-greeting = no greeting within { $limit }: the server accepted the connection but sent nothing
+probe-timeout-other = no answer within { $limit }

@@ -756,3 +756,31 @@ hint-oauth2-refused = 서버가 MAIL_USERNAME의 OAuth2 토큰을 거부했습�
 
 ## Issue 13, the oauth2 helper: XOAUTH2 refusals, token endpoint errors and the probe's token step
 hint-oauth2-token-file-refused = 서버가 MAIL_ACCESS_TOKEN_FILE의 토큰을 거부했습니다: 토큰이 만료되었거나 폐기되었을 수 있으니(사이드카처럼 파일을 갱신하는 프로그램이 실행 중인지 확인하세요), 또는 MAIL_USERNAME의 메일함용 토큰이 아닐 수 있습니다
+
+## 연결 테스트의 단계 (mailconf-smtp diagnose; issue 17). 서버나 네트워크가 한 말($reply,
+## $reason)은 그대로 인용합니다.
+
+probe-detail-quoted = "{ $text }"
+probe-detail-given = { $host }: { $addresses } (지정된 주소, 조회하지 않음)
+probe-detail-literal = { $host } (IP 주소이므로 조회할 필요 없음)
+probe-detail-resolved = { $host }의 주소: { $addresses }
+probe-detail-connected = { $address }에 연결했습니다
+probe-detail-tls = TLS 연결을 맺었습니다
+probe-detail-no-greeting = 서버 인사말이 없습니다
+probe-detail-offers = { $server }이(가) 제공하는 확장: { $extensions }
+probe-detail-no-extensions = 확장 없음
+probe-detail-no-starttls = { $port }번 포트의 서버가 STARTTLS를 제공하지 않습니다
+probe-detail-starttls = TLS 연결을 맺었습니다. 다시 보낸 EHLO의 응답: { $extensions }
+probe-detail-no-oauth2-feature = 시도하지 않았습니다: mailconf-smtp를 "oauth2" 기능 없이 빌드했습니다
+probe-detail-password-unencrypted = 시도하지 않았습니다: 비밀번호가 암호화되지 않은 채 전송됩니다
+probe-detail-logged-in = { $user }(으)로 로그인했습니다
+probe-detail-logged-in-with = { $mechanism } 방식으로 { $user }(으)로 로그인했습니다
+probe-detail-failed-before-greeting = 서버 인사말을 받기 전에 연결이 실패했습니다: "{ $reason }"
+probe-detail-closed-before-greeting = 서버가 인사말 없이 연결을 닫았습니다
+probe-detail-not-smtp = 서버가 응답했지만 SMTP 인사말이 아닙니다
+probe-detail-session-refused = 서버가 세션을 거부했습니다: "{ $reply }"
+probe-timeout-dns = { $limit } 안에 이름을 조회하지 못했습니다
+probe-timeout-tcp = { $limit } 안에 TCP 연결을 맺지 못했습니다: 아무도 응답하지 않았습니다(방화벽이 패킷을 버리고 있을 수 있습니다)
+probe-timeout-tls = { $limit } 안에 TLS 핸드셰이크가 끝나지 않았습니다
+probe-timeout-greeting = { $limit } 안에 서버 인사말이 오지 않았습니다: 서버가 연결은 받았지만 아무것도 보내지 않았습니다
+probe-timeout-other = { $limit } 안에 응답이 없습니다

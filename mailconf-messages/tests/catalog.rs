@@ -131,6 +131,7 @@ const KO_WITHOUT_HANGUL: &[&str] = &[
     "page-provider-note",
     "page-step-line",
     "page-quoted",
+    "probe-detail-quoted",
 ];
 
 #[test]

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use mailconf_core::{FromValue, Host, Port};
+use mailconf_core::{FromValue, Host, Lang, Port};
 use mailconf_smtp::dev_server::{DevServer, DevTls};
 use mailconf_smtp::diagnose::{self, StepName, Target};
 use mailconf_smtp::{Security, TlsOptions};
@@ -48,6 +48,22 @@ async fn given_addresses_are_connected_to_without_a_lookup() {
         dns.detail,
         "pinned.invalid: 127.0.0.1 (given, not looked up)"
     );
+    assert_eq!(
+        dns.detail_in(Lang::Ko),
+        "pinned.invalid: 127.0.0.1 (지정된 주소, 조회하지 않음)"
+    );
+    // Every step of a passed probe says what happened in Korean too.
+    for step in &report.steps {
+        let korean = step.detail_in(Lang::Ko);
+        assert!(
+            korean
+                .chars()
+                .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+                || step.detail.starts_with(char::is_numeric),
+            "{:?}: {korean}",
+            step.name
+        );
+    }
     assert_eq!(report.address, format!("pinned.invalid:{}", server.port()));
     assert_eq!(server.connections_total(), 1);
 

@@ -193,6 +193,12 @@ async fn the_page_in_korean_in_headless_chromium() {
     let steps = text_of(&client, "#summary .steps").await;
     assert!(steps.contains("TCP 연결"), "{steps}");
     assert!(!summary.contains("Use STARTTLS"), "{summary}");
+    // The whole diagnosis, its steps too; what the server or TLS library said is quoted.
+    let left = english_left(&summary, &[]);
+    assert!(
+        left.is_empty(),
+        "English left in the diagnosis: {left:?}\n{summary}"
+    );
     screenshot(&client, "ko-02-diagnosis.png").await;
     click(&client, Locator::Id("apply-fix")).await;
     assert_values(&client, &[("field-TLS", "start_tls")]).await;

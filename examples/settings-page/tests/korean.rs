@@ -6,7 +6,7 @@ mod common;
 
 use axum::Router;
 use axum::http::{StatusCode, header};
-use common::{Req, test_app, valid_settings, with};
+use common::{PASSWORD, Req, page_with_smtp, test_app, valid_settings, with};
 use mailconf_tests::korean::english_left;
 use serde_json::{Value, json};
 
@@ -303,4 +303,85 @@ fn visible_text(html: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The connection test against mailconf's dev SMTP server on loopback, in Korean: the
+/// diagnosis, the fix, every step's name, detail and hint, and the advice. What the server
+/// said (its greeting, its extensions) is quoted as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_test_in_korean() {
+    let setup = page_with_smtp(&["127.0.0.1"]).await;
+    let settings = json!({
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": setup.smtp.port(),
+        "MAIL_STARTTLS": true,
+        "MAIL_SSL_TLS": false,
+        "MAIL_USERNAME": "app@example.com",
+        "MAIL_PASSWORD": PASSWORD,
+        "MAIL_FROM": "app@example.com",
+        "MAIL_CA_FILE": setup.ca_file.to_str().unwrap(),
+        "TIMEOUT": "10s",
+    });
+    let test = |settings: Value| {
+        Req::post("/api/config/test", &settings)
+            .header("accept-language", Some(KOREAN_BROWSER))
+            .send_to(setup.page.addr)
+    };
+    // What the server or the TLS library said is quoted, which the check leaves out.
+    let english_in = |text: &str| english_left(text, &[]);
+
+    let passed = test(settings.clone()).await;
+    let passed = passed.api(StatusCode::OK, true);
+    let message = passed["message"].as_str().unwrap();
+    assert!(message.contains("로그인도 성공했습니다"), "{message}");
+    let steps = passed["report"]["steps"].as_array().unwrap();
+    assert!(steps.len() >= 5, "{passed}");
+    for step in steps {
+        for part in ["label", "detail"] {
+            let text = step[part].as_str().unwrap();
+            assert!(english_in(text).is_empty(), "{part}: {text}");
+        }
+    }
+    let labels: Vec<&str> = steps.iter().map(|s| s["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"TCP 연결"), "{labels:?}");
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["detail"].as_str().unwrap().contains("에 연결했습니다"))
+    );
+
+    // Implicit TLS on the STARTTLS port: the diagnosis, its fix, the failed step and the advice.
+    let wrong = with(
+        settings,
+        json!({"MAIL_STARTTLS": false, "MAIL_SSL_TLS": true}),
+    );
+    let failed = test(wrong).await;
+    let failed = failed.refused(StatusCode::BAD_GATEWAY, "probe_failed");
+    let error = failed["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("이 포트의 서버는 STARTTLS 방식인데"),
+        "{error}"
+    );
+    assert_eq!(failed["fix"]["label"], "STARTTLS 사용");
+    let mut texts = vec![error, failed["fix"]["label"].as_str().unwrap()];
+    for part in ["detail", "hint"] {
+        if let Some(text) = failed[part].as_str() {
+            texts.push(text);
+        }
+    }
+    if let Some(advice) = failed["report"]["advice"].as_str() {
+        texts.push(advice);
+    }
+    for step in failed["report"]["steps"].as_array().unwrap() {
+        for part in ["label", "detail", "hint"] {
+            if let Some(text) = step[part].as_str() {
+                texts.push(text);
+            }
+        }
+    }
+    for text in texts {
+        let left = english_in(text);
+        assert!(left.is_empty(), "English left: {left:?} in {text}");
+    }
+    setup.smtp.shutdown().await;
 }

@@ -52,7 +52,7 @@ pub(super) fn advice(
         failed
             .hint_message
             .clone()
-            .unwrap_or_else(|| Message::text(failed.detail.clone())),
+            .unwrap_or_else(|| failed.detail_message.clone()),
     )
 }
 

@@ -65,7 +65,7 @@ impl Classifier<'_> {
     fn classify(&self, failure: Failure) -> Fail {
         let error = failure.into_error(1, &self.cx, self.password);
         Fail {
-            detail: error.message().to_owned(),
+            detail: quoted(error.message()),
             code: error.code(),
             hint: error.hint_message().cloned(),
         }
@@ -78,13 +78,13 @@ impl Classifier<'_> {
 
 /// A failed step, before it is recorded.
 struct Fail {
-    detail: String,
+    detail: Message,
     code: Option<u16>,
     hint: Option<Message>,
 }
 
 impl Fail {
-    fn new(detail: impl Into<String>) -> Fail {
+    fn new(detail: impl Into<Message>) -> Fail {
         Fail {
             detail: detail.into(),
             code: None,
@@ -139,18 +139,19 @@ impl<'a> Run<'a> {
         (self.steps, self.server)
     }
 
-    /// Runs `work` under the step timeout and records it with its detail text.
-    async fn step<T>(
+    /// Runs `work` under the step timeout and records it with its detail: a catalog message,
+    /// or text quoted as it was (a server's reply).
+    async fn step<T, D: Into<Message>>(
         &mut self,
         name: StepName,
         mode: Security,
-        work: impl Future<Output = Result<(T, String), Fail>>,
+        work: impl Future<Output = Result<(T, D), Fail>>,
     ) -> Result<T, StepError> {
         let started = Instant::now();
         let result = timeout(self.limit, work).await;
         let elapsed = millis(started.elapsed());
         let (ok, detail, code, hint, out) = match result {
-            Ok(Ok((value, detail))) => (true, detail, None, None, Ok(value)),
+            Ok(Ok((value, detail))) => (true, detail.into(), None, None, Ok(value)),
             Ok(Err(fail)) => (
                 false,
                 fail.detail,
@@ -171,7 +172,8 @@ impl<'a> Run<'a> {
             mode,
             ok,
             millis: elapsed,
-            detail,
+            detail: detail.to_string(),
+            detail_message: detail,
             code,
             hint: hint.as_ref().map(Message::to_string),
             hint_message: hint,
@@ -181,7 +183,9 @@ impl<'a> Run<'a> {
 
     /// Records a step that failed before it could start.
     async fn refuse(&mut self, name: StepName, mode: Security, fail: Fail) {
-        let _ = self.step::<()>(name, mode, async { Err(fail) }).await;
+        let _ = self
+            .step::<(), Message>(name, mode, async { Err(fail) })
+            .await;
     }
 
     /// The hint context of an attempt in `mode`.
@@ -228,17 +232,21 @@ impl<'a> Run<'a> {
                 let addrs: Vec<SocketAddr> =
                     ips.iter().map(|ip| SocketAddr::new(*ip, port)).collect();
                 let list: Vec<String> = ips.iter().map(ToString::to_string).collect();
-                let detail = format!("{host}: {} (given, not looked up)", list.join(", "));
+                let detail = Message::new("probe-detail-given")
+                    .arg("host", host.as_str())
+                    .arg("addresses", list.join(", "));
                 return Ok((addrs, detail));
             }
             let addrs = resolve(&host, port)
                 .await
                 .map_err(|f| classifier.classify(f))?;
             let detail = if literal {
-                format!("{host} (an address, nothing to resolve)")
+                Message::new("probe-detail-literal").arg("host", host.as_str())
             } else {
                 let list: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
-                format!("{host} is {}", list.join(", "))
+                Message::new("probe-detail-resolved")
+                    .arg("host", host.as_str())
+                    .arg("addresses", list.join(", "))
             };
             Ok((addrs, detail))
         };
@@ -312,7 +320,11 @@ impl<'a> Run<'a> {
     ) -> Result<(TcpStream, SocketAddr), Outcome> {
         let connect = async {
             match tcp_connect(addrs).await {
-                Ok((tcp, addr)) => Ok(((tcp, addr), format!("connected to {addr}"))),
+                Ok((tcp, addr)) => {
+                    let detail =
+                        Message::new("probe-detail-connected").arg("address", addr.to_string());
+                    Ok(((tcp, addr), detail))
+                }
                 Err(failure) => Err(classifier.classify(failure)),
             }
         };
@@ -331,7 +343,7 @@ impl<'a> Run<'a> {
     ) -> Result<(), Outcome> {
         let handshake = async {
             match stream.handshake(tls.clone()).await {
-                Ok(()) => Ok(((), "TLS established".to_owned())),
+                Ok(()) => Ok(((), Message::new("probe-detail-tls"))),
                 Err(e) => Err(classifier.smtp(Stage::Tls, &e)),
             }
         };
@@ -364,7 +376,8 @@ impl<'a> Run<'a> {
             let first = async { heard = Some(read_greeting(stream).await) };
             match first_words(first, addr, &host).await {
                 FirstWords::WaitsForTls => Err(classifier.classify(Failure::waits_for_tls(addr))),
-                FirstWords::Spoke => heard.unwrap_or_else(|| Err(Fail::new("no greeting"))),
+                FirstWords::Spoke => heard
+                    .unwrap_or_else(|| Err(Fail::new(Message::new("probe-detail-no-greeting")))),
             }
         };
         match self.step(StepName::Greeting, mode, greet).await {
@@ -398,7 +411,9 @@ impl<'a> Run<'a> {
                 .await
                 .map_err(|e| classifier.smtp(Stage::Connect, &e))?;
             server.ehlo(&reply, encrypted);
-            let detail = format!("{} offers: {}", server.name, server.summary());
+            let detail = Message::new("probe-detail-offers")
+                .arg("server", server.name.as_str())
+                .arg("extensions", server.summary());
             Ok((conn, detail))
         };
         let ehlo = self.step(StepName::Ehlo, mode, ehlo).await;
@@ -420,10 +435,8 @@ impl<'a> Run<'a> {
     ) -> Result<(), ()> {
         let mode = Security::StartTls;
         if !conn.server_info().supports_feature(Extension::StartTls) {
-            let detail = format!(
-                "the server on port {} does not offer STARTTLS",
-                self.target.port
-            );
+            let detail =
+                Message::new("probe-detail-no-starttls").arg("port", self.target.port.get());
             let hint = Message::new("probe-never-plain").arg("ports", Security::usual_tls_ports());
             self.refuse(StepName::StartTls, mode, Fail::new(detail).hint(hint))
                 .await;
@@ -439,10 +452,8 @@ impl<'a> Run<'a> {
                 .await
                 .map_err(|e| classifier.smtp(Stage::Tls, &e))?;
             server.ehlo(&reply, true);
-            Ok((
-                (),
-                format!("TLS established; EHLO again: {}", server.summary()),
-            ))
+            let detail = Message::new("probe-detail-starttls").arg("extensions", server.summary());
+            Ok(((), detail))
         };
         self.step(StepName::StartTls, mode, starttls)
             .await
@@ -459,7 +470,7 @@ impl<'a> Run<'a> {
     ) {
         let quit = async {
             match conn.quit().await {
-                Ok(reply) => Ok(((), reply_text(&reply))),
+                Ok(reply) => Ok(((), quoted(reply_text(&reply)))),
                 Err(e) => Err(classifier.smtp(Stage::Connect, &e)),
             }
         };
@@ -474,7 +485,7 @@ impl<'a> Run<'a> {
             self.refuse(
                 StepName::OAuth2Token,
                 mode,
-                Fail::new("not attempted: mailconf-smtp was built without its `oauth2` feature"),
+                Fail::new(Message::new("probe-detail-no-oauth2-feature")),
             )
             .await;
             return;
@@ -489,7 +500,7 @@ impl<'a> Run<'a> {
             .map(|c| c.username.clone())
             .unwrap_or_default();
         if !encrypted && !self.target.plaintext_login {
-            let fail = Fail::new("not attempted: the password would travel unencrypted")
+            let fail = Fail::new(Message::new("probe-detail-password-unencrypted"))
                 .hint(Message::new("probe-use-tls-to-login"));
             self.refuse(StepName::Login, mode, fail).await;
             return;
@@ -501,8 +512,12 @@ impl<'a> Run<'a> {
             async {
                 match conn.auth(MECHANISMS, &credentials).await {
                     Ok(_) => {
-                        let how = mechanism.map(|m| format!(" with {m}")).unwrap_or_default();
-                        Ok(((), format!("logged in as {user}{how}")))
+                        let detail = match mechanism {
+                            Some(m) => Message::new("probe-detail-logged-in-with")
+                                .arg("mechanism", m.to_string()),
+                            None => Message::new("probe-detail-logged-in"),
+                        };
+                        Ok(((), detail.arg("user", user.as_str())))
                     }
                     Err(e) => Err(classifier
                         .classify(Failure::smtp(Stage::Auth, &e).offered_starttls(starttls))),
@@ -521,18 +536,15 @@ impl<'a> Run<'a> {
     }
 }
 
-fn timed_out(name: StepName, limit: Duration) -> String {
-    match name {
-        StepName::Dns => format!("the name was not resolved within {limit:?}"),
-        StepName::Tcp => format!(
-            "no TCP connection within {limit:?}: nothing answered (a firewall may drop the packets)"
-        ),
-        StepName::Tls => format!("the TLS handshake did not finish within {limit:?}"),
-        StepName::Greeting => format!(
-            "no greeting within {limit:?}: the server accepted the connection but sent nothing"
-        ),
-        _ => format!("no answer within {limit:?}"),
-    }
+fn timed_out(name: StepName, limit: Duration) -> Message {
+    let id = match name {
+        StepName::Dns => "probe-timeout-dns",
+        StepName::Tcp => "probe-timeout-tcp",
+        StepName::Tls => "probe-timeout-tls",
+        StepName::Greeting => "probe-timeout-greeting",
+        _ => "probe-timeout-other",
+    };
+    Message::new(id).arg("limit", format!("{limit:?}"))
 }
 
 /// Plain text whose STARTTLS support is unknown, or implicit TLS.
@@ -541,40 +553,45 @@ fn plain_unknown(mode: Security) -> Option<Security> {
 }
 
 /// Reads the greeting, keeping the bytes for lettre.
-async fn read_greeting(stream: &mut ProbeStream) -> Result<((Vec<u8>, Response), String), Fail> {
+async fn read_greeting(stream: &mut ProbeStream) -> Result<((Vec<u8>, Response), Message), Fail> {
     let mut bytes = Vec::new();
     let mut chunk = [0u8; 1024];
     loop {
-        let n = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|e| Fail::new(format!("the connection failed before a greeting: {e}")))?;
+        let n = stream.read(&mut chunk).await.map_err(|e| {
+            Fail::new(
+                Message::new("probe-detail-failed-before-greeting").arg("reason", e.to_string()),
+            )
+        })?;
         if n == 0 {
-            return Err(Fail::new(
-                "the server closed the connection without a greeting",
-            ));
+            return Err(Fail::new(Message::new(
+                "probe-detail-closed-before-greeting",
+            )));
         }
         bytes.extend_from_slice(&chunk[..n]);
         match ehlo::greeting(&bytes) {
             Greeting::Partial => {}
             Greeting::NotSmtp => {
-                return Err(Fail::new(
-                    "the server answered, but not with an SMTP greeting",
-                ));
+                return Err(Fail::new(Message::new("probe-detail-not-smtp")));
             }
             Greeting::Complete(reply) if reply.is_positive() => {
-                let text = reply_text(&reply);
+                let text = quoted(reply_text(&reply));
                 return Ok(((bytes, reply), text));
             }
             Greeting::Complete(reply) => {
                 return Err(Fail {
-                    detail: format!("the server refused the session: {}", reply_text(&reply)),
+                    detail: Message::new("probe-detail-session-refused")
+                        .arg("reply", reply_text(&reply)),
                     code: Some(u16::from(reply.code())),
                     hint: Some(Message::new("probe-session-refused")),
                 });
             }
         }
     }
+}
+
+/// What a server or the network said, quoted as it was said, in every language.
+fn quoted(text: impl Into<String>) -> Message {
+    Message::new("probe-detail-quoted").arg("text", text.into())
 }
 
 fn reply_text(reply: &Response) -> String {

@@ -4,6 +4,7 @@
 //! SMTPUTF8), so the probe reads the raw EHLO reply for SIZE, PIPELINING and the rest.
 
 use lettre::transport::smtp::response::Response;
+use mailconf_core::Message;
 use serde::Serialize;
 
 /// The server as it presented itself during a probe.
@@ -80,12 +81,13 @@ impl ServerReport {
         }
     }
 
-    /// The extension keywords, for one line of text (`STARTTLS, SIZE 10485760, AUTH PLAIN LOGIN`).
-    pub fn summary(&self) -> String {
+    /// The extension keywords, for one line of text (`STARTTLS, SIZE 10485760, AUTH PLAIN LOGIN`),
+    /// quoted as the server said them; a catalog message when it offered none.
+    pub fn summary(&self) -> Message {
         if self.extensions.is_empty() {
-            "no extensions".to_owned()
+            Message::new("probe-detail-no-extensions")
         } else {
-            self.extensions.join(", ")
+            Message::text(self.extensions.join(", "))
         }
     }
 }
@@ -175,7 +177,7 @@ mod tests {
         assert!(server.eight_bit_mime && server.smtputf8 && server.encrypted);
         assert_eq!((server.size, server.pipelining), (None, false));
         assert_eq!(
-            server.summary(),
+            server.summary().to_string(),
             "AUTH PLAIN LOGIN, AUTH=LOGIN, 8BITMIME, SMTPUTF8"
         );
         assert_eq!(server.greeting, "mx ESMTP");

@@ -163,8 +163,12 @@ pub struct Step {
     pub ok: bool,
     /// How long it took, in milliseconds.
     pub millis: u64,
-    /// What happened: the server's reply, the addresses, or the error. Never the password.
+    /// What happened: the server's reply, the addresses, or the error, in English (quoted text
+    /// as it was said). Never the password.
     pub detail: String,
+    /// The detail as a catalog message, for [`Step::detail_in`].
+    #[serde(skip)]
+    pub(crate) detail_message: Message,
     /// The server's reply code, when it answered with one (such as 535 to a login).
     pub code: Option<u16>,
     /// What to change, when the failure is recognisable (English).
@@ -175,6 +179,11 @@ pub struct Step {
 }
 
 impl Step {
+    /// What happened, in `lang`; what a server or the network said stays as it was said.
+    pub fn detail_in(&self, lang: mailconf_core::Lang) -> String {
+        self.detail_message.render(lang)
+    }
+
     /// What to change, in `lang`.
     pub fn hint_in(&self, lang: mailconf_core::Lang) -> Option<String> {
         self.hint_message.as_ref().map(|m| m.render(lang))

@@ -94,7 +94,7 @@ fn answer(config: &SmtpConfig, report: &ProbeReport, lang: Lang) -> (StatusCode,
     let detail = match (failed, &advice) {
         (Some(step), _) => Message::new("page-step-failed")
             .arg("step", step_name(step, lang))
-            .arg("detail", step.detail.as_str())
+            .arg("detail", step.detail_in(lang))
             .render(lang),
         (None, Some(advice)) => advice.clone(),
         (None, None) => Message::new("page-test-not-passed").render(lang),
@@ -118,6 +118,7 @@ fn report_in(report: &ProbeReport, lang: Lang) -> Value {
     if let Some(steps) = json["steps"].as_array_mut() {
         for (step, out) in report.steps.iter().zip(steps) {
             out["hint"] = json!(step.hint_in(lang));
+            out["detail"] = json!(step.detail_in(lang));
             out["label"] = json!(step_name(step, lang));
         }
     }
