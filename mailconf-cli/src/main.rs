@@ -42,7 +42,7 @@ fn main() -> ExitCode {
             runtime().block_on(send_test::run(&sources, cli.common.json, lang, args))
         }
         Command::Migrate(args) => {
-            migrate::run(cli.common.env_file.as_deref(), &args, cli.common.json)
+            migrate::run(cli.common.env_file.as_deref(), &args, cli.common.json, lang)
         }
         Command::Providers => providers::run(cli.common.json),
         Command::Render(args) => render::run(&sources, cli.common.json, lang, args),

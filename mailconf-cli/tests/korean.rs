@@ -116,7 +116,11 @@ fn check_reports_broken_settings_in_korean_with_the_same_keys_and_codes() {
                 english_problems,
                 "{name} {lang:?}:\n{korean}"
             );
-            let left = english_left(&korean, &[]);
+            // The files' own values (a sender's name) and the libraries' names as written.
+            let left = english_left(
+                &korean,
+                &["Example", "App", "Symfony", "Mailer", "Nodemailer"],
+            );
             assert!(
                 left.is_empty(),
                 "{name} {lang:?}: English left: {left:?}\n{korean}"
@@ -212,4 +216,75 @@ fn the_language_is_chosen_by_flag_then_mailconf_lang_then_locale() {
         Some(2),
         "an unknown --lang is a usage error"
     );
+}
+
+/// `mailconf migrate` in Korean: each change and the summary on standard error, with the keys,
+/// libraries and assignments as in English; the rewritten file itself is the same.
+#[test]
+fn migrate_reports_in_korean() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../mailconf-smtp/tests/data/dialects");
+    for name in ["seed", "flask", "django", "laravel", "symfony", "node"] {
+        let file = data.join(format!("{name}.env"));
+        let run = |lang: &[(&str, &str)]| {
+            let mut cmd: Command = mailconf();
+            let out = cmd
+                .envs(lang.iter().copied())
+                .arg("migrate")
+                .arg("--env-file")
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{name}");
+            (stdout(&out), support::stderr(&out))
+        };
+        let (english_file, english) = run(&[]);
+        assert!(!english_left(&english, &[]).is_empty(), "{name}: {english}");
+        for lang in KOREAN_ENVS {
+            let (korean_file, korean) = run(lang);
+            assert_eq!(korean_file, english_file, "{name}: the file is the same");
+            let keys = |text: &str| -> Vec<String> {
+                text.lines()
+                    .filter_map(|l| {
+                        l.strip_prefix("  - ")?
+                            .split_once(' ')
+                            .map(|(k, _)| k.to_owned())
+                    })
+                    .collect()
+            };
+            assert_eq!(keys(&korean), keys(&english), "{name}");
+            assert!(!keys(&korean).is_empty(), "{name}: {korean}");
+            // The files' own values (a sender's name) and the libraries' names as written.
+            let left = english_left(
+                &korean,
+                &["Example", "App", "Symfony", "Mailer", "Nodemailer"],
+            );
+            assert!(
+                left.is_empty(),
+                "{name} {lang:?}: English left: {left:?}\n{korean}"
+            );
+        }
+    }
+    // Nothing to migrate, and a file that cannot be read, in Korean too.
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.env");
+    std::fs::write(&plain, "MAIL_SERVER=smtp.example.com\n").unwrap();
+    for (file, status) in [(plain, Some(0)), (dir.path().join("missing.env"), Some(1))] {
+        let mut cmd: Command = mailconf();
+        let out = cmd
+            .env("MAILCONF_LANG", "ko")
+            .arg("migrate")
+            .arg("--env-file")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), status);
+        let err = support::stderr(&out);
+        assert!(
+            err.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)),
+            "{err}"
+        );
+        let left = english_left(&err, &[]);
+        assert!(left.is_empty(), "English left: {left:?}\n{err}");
+    }
 }

@@ -815,3 +815,20 @@ probe-timeout-tcp = no TCP connection within { $limit }: nothing answered (a fir
 probe-timeout-tls = the TLS handshake did not finish within { $limit }
 probe-timeout-greeting = no greeting within { $limit }: the server accepted the connection but sent nothing
 probe-timeout-other = no answer within { $limit }
+
+## mailconf migrate's report (mailconf-smtp migrate, mailconf-cli; issue 17)
+
+migrate-change = { $key } ({ $dialect }): { $action }
+migrate-removed-set-already = removed: the settings it stands for are set already
+migrate-commented-out = commented out: { $reason }
+migrate-unreadable = the file does not parse: { $problem }
+migrate-untranslatable = cannot translate { $refusals }
+migrate-unwritable = { $key } cannot be written: { $reason }
+cli-migrate-error = error: { $message }
+cli-migrate-needs-file = migrate needs the file to rewrite: mailconf migrate --env-file PATH
+cli-migrate-cannot-read = cannot read { $path }: { $reason }
+cli-migrate-cannot-save = cannot save { $path }: { $reason }
+cli-migrate-cannot-replace = cannot replace { $path }: { $reason }
+cli-migrate-in-file = { $path }: { $problem }
+cli-migrate-nothing = nothing to migrate: { $path } has no other library's mail settings
+cli-migrate-wrote = wrote { $path } (the original is in { $backup })

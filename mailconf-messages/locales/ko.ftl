@@ -784,3 +784,20 @@ probe-timeout-tcp = { $limit } 안에 TCP 연결을 맺지 못했습니다: 아�
 probe-timeout-tls = { $limit } 안에 TLS 핸드셰이크가 끝나지 않았습니다
 probe-timeout-greeting = { $limit } 안에 서버 인사말이 오지 않았습니다: 서버가 연결은 받았지만 아무것도 보내지 않았습니다
 probe-timeout-other = { $limit } 안에 응답이 없습니다
+
+## mailconf migrate의 보고 (mailconf-smtp migrate, mailconf-cli; issue 17)
+
+migrate-change = { $key } ({ $dialect }): { $action }
+migrate-removed-set-already = 삭제함: 이 키가 나타내는 설정이 이미 있습니다
+migrate-commented-out = 주석 처리함: { $reason }
+migrate-unreadable = 파일을 해석할 수 없습니다: { $problem }
+migrate-untranslatable = 변환할 수 없습니다: { $refusals }
+migrate-unwritable = { $key }을(를) 쓸 수 없습니다: { $reason }
+cli-migrate-error = 오류: { $message }
+cli-migrate-needs-file = migrate에는 다시 쓸 파일이 필요합니다: "mailconf migrate --env-file PATH"
+cli-migrate-cannot-read = { $path }을(를) 읽을 수 없습니다: "{ $reason }"
+cli-migrate-cannot-save = { $path }을(를) 저장할 수 없습니다: "{ $reason }"
+cli-migrate-cannot-replace = { $path }을(를) 바꿀 수 없습니다: "{ $reason }"
+cli-migrate-in-file = { $path }: { $problem }
+cli-migrate-nothing = 변환할 것이 없습니다: { $path }에 다른 라이브러리의 메일 설정이 없습니다
+cli-migrate-wrote = { $path }을(를) 다시 썼습니다(원본은 { $backup }에 있습니다)

@@ -132,6 +132,8 @@ const KO_WITHOUT_HANGUL: &[&str] = &[
     "page-step-line",
     "page-quoted",
     "probe-detail-quoted",
+    "migrate-change",
+    "cli-migrate-in-file",
 ];
 
 #[test]

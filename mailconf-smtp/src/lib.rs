@@ -182,9 +182,9 @@ struct ReadmeDoctests;
 pub use compat::Compat;
 pub use config::SmtpConfig;
 pub use email::{Email, EmailError, SendEmailError};
-pub use jinja::TemplateError;
 /// The HTML escape of every HTML mailconf writes, also for the settings page's own.
 pub use html::escape as escape_html;
+pub use jinja::TemplateError;
 pub use mailer::{
     BlockingMailer, ComposeError, FailureKind, Mailer, MailerError, Recipient, SendError,
     SendReport, Stage,

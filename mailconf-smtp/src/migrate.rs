@@ -17,8 +17,8 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use mailconf_core::Sources;
 use mailconf_core::dotenv_file::{Unwritable, assignment, pieces};
+use mailconf_core::{Lang, Message, Sources};
 
 use crate::dialects::{self, Assignment, Outcome, Rule};
 
@@ -38,8 +38,35 @@ pub struct Change {
     pub key: String,
     /// The library it belongs to, such as `Flask-Mail`.
     pub dialect: &'static str,
-    /// What was done, with the assignments written (a secret's value never shown).
+    /// What was done, with the assignments written (a secret's value never shown), in
+    /// English; [`Change::action_in`] says it in another language.
     pub action: String,
+    message: Message,
+}
+
+impl Change {
+    fn new(key: &str, dialect: &'static str, message: Message) -> Change {
+        Change {
+            key: key.to_owned(),
+            dialect,
+            action: message.to_string(),
+            message,
+        }
+    }
+
+    /// What was done, in `lang`.
+    pub fn action_in(&self, lang: Lang) -> String {
+        self.message.render(lang)
+    }
+
+    /// The whole line, `KEY (Library): action`, in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        Message::new("migrate-change")
+            .arg("key", self.key.as_str())
+            .arg("dialect", self.dialect)
+            .arg("action", self.message.clone())
+            .render(lang)
+    }
 }
 
 /// A foreign key the rewrite cannot translate.
@@ -49,8 +76,9 @@ pub struct Refusal {
     pub key: String,
     /// The library it belongs to.
     pub dialect: &'static str,
-    /// Why, and what to do instead.
+    /// Why, and what to do instead, in English.
     pub reason: String,
+    message: Message,
 }
 
 /// Why a file cannot be rewritten. Never holds a value of the file.
@@ -81,9 +109,38 @@ fn refusals(list: &[Refusal]) -> String {
     format!("cannot translate {}", lines.join("; "))
 }
 
+impl MigrateError {
+    /// The error in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        match self {
+            MigrateError::Unreadable(problem) => Message::new("migrate-unreadable")
+                .arg("problem", problem.as_str())
+                .render(lang),
+            MigrateError::Untranslatable(list) => {
+                let refusals: Vec<Message> = list
+                    .iter()
+                    .map(|r| {
+                        Message::new("migrate-change")
+                            .arg("key", r.key.as_str())
+                            .arg("dialect", r.dialect)
+                            .arg("action", r.message.clone())
+                    })
+                    .collect();
+                Message::new("migrate-untranslatable")
+                    .arg("refusals", refusals)
+                    .render(lang)
+            }
+            MigrateError::Unwritable { key, reason } => Message::new("migrate-unwritable")
+                .arg("key", key.as_str())
+                .arg("reason", reason.as_str())
+                .render(lang),
+        }
+    }
+}
+
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}): {}", self.key, self.dialect, self.action)
+        f.write_str(&self.in_lang(Lang::En))
     }
 }
 
@@ -138,6 +195,7 @@ pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
                     key: key.to_owned(),
                     dialect: row.dialect.name,
                     reason: reason.to_string(),
+                    message: reason.clone(),
                 });
             }
             Outcome::Set { assignments, .. } => {
@@ -155,19 +213,15 @@ pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
                     lines.push(line(&piece, key, row, a)?);
                 }
                 let action = if lines.is_empty() {
-                    "removed: the settings it stands for are set already".to_owned()
+                    Message::new("migrate-removed-set-already")
                 } else {
-                    outcome.advice(row).to_string()
+                    outcome.advice(row)
                 };
                 if !lines.is_empty() {
                     out.push_str(&lines.join(newline));
                     out.push_str(eol);
                 }
-                changes.push(Change {
-                    key: key.to_owned(),
-                    dialect: row.dialect.name,
-                    action,
-                });
+                changes.push(Change::new(key, row.dialect.name, action));
             }
             Outcome::Remove(reason) => {
                 out.push_str(&format!(
@@ -181,11 +235,8 @@ pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
                 if eol.is_empty() {
                     out.push_str(newline);
                 }
-                changes.push(Change {
-                    key: key.to_owned(),
-                    dialect: row.dialect.name,
-                    action: format!("commented out: {reason}"),
-                });
+                let action = Message::new("migrate-commented-out").arg("reason", reason.clone());
+                changes.push(Change::new(key, row.dialect.name, action));
             }
         }
     }
