@@ -140,3 +140,44 @@ fn a_translated_value_with_a_control_character_is_written_so_dotenvy_reads_it() 
         [("MAIL_SERVER".to_owned(), "\u{5}".to_owned())]
     );
 }
+
+#[test]
+fn an_attachment_name_shaped_like_an_encoded_word_is_read_back_as_given() {
+    // `email` found it (finding 10): lettre writes an ASCII file name as a quoted string, and
+    // readers decode one shaped like an RFC 2047 encoded word, so `=?utf-8?q?x?=.pdf` arrived
+    // as `x.pdf`. The fuzzer's input is a seed in fuzz/corpus/email/ (docs/RELIABILITY.md).
+    use mailconf_smtp::email::{Attachment, Email};
+    use mailconf_tests::mime_check;
+    let names = [
+        "=?utf-8?q?x?=.pdf",
+        "=?utf-8?b?7ZWc6riA?= 보고서.csv",
+        "Re: =?x?= a name longer than one header line could ever hold, split in pieces.txt",
+    ];
+    let logo = "=?utf-8?q?logo?=.png";
+    let mut email = Email::new()
+        .to("a@example.org")
+        .subject("첨부")
+        .text("본문")
+        .html("<p>본문</p><img src=\"cid:logo@example.com\">")
+        .inline(
+            "logo@example.com",
+            Attachment::new(logo, vec![137, 80, 78, 71]),
+        );
+    for name in names {
+        email = email.attach(Attachment::new(name, "가나다\n"));
+    }
+    let from = "App <app@example.com>".parse().unwrap();
+    let raw = email.build(from, "<1@example.com>").unwrap().formatted();
+    let Some(parsed) = mime_check::parse(&raw) else {
+        return;
+    };
+    parsed.assert_well_formed();
+    for name in names.into_iter().chain([logo]) {
+        assert!(
+            parsed.attachment(name).is_some(),
+            "{name:?} not read back: {:?}\n{}",
+            parsed.parts.iter().map(|p| &p.filename).collect::<Vec<_>>(),
+            String::from_utf8_lossy(&raw)
+        );
+    }
+}

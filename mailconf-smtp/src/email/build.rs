@@ -8,6 +8,7 @@ use lettre::message::{Mailbox, Mailboxes, MultiPart, SinglePart};
 
 use super::Email;
 use super::attachment::check_content_id;
+use super::disposition;
 use super::error::{EmailError, Field};
 use crate::{Mailer, SendError, SendReport};
 
@@ -133,10 +134,11 @@ impl Email {
             let mut mixed = body.into_multipart_of(MultiPart::mixed());
             for attachment in &self.attachments {
                 let content_type = attachment.checked(Field::Attachment)?;
-                mixed = mixed.singlepart(
-                    lettre::message::Attachment::new(attachment.name().to_owned())
-                        .body(attachment.bytes().to_vec(), content_type),
-                );
+                mixed = mixed.singlepart(disposition::attachment(
+                    attachment.name(),
+                    attachment.bytes().to_vec(),
+                    content_type,
+                ));
             }
             Body::Multi(mixed)
         };
@@ -194,10 +196,12 @@ fn body(
             )));
         }
         let content_type = image.checked(Field::InlineImage)?;
-        related = related.singlepart(
-            lettre::message::Attachment::new_inline_with_name(cid.clone(), image.name().to_owned())
-                .body(image.bytes().to_vec(), content_type),
-        );
+        related = related.singlepart(disposition::inline(
+            cid,
+            image.name(),
+            image.bytes().to_vec(),
+            content_type,
+        ));
     }
     Ok(Some(Body::Multi(related)))
 }

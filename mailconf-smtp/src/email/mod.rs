@@ -33,6 +33,7 @@
 
 mod attachment;
 mod build;
+mod disposition;
 mod error;
 
 use lettre::message::Mailbox;
