@@ -30,6 +30,7 @@
 //! | `metrics` | the [`metrics`] recorded by a [`Mailer`], through the `metrics` facade. Without it nothing is recorded. |
 //! | `oauth2` | the `XOAUTH2` login with tokens fetched, cached and refreshed ([`oauth2`]: `MAIL_OAUTH2_*`, `MAIL_ACCESS_TOKEN_FILE`). Without it, those settings are an error naming the feature. |
 //! | `dev-server` | [`dev_server`], a loopback mail catcher for tests and local development |
+//! | `inline-css` | [`Email::inline_css`]: the HTML body's `<style>` rules written into `style=` attributes, for mail clients that ignore `<style>` ([`css`], css-inline; linked stylesheets are never fetched) |
 //! | `templates` | `TEMPLATE_FOLDER`: Jinja2 templates (minijinja), `Email::template`, a text part generated from HTML, the verification email's templates replaced from the folder. Without it, setting `TEMPLATE_FOLDER` is an error naming the feature (minijinja's core is built either way: the verification email's defaults are templates). |
 //!
 //! # Loading settings: [`SmtpConfig`]
@@ -145,6 +146,8 @@ mod client;
 mod compat;
 mod config;
 mod connection;
+#[cfg(feature = "inline-css")]
+pub mod css;
 pub mod diagnose;
 mod dialects;
 pub mod email;

@@ -121,7 +121,14 @@ impl Email {
         let envelope = Envelope::new(Some(from.email), recipients)?;
         builder = builder.envelope(envelope);
 
-        let body = body(self.text, self.html.as_deref(), &self.inline)?;
+        #[cfg(feature = "inline-css")]
+        let html = match self.html {
+            Some(html) if self.inline_css => Some(crate::css::inline_css(&html)?),
+            html => html,
+        };
+        #[cfg(not(feature = "inline-css"))]
+        let html = self.html;
+        let body = body(self.text, html.as_deref(), &self.inline)?;
         let Some(body) = body.or_else(|| {
             // Attachments alone make a message too.
             (!self.attachments.is_empty()).then(|| Body::Single(SinglePart::plain(String::new())))

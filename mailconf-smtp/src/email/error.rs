@@ -97,6 +97,10 @@ pub enum EmailError {
     #[cfg(feature = "templates")]
     #[error(transparent)]
     Template(#[from] crate::TemplateError),
+    /// The CSS of the HTML body could not be inlined ([`Email::inline_css`](super::Email::inline_css)).
+    #[cfg(feature = "inline-css")]
+    #[error(transparent)]
+    Css(#[from] crate::css::CssError),
     /// lettre refused to build the message.
     #[error("cannot build the message: {0}")]
     Build(#[from] lettre::error::Error),
@@ -114,6 +118,8 @@ impl EmailError {
             EmailError::Header { .. } => Some(Field::Header),
             #[cfg(feature = "templates")]
             EmailError::Template(_) => Some(Field::Template),
+            #[cfg(feature = "inline-css")]
+            EmailError::Css(_) => Some(Field::Html),
             EmailError::Build(_) => None,
         }
     }

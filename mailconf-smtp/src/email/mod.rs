@@ -61,6 +61,8 @@ pub struct Email {
     pub(crate) headers: Vec<(String, String)>,
     #[cfg(feature = "templates")]
     pub(crate) template: Option<crate::templates::TemplateCall>,
+    #[cfg(feature = "inline-css")]
+    pub(crate) inline_css: bool,
     /// The first invalid address met (field, input, reason); reported by `build`.
     pub(crate) problem: Option<(Field, String, String)>,
 }
@@ -139,6 +141,28 @@ impl Email {
     /// the `templates` feature is on; without that feature the message is HTML only.
     pub fn html(mut self, html: impl Into<String>) -> Email {
         self.html = Some(html.into());
+        self
+    }
+
+    /// Writes the rules of the HTML body's `<style>` elements into `style=` attributes when the
+    /// message is built, for the mail clients that ignore `<style>` (feature `inline-css`;
+    /// see [`css`](crate::css)). It applies to an HTML body set here or rendered from a
+    /// template. A style sheet that cannot be parsed is an [`EmailError::Css`].
+    ///
+    /// ```
+    /// use mailconf_smtp::email::Email;
+    ///
+    /// // <p style="color: #333;">안녕하세요</p> in the message
+    /// let message = Email::new()
+    ///     .to("minjun@example.com")
+    ///     .html("<style>p { color: #333 }</style><p>안녕하세요</p>")
+    ///     .inline_css()
+    ///     .build("app@example.com".parse()?, "<1@example.com>")?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "inline-css")]
+    pub fn inline_css(mut self) -> Email {
+        self.inline_css = true;
         self
     }
 
