@@ -1,5 +1,6 @@
-use mailconf_core::{Lang, MailConfig, Message, Sources};
-use mailconf_smtp::{Compat, SmtpConfig, SmtpSettings, Warning};
+use mailconf_core::{Error, ErrorKind, Errors, Lang, MailConfig, Message, Sources};
+use mailconf_smtp::templates::Templates;
+use mailconf_smtp::{Compat, SmtpConfig, SmtpSettings, TemplateError, Warning};
 use serde_json::json;
 
 use crate::Failed;
@@ -30,6 +31,22 @@ fn report(sources: &Sources, compat: Option<Compat>, json: bool, lang: Lang) -> 
     let loaded = match compat {
         Some(compat) => SmtpConfig::load_compat(sources, compat),
         None => SmtpConfig::load_with_warnings(sources),
+    };
+    // A template that does not load stops the Mailer at start-up: one more problem to report.
+    let loaded = match (loaded, template_problem(sources)) {
+        (loaded, None) => loaded,
+        (Ok(loaded), Some(problem)) => {
+            let mut errors = Errors::new(problem);
+            errors.set_config_name("SmtpConfig");
+            let mut warnings = loaded.warnings;
+            warnings.extend(loaded.value.warnings());
+            errors.set_warnings(warnings);
+            Err(errors)
+        }
+        (Err(mut errors), Some(problem)) => {
+            errors.push(problem);
+            Err(errors)
+        }
     };
     match loaded {
         Ok(loaded) => {
@@ -72,6 +89,34 @@ fn report(sources: &Sources, compat: Option<Compat>, json: bool, lang: Lang) -> 
             Err(Failed)
         }
     }
+}
+
+/// The error of the templates of `TEMPLATE_FOLDER`, parsed as the Mailer does at start-up: a
+/// syntax error (with its file and line), or an override of the verification email that fails
+/// with its values. Keyed to `TEMPLATE_FOLDER` as the sources spell it, with where it was set.
+fn template_problem(sources: &Sources) -> Option<Error> {
+    let entry = sources.get_any_case("TEMPLATE_FOLDER")?;
+    let folder = entry.value().ok().filter(|f| !f.trim().is_empty())?;
+    let error = Templates::from_folder(folder).err()?;
+    let message = match &error {
+        // A folder that is missing or unreadable is the Mailer's to report when it starts: a
+        // check may run where the templates are not deployed (fastapi-mail's compat check).
+        TemplateError::Folder { .. } => return None,
+        TemplateError::Syntax { name, line, reason } => Message::new("check-template-syntax")
+            .arg("name", name.clone())
+            .arg("line", *line)
+            .arg("reason", reason.clone()),
+        other => Message::new("check-template-error").arg("error", other.to_string()),
+    };
+    let kind = ErrorKind::InvalidValue {
+        detail: "invalid_template",
+    };
+    Some(
+        Error::new(kind, entry.key(), message)
+            .with_origin(entry.origin().clone())
+            .with_input(folder, false)
+            .with_hint(Message::new("check-template-hint")),
+    )
 }
 
 fn print_warnings(warnings: &[Warning], lang: Lang) {

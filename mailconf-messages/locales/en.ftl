@@ -664,6 +664,11 @@ cli-send-test-template-count = --template sends one message; it cannot be combin
 cli-inbox-not-loopback = --web must be a loopback address such as 127.0.0.1:8025, not { $addr }: the inbox shows every caught message to whoever can reach it
 cli-inbox-listening = Web inbox: { $url }
 
+## Issue 14, the templates helper: `mailconf check` on TEMPLATE_FOLDER
+check-template-syntax = the template { $name } has a syntax error on line { $line }: { $reason }
+check-template-error = the templates cannot be used: { $error }
+check-template-hint = the Mailer parses every template of this folder when it starts and refuses to start with this error: fix the file, or point TEMPLATE_FOLDER at the right folder
+
 ## Hints after a failed send or connection test (mailconf-smtp client)
 
 hint-tls-mode = port { $port } waits for TLS from the first byte (implicit TLS, usually port { $implicit_port }) instead of greeting in plain text: set { $implicit_fix }, or use the server's STARTTLS port (usually { $starttls_port })

@@ -645,6 +645,11 @@ cli-send-test-template-count = --template은 메시지 하나를 보냅니다. -
 cli-inbox-not-loopback = --web은 127.0.0.1:8025 같은 루프백 주소여야 합니다({ $addr }은(는) 안 됩니다): 받은 편지함은 접속할 수 있는 누구에게나 잡힌 메시지를 모두 보여 줍니다
 cli-inbox-listening = 웹 받은 편지함: { $url }
 
+## Issue 14, the templates helper: `mailconf check` on TEMPLATE_FOLDER
+check-template-syntax = 템플릿 { $name }의 { $line }번째 줄에 문법 오류가 있습니다: { $reason }
+check-template-error = 템플릿을 사용할 수 없습니다: { $error }
+check-template-hint = Mailer는 시작할 때 이 폴더의 템플릿을 모두 파싱하며, 이 오류가 있으면 시작하지 않습니다: 파일을 고치거나 TEMPLATE_FOLDER가 올바른 폴더를 가리키게 하세요
+
 ## 전송이나 연결 테스트가 실패했을 때의 도움말 (mailconf-smtp client)
 
 hint-tls-mode = { $port }번 포트는 평문 인사말 대신 첫 바이트부터 TLS(암시적 TLS, 보통 { $implicit_port }번 포트)를 기다립니다: { $implicit_fix }로 설정하거나, 서버의 STARTTLS 포트(보통 { $starttls_port })를 쓰세요
