@@ -1,9 +1,8 @@
 //! Renders a template with Python's Jinja2 (`support/render_jinja2.py` in the shared test venv),
 //! the reference mailconf's templates must match.
 
-use std::io::Write as _;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
@@ -36,30 +35,14 @@ pub fn render(folder: &Path, name: &str, parents: &[&str], data: &Value) -> Opti
         );
         return None;
     };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("support/render_jinja2.py");
-    let mut child = Command::new(python)
-        .arg(script)
-        .arg(folder)
-        .arg(name)
-        .args(parents)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start python");
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(data.to_string().as_bytes())
-        .expect("write the data to python");
-    let out = child.wait_with_output().expect("python's output");
-    assert!(
-        out.status.success(),
-        "render_jinja2.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let mut args = vec![folder.as_os_str(), OsStr::new(name)];
+    args.extend(parents.iter().map(OsStr::new));
+    let v = crate::venv::run_script(
+        &python,
+        "render_jinja2.py",
+        &args,
+        data.to_string().as_bytes(),
     );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("render_jinja2.py prints JSON");
     Some(Rendered {
         output: v["output"].as_str().expect("output").to_owned(),
         subject: v["subject"].as_str().map(str::to_owned),

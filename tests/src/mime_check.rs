@@ -2,9 +2,7 @@
 //! (`policy=default`) in the shared test venv (`MAILCONF_PYTHON`, set by
 //! `scripts/setup/10-python-venv.sh`). See `support/mime_check.py`.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
@@ -160,27 +158,7 @@ pub fn python() -> Option<PathBuf> {
 #[must_use]
 pub fn parse(raw: &[u8]) -> Option<Parsed> {
     let python = python()?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("support/mime_check.py");
-    let mut child = Command::new(python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start python");
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(raw)
-        .expect("write the message to python");
-    let out = child.wait_with_output().expect("python's output");
-    assert!(
-        out.status.success(),
-        "mime_check.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("mime_check.py prints JSON");
+    let v = crate::venv::run_script(&python, "mime_check.py", &[], raw);
     let text = |v: &Value| v.as_str().map(str::to_owned);
     let strings = |v: &Value| -> Vec<String> {
         v.as_array()

@@ -44,52 +44,42 @@ async fn send(server: &DevServer, mailer: &Mailer, email: Email) -> ReceivedMess
     received.remove(0)
 }
 
+/// An email with Korean in every part: two To, a Cc, a Bcc, a Reply-To, subject, text, HTML
+/// with an inline image, the file at `report` and a PDF attached, a custom header.
+fn korean_email(report: &std::path::Path) -> Email {
+    Email::new()
+        .to([
+            "김민준 <minjun@example.com>",
+            "이서연 <seoyeon@example.org>",
+        ])
+        .cc("박지훈 <jihoon@example.net>")
+        .bcc("감사팀 <audit@example.com>")
+        .reply_to("고객센터 <help@example.com>")
+        .subject(SUBJECT)
+        .text(TEXT)
+        .html(HTML)
+        .inline("logo@example.com", Attachment::new("로고.png", PNG))
+        .attach(Attachment::from_path(report))
+        .attach(Attachment::new("영수증.bin", vec![0u8, 1, 2, 255]).content_type("application/pdf"))
+        .header("X-Campaign", "봄 세일")
+}
+
 #[tokio::test]
 async fn korean_in_every_part_arrives_well_formed() {
     let (server, mailer) = server_and_mailer(&[]).await;
     let dir = tempfile::tempdir().unwrap();
     let report_path = dir.path().join("주문내역.csv");
     std::fs::write(&report_path, "상품,수량\n사과,3\n배,2\n").unwrap();
-    let email = Email::new()
-        .to([
-            "김민준 <minjun@example.com>",
-            "이서연 <seoyeon@example.org>",
-        ])
-        .cc("박지훈 <jihoon@example.net>")
-        .bcc("감사팀 <audit@example.com>")
-        .reply_to("고객센터 <help@example.com>")
-        .subject(SUBJECT)
-        .text(TEXT)
-        .html(HTML)
-        .inline("logo@example.com", Attachment::new("로고.png", PNG))
-        .attach(Attachment::from_path(&report_path))
-        .attach(Attachment::new("영수증.bin", vec![0u8, 1, 2, 255]).content_type("application/pdf"))
-        .header("X-캠페인-Id", "x")
-        .header("X-Campaign", "봄 세일");
     // A header name must be ASCII: refused, naming the header.
-    let error = mailer.compose(email.clone()).unwrap_err();
+    let refused = korean_email(&report_path).header("X-캠페인-Id", "x");
+    let error = mailer.compose(refused).unwrap_err();
     assert!(
         matches!(&error, EmailError::Header { name, .. } if name == "X-캠페인-Id"),
         "{error}"
     );
     assert_eq!(error.field(), Some(Field::Header));
 
-    let email = Email::new()
-        .to([
-            "김민준 <minjun@example.com>",
-            "이서연 <seoyeon@example.org>",
-        ])
-        .cc("박지훈 <jihoon@example.net>")
-        .bcc("감사팀 <audit@example.com>")
-        .reply_to("고객센터 <help@example.com>")
-        .subject(SUBJECT)
-        .text(TEXT)
-        .html(HTML)
-        .inline("logo@example.com", Attachment::new("로고.png", PNG))
-        .attach(Attachment::from_path(&report_path))
-        .attach(Attachment::new("영수증.bin", vec![0u8, 1, 2, 255]).content_type("application/pdf"))
-        .header("X-Campaign", "봄 세일");
-    let received = send(&server, &mailer, email).await;
+    let received = send(&server, &mailer, korean_email(&report_path)).await;
     assert_eq!(
         received.rcpt_to,
         [
