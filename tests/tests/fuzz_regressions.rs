@@ -145,7 +145,7 @@ fn a_translated_value_with_a_control_character_is_written_so_dotenvy_reads_it() 
 fn an_attachment_name_shaped_like_an_encoded_word_is_read_back_as_given() {
     // `email` found it (finding 10): lettre writes an ASCII file name as a quoted string, and
     // readers decode one shaped like an RFC 2047 encoded word, so `=?utf-8?q?x?=.pdf` arrived
-    // as `x.pdf`. The fuzzer's input is a seed in fuzz/corpus/email/ (docs/RELIABILITY.md).
+    // as `x.pdf` (docs/RELIABILITY.md, finding 10).
     use mailconf_smtp::email::{Attachment, Email};
     use mailconf_tests::mime_check;
     let names = [
