@@ -13,8 +13,27 @@ use crate::{Provider, Security, SmtpConfig, SmtpSettings, SmtpUrl, Warning};
 // is skipped when that did not load, so one bad value hides no other mistake.
 
 /// Set, whether or not its value loaded: a setting that did not load was set to something.
-fn is_set<T>(setting: &Option<Option<T>>) -> bool {
+pub(crate) fn is_set<T>(setting: &Option<Option<T>>) -> bool {
     !matches!(setting, Some(None))
+}
+
+/// `id` with each of `fields` given as its `{field}` placeholder, which the loader turns into
+/// the variable's name.
+pub(crate) fn field_message(id: &'static str, fields: &[&'static str]) -> Message {
+    fields.iter().fold(Message::new(id), |message, field| {
+        message.arg(field, format!("{{{field}}}"))
+    })
+}
+
+/// Two or more settings that cannot go together: the message `id` and its hint `hint_id`,
+/// each naming `message_fields` and `hint_fields` by their variables.
+pub(crate) fn conflict(
+    fields: &[&'static str],
+    (id, message_fields): (&'static str, &[&'static str]),
+    (hint_id, hint_fields): (&'static str, &[&'static str]),
+) -> Problem {
+    Problem::conflict(fields, field_message(id, message_fields))
+        .with_hint(field_message(hint_id, hint_fields))
 }
 
 /// The rules of the connection settings.
@@ -40,19 +59,11 @@ pub(crate) fn check_config(config: &SmtpConfigPartial) -> Result<(), Problems> {
         && let Some(in_from) = &from.name
         && in_from != from_name
     {
-        return Err(Problems::from(
-            Problem::conflict(
-                &["from", "from_name"],
-                Message::new("rule-from-name-conflict")
-                    .arg("from", "{from}")
-                    .arg("from_name", "{from_name}"),
-            )
-            .with_hint(
-                Message::new("rule-from-name-conflict-hint")
-                    .arg("from", "{from}")
-                    .arg("from_name", "{from_name}"),
-            ),
-        ));
+        return Err(Problems::from(conflict(
+            &["from", "from_name"],
+            ("rule-from-name-conflict", &["from", "from_name"]),
+            ("rule-from-name-conflict-hint", &["from", "from_name"]),
+        )));
     }
     // Building the warnings costs more than the rest of a load: only when someone listens.
     if tracing::enabled!(tracing::Level::WARN)
@@ -76,47 +87,28 @@ fn url_conflicts(url: &SmtpUrl, config: &ConnectionPartial, errors: &mut Vec<Pro
     ];
     also_set.extend(separate.iter().filter(|(_, set)| *set).map(|(f, _)| *f));
     if also_set.len() > 1 {
-        errors.push(
-            Problem::conflict(
-                &also_set,
-                Message::new("rule-url-gives-endpoint").arg("url", "{url}"),
-            )
-            .with_hint(
-                Message::new("rule-url-gives-endpoint-hint")
-                    .arg("url", "{url}")
-                    .arg("server", "{server}")
-                    .arg("port", "{port}")
-                    .arg("starttls", "{starttls}")
-                    .arg("ssl_tls", "{ssl_tls}")
-                    .arg("provider", "{provider}"),
+        errors.push(conflict(
+            &also_set,
+            ("rule-url-gives-endpoint", &["url"]),
+            (
+                "rule-url-gives-endpoint-hint",
+                &["url", "server", "port", "starttls", "ssl_tls", "provider"],
             ),
-        );
+        ));
     }
     if url.username.is_some() && is_set(&config.username) {
-        errors.push(
-            Problem::conflict(
-                &["url", "username"],
-                Message::new("rule-url-gives-username").arg("url", "{url}"),
-            )
-            .with_hint(
-                Message::new("rule-url-gives-username-hint")
-                    .arg("url", "{url}")
-                    .arg("username", "{username}"),
-            ),
-        );
+        errors.push(conflict(
+            &["url", "username"],
+            ("rule-url-gives-username", &["url"]),
+            ("rule-url-gives-username-hint", &["url", "username"]),
+        ));
     }
     if url.password.is_some() && is_set(&config.password) {
-        errors.push(
-            Problem::conflict(
-                &["url", "password"],
-                Message::new("rule-url-gives-password").arg("url", "{url}"),
-            )
-            .with_hint(
-                Message::new("rule-url-gives-password-hint")
-                    .arg("url", "{url}")
-                    .arg("password", "{password}"),
-            ),
-        );
+        errors.push(conflict(
+            &["url", "password"],
+            ("rule-url-gives-password", &["url"]),
+            ("rule-url-gives-password-hint", &["url", "password"]),
+        ));
     }
 }
 
@@ -127,9 +119,7 @@ fn separate_settings(config: &ConnectionPartial, errors: &mut Vec<Problem>) {
         errors.push(
             Problem::conflict(
                 &["starttls", "ssl_tls"],
-                Message::new("rule-both-tls")
-                    .arg("starttls", "{starttls}")
-                    .arg("ssl_tls", "{ssl_tls}"),
+                field_message("rule-both-tls", &["starttls", "ssl_tls"]),
             )
             .with_hint(Security::tls_choices(&PLACEHOLDERS)),
         );

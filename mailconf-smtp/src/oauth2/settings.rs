@@ -9,19 +9,7 @@ use super::{Grant, OAuth2Login};
 use crate::SmtpUrl;
 use crate::connection::{Connection, ConnectionPartial};
 use crate::providers::GOOGLE_OAUTH2;
-
-/// `id` with each of `fields` given as its `{field}` placeholder, which the loader turns into
-/// the variable's name.
-fn field_message(id: &'static str, fields: &[&'static str]) -> Message {
-    fields.iter().fold(Message::new(id), |message, field| {
-        message.arg(field, format!("{{{field}}}"))
-    })
-}
-
-/// Set, whether or not its value loaded.
-fn is_set<T>(setting: &Option<Option<T>>) -> bool {
-    !matches!(setting, Some(None))
-}
+use crate::rules::{field_message, is_set};
 
 /// The OAuth2 fields that are set (loaded or not).
 fn set_fields(c: &ConnectionPartial) -> Vec<&'static str> {

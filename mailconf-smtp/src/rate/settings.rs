@@ -5,6 +5,7 @@ use std::fmt;
 use mailconf_core::{FromValue, Invalid, MailConfig, Message, Problem, Problems, Secret};
 
 use super::RateLimits;
+use crate::rules::conflict;
 
 /// What a send does while the Redis store of a shared limit cannot be reached
 /// (`MAIL_RATE_LIMIT_REDIS_FAILURE`).
@@ -148,17 +149,11 @@ fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), 
         );
     }
     if !redis_url_unset && matches!(settings.rate_limit, Some(None)) {
-        errors.push(
-            Problem::conflict(
-                &["redis_url", "rate_limit"],
-                Message::new("rate-shared-needs-limit").arg("rate_limit", "{rate_limit}"),
-            )
-            .with_hint(
-                Message::new("rate-shared-needs-limit-hint")
-                    .arg("rate_limit", "{rate_limit}")
-                    .arg("redis_url", "{redis_url}"),
-            ),
-        );
+        errors.push(conflict(
+            &["redis_url", "rate_limit"],
+            ("rate-shared-needs-limit", &["rate_limit"]),
+            ("rate-shared-needs-limit-hint", &["rate_limit", "redis_url"]),
+        ));
     }
     let needs_url = [
         ("key", !matches!(settings.key, Some(None))),
@@ -169,13 +164,11 @@ fn check_built(settings: &RateSettingsPartial, redis_built: bool) -> Result<(), 
     ];
     if redis_url_unset {
         for (field, _) in needs_url.iter().filter(|(_, set)| *set) {
-            errors.push(
-                Problem::conflict(
-                    &[field, "redis_url"],
-                    Message::new("rate-needs-redis").arg("redis_url", "{redis_url}"),
-                )
-                .with_hint(Message::new("rate-needs-redis-hint").arg("redis_url", "{redis_url}")),
-            );
+            errors.push(conflict(
+                &[field, "redis_url"],
+                ("rate-needs-redis", &["redis_url"]),
+                ("rate-needs-redis-hint", &["redis_url"]),
+            ));
         }
     }
     Problems::from_vec(errors).map_or(Ok(()), Err)
