@@ -259,6 +259,29 @@ async fn a_wrong_client_secret_is_an_oauth2_token_error_naming_the_setting() {
 }
 
 #[tokio::test]
+async fn the_endpoints_error_text_is_escaped_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = TokenEndpoint::builder()
+        .client(CLIENT_ID, CLIENT_SECRET)
+        .start()
+        .await
+        .unwrap();
+    endpoint.fail_next(
+        400,
+        r#"{"error":"invalid_request","error_description":"bad\u0000request\u001b[2J\r\nTrace ID: 7"}"#,
+    );
+    let (_server, mailer) = setup(&endpoint, &dir, &client_credentials(&endpoint)).await;
+    let err = within(mailer.send(simple(&mailer, "x"))).await.unwrap_err();
+    assert_eq!(err.stage(), Stage::OAuth2Token);
+    let message = err.message();
+    assert!(
+        message.contains(r"invalid_request: bad\u{0}request\u{1b}[2J Trace ID: 7"),
+        "{message}"
+    );
+    assert!(!format!("{err}").chars().any(char::is_control), "{err:?}");
+}
+
+#[tokio::test]
 async fn an_unreachable_endpoint_is_a_transient_oauth2_token_error() {
     let dir = tempfile::tempdir().unwrap();
     let endpoint = TokenEndpoint::builder().start().await.unwrap();

@@ -287,15 +287,87 @@ impl fmt::Display for TokenError {
 
 impl std::error::Error for TokenError {}
 
-/// At most `max` bytes of `text`, control characters replaced, cut on a character boundary.
-fn printable(text: &str, max: usize) -> String {
+/// The endpoint's `text` as it may be shown: at most `max` bytes, cut on a character boundary
+/// (with `…`). Line breaks and tabs (Microsoft's descriptions put `\r\n` before their trace
+/// ID) become one space; every other control character (C0, DEL, C1) and every invisible
+/// format character (bidi overrides, zero-width characters) is written as its `\u{…}`
+/// escape, so that what was sent stays readable and none of it reaches a terminal raw.
+pub(crate) fn printable(text: &str, max: usize) -> String {
     let mut out = String::new();
+    let mut escaped = String::new();
     for c in text.chars() {
-        if out.len() + c.len_utf8() > max {
+        escaped.clear();
+        if matches!(c, '\t' | '\n' | '\r') {
+            if !out.ends_with(' ') {
+                escaped.push(' ');
+            }
+        } else if c.is_control() || is_invisible_format(c) {
+            escaped.extend(c.escape_unicode());
+        } else {
+            escaped.push(c);
+        }
+        if out.len() + escaped.len() > max {
             out.push('…');
             break;
         }
-        out.push(if c.is_control() { ' ' } else { c });
+        out.push_str(&escaped);
     }
     out.trim().to_owned()
+}
+
+/// Unicode's invisible format characters that change how the text around them is shown
+/// (general category Cf in use, and the line and paragraph separators).
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_token_response;
+
+    #[test]
+    fn the_endpoints_texts_are_escaped_and_bounded() {
+        let long = "x".repeat(10_000);
+        let body = serde_json::json!({
+            "error": "invalid_client\u{0}\u{1b}[2J",
+            "error_description": format!(
+                "AADSTS7000215: Invalid client secret.\r\nTrace ID: 1\u{0}2\u{7f}\u{9b}31m \u{202e}txt.exe\u{200b}{long}"
+            ),
+        });
+        let e = parse_token_response(401, body.to_string().as_bytes()).unwrap_err();
+        let code = e.error_code().unwrap();
+        assert_eq!(code, "invalid_client\\u{0}\\u{1b}[2J");
+        let description = e.description().unwrap();
+        assert!(
+            description.starts_with(
+                "AADSTS7000215: Invalid client secret. Trace ID: 1\\u{0}2\\u{7f}\\u{9b}31m \\u{202e}txt.exe\\u{200b}xxx"
+            ),
+            "{description}"
+        );
+        assert!(description.ends_with('…'), "{description}");
+        assert!(
+            description.len() <= 400 + '…'.len_utf8(),
+            "{}",
+            description.len()
+        );
+        let shown = format!("{e} {e:?} {}", e.hint());
+        assert!(
+            !shown
+                .chars()
+                .any(|c| c.is_control() || c == '\u{202e}' || c == '\u{200b}'),
+            "{shown:?}"
+        );
+        // The code is still found in the escaped text.
+        assert_eq!(e.setting(), "MAIL_OAUTH2_CLIENT_SECRET");
+    }
 }

@@ -13,7 +13,7 @@ use oauth2::{
 };
 use url::Url;
 
-use super::error::{TokenError, TokenErrorKind};
+use super::error::{TokenError, TokenErrorKind, printable};
 use super::response::{AccessToken, not_a_token, parse_token_response};
 
 type OAuthError = RequestTokenError<HttpClientError<reqwest::Error>, BasicErrorResponse>;
@@ -151,9 +151,13 @@ fn from_oauth2(error: OAuthError) -> TokenError {
             format!("the token request failed: {e}"),
         ),
         RequestTokenError::Parse(e, _body) => not_a_token(200, e.inner()),
+        // The oauth2 crate's words, which may quote the endpoint's Content-Type.
         RequestTokenError::Other(what) => TokenError::new(
             TokenErrorKind::Malformed,
-            format!("the token endpoint's answer cannot be used: {what}"),
+            format!(
+                "the token endpoint's answer cannot be used: {}",
+                printable(&what, 200)
+            ),
         ),
     }
 }
