@@ -6,8 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use assert_cmd::Command;
 use mailconf_smtp::dev_server::{DevServer, TokenEndpoint};
+use std::process::Output;
 use support::oauth2::{self, Settings, assert_no_secret};
 use support::{STARTTLS, json, mailconf, stdout, step, text};
 use tokio::runtime::Runtime;
@@ -45,34 +45,46 @@ fn setup() -> Setup {
     }
 }
 
-fn command(setup: &Setup, grant: &Settings) -> Command {
-    let mut cmd = mailconf();
-    cmd.env("MAIL_SERVER", "localhost")
+/// `mailconf ARGS` against the dev server with the settings of `grant` (and `env`): its
+/// output, and the whole of it as text, in which no secret or token may be.
+fn run(setup: &Setup, grant: &Settings, env: &[(&str, &str)], args: &[&str]) -> (Output, String) {
+    let out = mailconf()
+        .env("MAIL_SERVER", "localhost")
         .env("MAIL_PORT", setup.server.port().to_string())
         .env("MAIL_USERNAME", MAILBOX)
         .env("MAIL_FROM", MAILBOX)
         .env("MAIL_CA_FILE", &setup.ca_file)
         .env("TIMEOUT", "10s")
         .envs(STARTTLS)
-        .envs(grant.iter().map(|(k, v)| (*k, v.as_str())));
-    cmd
+        .envs(grant.iter().map(|(k, v)| (*k, v.as_str())))
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert_no_secret(&all);
+    (out, all)
 }
+
+const SEND_TEST: &[&str] = &["send-test", "--to", "rcpt@example.org"];
 
 fn grants(setup: &Setup) -> Vec<(&'static str, Settings)> {
     oauth2::grants(&setup.endpoint, setup.dir.path(), MAILBOX)
+}
+
+/// The client-credentials grant with a secret the endpoint does not know.
+fn with_wrong_secret(mut grant: Settings) -> Settings {
+    grant.retain(|(k, _)| *k != "MAIL_OAUTH2_CLIENT_SECRET");
+    grant.push(("MAIL_OAUTH2_CLIENT_SECRET", "not-the-secret".into()));
+    grant
 }
 
 #[test]
 fn send_test_logs_in_with_xoauth2_for_each_grant() {
     let setup = setup();
     for (n, (grant, settings)) in grants(&setup).into_iter().enumerate() {
-        let out = command(&setup, &settings)
-            .args(["send-test", "--to", "rcpt@example.org"])
-            .output()
-            .unwrap();
-        let all = text(&out);
+        let (out, all) = run(&setup, &settings, &[], SEND_TEST);
         assert_eq!(out.status.code(), Some(0), "{grant}: {all}");
-        assert_no_secret(&all);
         let received = setup.runtime.block_on(
             setup
                 .server
@@ -90,12 +102,7 @@ fn send_test_logs_in_with_xoauth2_for_each_grant() {
 fn probe_shows_the_token_step_and_a_wrong_secret_names_the_setting() {
     let setup = setup();
     let (_, settings) = grants(&setup).remove(0);
-    let report = json(
-        &command(&setup, &settings)
-            .args(["probe", "--json"])
-            .output()
-            .unwrap(),
-    );
+    let report = json(&run(&setup, &settings, &[], &["probe", "--json"]).0);
     let token = step(&report, "oauth2_token");
     assert_eq!(token["ok"], true, "{report}");
     assert!(
@@ -107,14 +114,7 @@ fn probe_shows_the_token_step_and_a_wrong_secret_names_the_setting() {
     );
     assert_eq!(step(&report, "login")["ok"], true, "{report}");
 
-    let mut wrong = settings.clone();
-    wrong.retain(|(k, _)| *k != "MAIL_OAUTH2_CLIENT_SECRET");
-    wrong.push(("MAIL_OAUTH2_CLIENT_SECRET", "not-the-secret".into()));
-    let out = command(&setup, &wrong)
-        .args(["send-test", "--to", "rcpt@example.org"])
-        .output()
-        .unwrap();
-    let all = text(&out);
+    let (out, all) = run(&setup, &with_wrong_secret(settings), &[], SEND_TEST);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(all.contains("oauth2_token"), "{all}");
     assert!(all.contains("AADSTS7000215"), "{all}");

@@ -21,6 +21,7 @@ pub mod redis_cluster;
 pub mod scrape;
 pub mod scripted;
 pub mod skip;
+pub mod sweep;
 pub mod text;
 pub mod vars;
 pub mod venv;

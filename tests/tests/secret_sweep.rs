@@ -1,10 +1,10 @@
 //! Secret sweep: a distinctive password, set through the environment, a `.env` file,
 //! `MAIL_PASSWORD_FILE` and `MAIL_URL`, must not appear in anything the libraries print.
 //!
-//! Each case runs in a child process (this test binary again, running `sweep_child`), so that
-//! the environment is set with `Command::env` and a global `tracing` subscriber can record
-//! everything at TRACE level, `log` records included (the dev server's `mailin` logs every SMTP
-//! line through `log`). The child loads `SmtpConfig`, prints its `Debug`, warnings, errors
+//! Each case runs in a child process (`mailconf_tests::sweep`: this test binary again, running
+//! `sweep_child`), so that the environment is set with `Command::env` and a global `tracing`
+//! subscriber can record everything at TRACE level, `log` records included (the dev server's
+//! `mailin` logs every SMTP line through `log`). The child loads `SmtpConfig`, prints its `Debug`, warnings, errors
 //! (`Display`, `Debug`, JSON), the schema and templates, then sends through a `Mailer` to a
 //! STARTTLS dev server that accepts the password (`ok`) or expects another one (`wrong`:
 //! `SendError` `Display`/`Debug`), and the connection test. The parent searches the child's
@@ -17,13 +17,13 @@
 use std::io::Write;
 use std::net::Ipv4Addr;
 
-use mailconf_tests::ports::free_ports;
+use mailconf_tests::sweep::{self, base64, base64_inside};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use mailconf_core::{MailConfig, Sources};
 use mailconf_smtp::dev_server::{DevServer, DevTls};
-use mailconf_smtp::{Mailer, SmtpConfig, SmtpSettings, Stage};
+use mailconf_smtp::{SmtpConfig, SmtpSettings, Stage};
 
 const USER: &str = "sweep-user";
 /// Needs percent-encoding in a URL (`#`, `:`, `@`, `/`) and quoting in a `.env` file.
@@ -61,42 +61,13 @@ fn the_password_appears_in_no_output() {
         .into_iter()
         .flat_map(|s| [Variant::Ok, Variant::Wrong, Variant::Broken].map(|v| (s, v)))
         .collect();
-    let ports = free_ports(cases.len());
-    let outputs: Vec<((Source, Variant), Output)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cases
-            .iter()
-            .zip(&ports)
-            .map(|(&case, &port)| {
-                let dir = dir.path();
-                scope.spawn(move || (case, child(case, port, dir)))
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let outputs = sweep::run_cases(&cases, |&case, port| child(case, port, dir.path()));
     let forms = forbidden_forms();
-    for ((source, variant), output) in outputs {
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let all = format!("{stdout}\n{stderr}");
-        assert!(
-            output.status.success() && stdout.contains(DONE),
-            "{source:?}/{variant:?}: the child failed:\n{all}"
-        );
-        for (what, form) in &forms {
-            if let Some(at) = all.find(form.as_str()) {
-                let start = all[..at]
-                    .char_indices()
-                    .rev()
-                    .nth(300)
-                    .map_or(0, |(i, _)| i);
-                panic!(
-                    "{source:?}/{variant:?}: the password ({what}: {form}) is in the output:\n...{}",
-                    &all[start..(at + form.len() + 100).min(all.len())]
-                );
-            }
-        }
-        // The capture works: mailin's TRACE lines and the mailer's DEBUG lines are recorded.
+    for (&(source, variant), output) in cases.iter().zip(outputs) {
         let case = format!("{source:?}/{variant:?}");
+        let all = sweep::finished(&case, &output, DONE);
+        sweep::assert_none_in(&case, &all, &forms);
+        // The capture works: mailin's TRACE lines and the mailer's DEBUG lines are recorded.
         if variant != Variant::Broken {
             assert!(
                 all.contains("> AUTH PLAIN"),
@@ -172,15 +143,10 @@ fn child((source, variant): (Source, Variant), port: u16, dir: &Path) -> Output 
         }
     }
 
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    let mut command = sweep::child_command("sweep_child");
     command
-        .args(["--exact", "sweep_child", "--nocapture", "--test-threads=1"])
-        .env_clear()
         .env("MAILCONF_SWEEP", format!("{source:?}/{variant:?}"))
         .env("MAILCONF_SWEEP_PORT", port.to_string());
-    if let Ok(path) = std::env::var("PATH") {
-        command.env("PATH", path);
-    }
     if source == Source::DotEnv {
         let file = dir.join(format!("sweep-{port}.env"));
         let mut text = String::from("# secret sweep\n");
@@ -205,43 +171,26 @@ fn child((source, variant): (Source, Variant), port: u16, dir: &Path) -> Output 
 /// The password as it could appear: raw, percent-encoded, base64-encoded.
 fn forbidden_forms() -> Vec<(&'static str, String)> {
     let mut forms = vec![
-        ("raw", PASSWORD.to_owned()),
-        ("percent-encoded", PASSWORD_IN_URL.to_owned()),
+        ("the password, raw", PASSWORD.to_owned()),
+        ("the password, percent-encoded", PASSWORD_IN_URL.to_owned()),
         (
-            "percent-encoded, lower case",
+            "the password, percent-encoded in lower case",
             PASSWORD_IN_URL.to_lowercase(),
         ),
-        ("AUTH LOGIN", base64(PASSWORD.as_bytes())),
         (
-            "AUTH PLAIN",
+            "the password as AUTH LOGIN sends it",
+            base64(PASSWORD.as_bytes()),
+        ),
+        (
+            "the password in an AUTH PLAIN blob",
             base64(format!("\0{USER}\0{PASSWORD}").as_bytes()),
         ),
     ];
-    // The password inside any longer base64 text, at each of the three alignments: the groups
-    // made of its bytes alone.
-    for offset in 0..3 {
-        let mut bytes = vec![0u8; offset];
-        bytes.extend_from_slice(PASSWORD.as_bytes());
-        let encoded = base64(&bytes);
-        let skip = if offset == 0 { 0 } else { 4 };
-        let keep = (offset + PASSWORD.len()) / 3 * 4;
-        forms.push(("base64, any alignment", encoded[skip..keep].to_owned()));
+    // The password inside any longer base64 text, at each of the three alignments.
+    for form in base64_inside(PASSWORD.as_bytes()) {
+        forms.push(("the password in base64, any alignment", form));
     }
     forms
-}
-
-/// Standard base64 with padding (RFC 4648), from lettre's MIME body encoder with its 76-column
-/// line breaks taken out: encoded independently of the dev server, which decodes what lettre
-/// sends with its own code, and without a copy of that code here.
-fn base64(input: &[u8]) -> String {
-    use lettre::message::Body;
-    use lettre::message::header::ContentTransferEncoding;
-
-    let body = Body::new_with_encoding(input.to_vec(), ContentTransferEncoding::Base64)
-        .expect("any bytes can be base64-encoded");
-    String::from_utf8(body.into_vec())
-        .unwrap()
-        .replace("\r\n", "")
 }
 
 #[test]
@@ -267,26 +216,12 @@ fn the_forms_searched_for_are_right() {
 /// The child's side: does nothing unless started by the parent.
 #[test]
 fn sweep_child() {
-    let Ok(case) = std::env::var("MAILCONF_SWEEP") else {
-        return;
-    };
-    tracing_log::LogTracer::init().unwrap();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(std::io::stdout)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(sweep(&case));
-    println!("{DONE}");
+    sweep::child("MAILCONF_SWEEP", DONE, |case| async move {
+        password_sweep(&case).await;
+    });
 }
 
-async fn sweep(case: &str) {
+async fn password_sweep(case: &str) {
     let variant = case.rsplit('/').next().unwrap();
     let port: u16 = std::env::var("MAILCONF_SWEEP_PORT")
         .unwrap()
@@ -348,30 +283,10 @@ async fn sweep(case: &str) {
 }
 
 async fn send(config: &SmtpConfig, variant: &str, server: &DevServer) {
-    let mailer = Mailer::new(config).unwrap();
-    println!("{mailer:?}");
-    let message = mailer
-        .verification_email(
-            "New User <new@example.net>",
-            "Sweep",
-            "https://example.com/c?t=1",
-        )
-        .unwrap();
-    match mailer.send(message).await {
-        Ok(report) => {
-            assert_eq!(variant, "Ok");
-            println!("{report:?}");
-        }
-        Err(err) => {
-            assert_eq!(variant, "Wrong", "{err}");
-            assert_eq!((err.stage(), err.code()), (Stage::Auth, Some(535)));
-            println!("{err}\n{err:#?}\n{:?}", err.hint());
-        }
-    }
-    match mailer.test_connection().await {
-        Ok(()) => println!("connection test passed"),
-        Err(err) => println!("{err}\n{err:?}"),
-    }
+    let mailer = sweep::send_and_print(config, variant, |err| {
+        assert_eq!((err.stage(), err.code()), (Stage::Auth, Some(535)));
+    })
+    .await;
     if variant == "Ok" {
         login_with_auth_login(server).await;
     }
