@@ -7,6 +7,7 @@ mod support;
 use std::time::Duration;
 
 use mailconf_smtp::dev_server::{DevServer, TokenEndpoint};
+use mailconf_tests::korean::english_left;
 use std::process::Output;
 use support::oauth2::{self, Settings, assert_no_secret};
 use support::{STARTTLS, json, mailconf, stdout, step, text};
@@ -121,4 +122,59 @@ fn probe_shows_the_token_step_and_a_wrong_secret_names_the_setting() {
     assert!(all.contains("MAIL_OAUTH2_CLIENT_SECRET"), "{all}");
     assert!(!all.contains("not-the-secret"), "{all}");
     assert_no_secret(&stdout(&out));
+}
+
+#[test]
+fn probe_in_korean_tells_the_token_step_and_its_refusal_in_korean() {
+    let setup = setup();
+    let (_, settings) = grants(&setup).remove(0);
+    let korean = [("MAILCONF_LANG", "ko")];
+    let (_, out) = run(&setup, &settings, &korean, &["probe"]);
+    assert!(
+        out.contains("client_credentials grant로 액세스 토큰을 받았습니다"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("XOAUTH2 방식으로 {MAILBOX}(으)로 로그인했습니다")),
+        "{out}"
+    );
+    for line in [line_of(&out, "OAuth2 token"), line_of(&out, "login")] {
+        let left = english_left(line, &[]);
+        assert!(left.is_empty(), "{left:?} in {line}");
+    }
+
+    let (_, out) = run(&setup, &with_wrong_secret(settings), &korean, &["probe"]);
+    // The endpoint's own words (AADSTS…) are quoted as sent; ours are Korean.
+    assert!(
+        out.contains("토큰 엔드포인트가 요청을 거부했습니다: invalid_client: AADSTS7000215"),
+        "{out}"
+    );
+    assert!(out.contains("(grant 방식: client_credentials)"), "{out}");
+    assert!(
+        out.contains("클라이언트 암호가 틀렸습니다")
+            && out.contains("(설정: MAIL_OAUTH2_CLIENT_SECRET)"),
+        "{out}"
+    );
+    assert!(!out.contains("not-the-secret"), "{out}");
+    // Apart from the endpoint's own words, quoted as it sent them, the step and the advice are
+    // Korean.
+    let token = line_of(&out, "OAuth2 token");
+    let quoted = token.find("AADSTS7000215").unwrap()..token.find("(grant").unwrap();
+    assert!(
+        !english_left(&token[quoted.clone()], &[]).is_empty(),
+        "{token}"
+    );
+    let ours = format!("{}{}", &token[..quoted.start], &token[quoted.end..]);
+    let advice = line_of(&out, "MAIL_OAUTH2_CLIENT_SECRET에");
+    for line in [ours.as_str(), advice] {
+        let left = english_left(line, &["Value"]);
+        assert!(left.is_empty(), "{left:?} in {line}");
+    }
+}
+
+/// The line of `out` that holds `what`.
+fn line_of<'a>(out: &'a str, what: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.contains(what))
+        .unwrap_or_else(|| panic!("no {what:?} in {out}"))
 }

@@ -792,6 +792,62 @@ hint-oauth2-refused = the server refused the OAuth2 token for MAIL_USERNAME: che
 
 ## Issue 13, the oauth2 helper: XOAUTH2 refusals, token endpoint errors and the probe's token step
 hint-oauth2-token-file-refused = the server refused the token in MAIL_ACCESS_TOKEN_FILE: it has expired or was revoked (check that whatever keeps the file fresh, such as a sidecar, is running), or it is not for the mailbox in MAIL_USERNAME
+# A failed token request (mailconf-smtp oauth2: TokenError)
+oauth2-error-grant = { $error } (grant { $grant })
+oauth2-refused = the token endpoint refused the request: { $error }
+oauth2-refused-http = the token endpoint refused the request (HTTP { $status }): { $error }
+oauth2-refused-described = the token endpoint refused the request: { $error }: { $description }
+oauth2-refused-http-described = the token endpoint refused the request (HTTP { $status }): { $error }: { $description }
+oauth2-unreachable = cannot get a token from the token endpoint: { $why }
+oauth2-unreachable-cause = cannot get a token from the token endpoint: { $why } ({ $cause })
+oauth2-why-timeout = it did not answer in time
+oauth2-why-connect = cannot connect to it
+oauth2-why-redirect = it answered with a redirect
+oauth2-why-failed = the request failed
+oauth2-request-failed = the token request failed: { $error }
+oauth2-answer-unusable = the token endpoint's answer cannot be used: { $what }
+oauth2-not-bearer = the token endpoint gave a token that is not a Bearer token, which XOAUTH2 cannot use
+oauth2-bad-access-token = the token endpoint gave an empty access token, or one with spaces or control characters
+oauth2-no-error-body = the token endpoint answered HTTP { $status } without an OAuth2 error body
+oauth2-body-unreadable = the token endpoint answered HTTP { $status }, but its body could not be read (line { $line }, column { $column })
+oauth2-body-not-json = the token endpoint answered HTTP { $status }, but its body is not JSON (line { $line }, column { $column })
+oauth2-body-no-token = the token endpoint answered HTTP { $status }, but its body is JSON without a valid access_token and token_type (line { $line }, column { $column })
+oauth2-token-file-unusable = cannot use the access token file { $path }: { $reason }
+oauth2-not-a-small-file = not a regular file of at most { $max } bytes
+oauth2-token-file-empty = it is empty
+oauth2-token-file-chars = it holds more than one token, or characters a token cannot have
+oauth2-key-unusable = cannot use the service account key { $path }: { $reason }
+oauth2-key-not-json = not a service account JSON key with client_email and private_key (line { $line }, column { $column })
+oauth2-key-token-uri = its token_uri is not a URL ({ $error })
+oauth2-key-not-rsa = its private_key is not an RSA private key in PEM (-----BEGIN PRIVATE KEY-----)
+oauth2-key-signing = signing failed ({ $error })
+# What to do about it (TokenError::hint); a send's hint adds the setting
+oauth2-hint-with-setting = { $hint } ({ $setting })
+oauth2-hint-unreachable = check MAIL_OAUTH2_TOKEN_URL (or MAIL_OAUTH2_TENANT), and that this machine can reach the endpoint over HTTPS (a firewall or proxy may block it)
+oauth2-hint-malformed = check that MAIL_OAUTH2_TOKEN_URL is the token endpoint itself, such as https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token or https://oauth2.googleapis.com/token
+oauth2-hint-key = download a new JSON key for the service account (IAM & Admin > Service accounts > Keys) and point MAIL_OAUTH2_SERVICE_ACCOUNT_FILE at it
+oauth2-hint-token-file = check that whatever keeps the token fresh (a sidecar) is running and writes the bare token to MAIL_ACCESS_TOKEN_FILE
+oauth2-hint-secret-wrong = the client secret is wrong: copy the secret's Value (not its Secret ID) from the app registration's Certificates & secrets into MAIL_OAUTH2_CLIENT_SECRET
+oauth2-hint-secret-expired = the client secret has expired: create a new one under the app registration's Certificates & secrets
+oauth2-hint-tenant-unknown = the tenant is unknown: set MAIL_OAUTH2_TENANT to the Directory (tenant) ID from the app registration's overview page
+oauth2-hint-client-unknown = no application has this client ID in this tenant: check MAIL_OAUTH2_CLIENT_ID (the Application (client) ID) and MAIL_OAUTH2_TENANT
+oauth2-hint-consent = consent not granted: an administrator must grant admin consent for the app's API permissions (SMTP.SendAsApp for an app-only token, SMTP.Send for a user's)
+oauth2-hint-scope-invalid = the scope is not valid for this grant: remove MAIL_OAUTH2_SCOPE to use the provider's (https://outlook.office365.com/.default for client credentials)
+oauth2-hint-refresh-expired = the refresh token has expired or was revoked: sign the user in again and put the new refresh token in MAIL_OAUTH2_REFRESH_TOKEN
+oauth2-hint-aadsts = look up AADSTS{ $code } in Microsoft Entra's list of authentication and authorization error codes; { $hint }
+oauth2-hint-invalid-client = the endpoint does not accept the client: check MAIL_OAUTH2_CLIENT_ID and MAIL_OAUTH2_CLIENT_SECRET (a new secret may be needed)
+oauth2-hint-assertion-refused = the service account's assertion was refused: the key may have been deleted, MAIL_USERNAME may not be a user of the Workspace domain, or this machine's clock is off
+oauth2-hint-client-credentials-refused = the client credentials were refused: check MAIL_OAUTH2_CLIENT_ID and MAIL_OAUTH2_CLIENT_SECRET
+oauth2-hint-not-allowed = the app is not allowed this grant or scope: on Microsoft 365 grant admin consent for SMTP.SendAsApp (or SMTP.Send); for a Google service account, a Workspace admin must allow its client ID the scope https://mail.google.com/ under domain-wide delegation
+oauth2-hint-scope-refused = the scope is refused: remove MAIL_OAUTH2_SCOPE to use the provider's SMTP scope, or set the one the app registration allows
+oauth2-hint-grant-unsupported = this endpoint does not support the grant: check MAIL_OAUTH2_TOKEN_URL
+oauth2-hint-endpoint-failing = the token endpoint is failing on its side: the send is retried; if it persists, check the provider's status page
+oauth2-hint-check-registration = check MAIL_OAUTH2_TOKEN_URL, MAIL_OAUTH2_CLIENT_ID and the grant's secret against the app registration
+# The connection test's token and XOAUTH2 login steps (mailconf-smtp diagnose)
+probe-oauth2-unencrypted = not attempted: the access token would travel unencrypted
+probe-oauth2-setup-failed = cannot set up the OAuth2 login: { $reason }
+probe-oauth2-token-obtained = access token obtained with the { $grant } grant
+probe-oauth2-token-reused = access token reused from the first attempt, obtained with the { $grant } grant
 
 ## A connection test's steps (mailconf-smtp diagnose; issue 17). What a server or the network
 ## said is quoted as it was ($reply, $reason).

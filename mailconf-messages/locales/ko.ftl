@@ -761,6 +761,62 @@ hint-oauth2-refused = 서버가 MAIL_USERNAME의 OAuth2 토큰을 거부했습�
 
 ## Issue 13, the oauth2 helper: XOAUTH2 refusals, token endpoint errors and the probe's token step
 hint-oauth2-token-file-refused = 서버가 MAIL_ACCESS_TOKEN_FILE의 토큰을 거부했습니다: 토큰이 만료되었거나 폐기되었을 수 있으니(사이드카처럼 파일을 갱신하는 프로그램이 실행 중인지 확인하세요), 또는 MAIL_USERNAME의 메일함용 토큰이 아닐 수 있습니다
+# A failed token request (mailconf-smtp oauth2: TokenError)
+oauth2-error-grant = { $error } (grant 방식: { $grant })
+oauth2-refused = 토큰 엔드포인트가 요청을 거부했습니다: { $error }
+oauth2-refused-http = 토큰 엔드포인트가 요청을 거부했습니다(HTTP { $status }): { $error }
+oauth2-refused-described = 토큰 엔드포인트가 요청을 거부했습니다: { $error }: { $description }
+oauth2-refused-http-described = 토큰 엔드포인트가 요청을 거부했습니다(HTTP { $status }): { $error }: { $description }
+oauth2-unreachable = 토큰 엔드포인트에서 토큰을 받지 못했습니다: { $why }
+oauth2-unreachable-cause = 토큰 엔드포인트에서 토큰을 받지 못했습니다: { $why } ({ $cause })
+oauth2-why-timeout = 제한 시간 안에 응답이 없습니다
+oauth2-why-connect = 연결할 수 없습니다
+oauth2-why-redirect = 리디렉션으로 응답했습니다
+oauth2-why-failed = 요청이 실패했습니다
+oauth2-request-failed = 토큰 요청이 실패했습니다: { $error }
+oauth2-answer-unusable = 토큰 엔드포인트의 응답을 쓸 수 없습니다: { $what }
+oauth2-not-bearer = 토큰 엔드포인트가 준 토큰이 Bearer 토큰이 아니어서 XOAUTH2에 쓸 수 없습니다
+oauth2-bad-access-token = 토큰 엔드포인트가 준 액세스 토큰이 비어 있거나 공백 또는 제어 문자를 담고 있습니다
+oauth2-no-error-body = 토큰 엔드포인트가 OAuth2 오류 본문 없이 HTTP { $status }(으)로 응답했습니다
+oauth2-body-unreadable = 토큰 엔드포인트가 HTTP { $status }(으)로 응답했지만 본문을 읽을 수 없습니다({ $line }행 { $column }열)
+oauth2-body-not-json = 토큰 엔드포인트가 HTTP { $status }(으)로 응답했지만 본문이 JSON이 아닙니다({ $line }행 { $column }열)
+oauth2-body-no-token = 토큰 엔드포인트가 HTTP { $status }(으)로 응답했지만 본문 JSON에 올바른 access_token과 token_type이 없습니다({ $line }행 { $column }열)
+oauth2-token-file-unusable = 액세스 토큰 파일 { $path }을(를) 쓸 수 없습니다: { $reason }
+oauth2-not-a-small-file = { $max }바이트 이하의 일반 파일이 아닙니다
+oauth2-token-file-empty = 파일이 비어 있습니다
+oauth2-token-file-chars = 토큰이 둘 이상 있거나, 토큰에 들어갈 수 없는 문자가 있습니다
+oauth2-key-unusable = 서비스 계정 키 { $path }을(를) 쓸 수 없습니다: { $reason }
+oauth2-key-not-json = client_email과 private_key가 있는 서비스 계정 JSON 키가 아닙니다({ $line }행 { $column }열)
+oauth2-key-token-uri = token_uri가 URL이 아닙니다({ $error })
+oauth2-key-not-rsa = private_key가 PEM 형식의 RSA 개인 키(-----BEGIN PRIVATE KEY-----)가 아닙니다
+oauth2-key-signing = 서명에 실패했습니다({ $error })
+# What to do about it (TokenError::hint); a send's hint adds the setting
+oauth2-hint-with-setting = { $hint } (설정: { $setting })
+oauth2-hint-unreachable = MAIL_OAUTH2_TOKEN_URL(또는 MAIL_OAUTH2_TENANT)을 확인하고, 이 컴퓨터에서 HTTPS로 엔드포인트에 닿을 수 있는지 확인하세요(방화벽이나 프록시가 막고 있을 수 있습니다)
+oauth2-hint-malformed = MAIL_OAUTH2_TOKEN_URL이 토큰 엔드포인트 자체인지 확인하세요. 예: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token 또는 https://oauth2.googleapis.com/token
+oauth2-hint-key = 서비스 계정의 JSON 키를 새로 내려받고(IAM 및 관리자 > 서비스 계정 > 키) MAIL_OAUTH2_SERVICE_ACCOUNT_FILE이 그 파일을 가리키게 하세요
+oauth2-hint-token-file = 토큰을 갱신하는 프로그램(사이드카)이 실행 중이고, 토큰만 MAIL_ACCESS_TOKEN_FILE에 쓰는지 확인하세요
+oauth2-hint-secret-wrong = 클라이언트 암호가 틀렸습니다: 앱 등록의 인증서 및 암호에서 암호 ID가 아니라 암호의 값(Value)을 MAIL_OAUTH2_CLIENT_SECRET에 복사하세요
+oauth2-hint-secret-expired = 클라이언트 암호가 만료되었습니다: 앱 등록의 인증서 및 암호에서 새 암호를 만드세요
+oauth2-hint-tenant-unknown = 테넌트를 찾을 수 없습니다: MAIL_OAUTH2_TENANT를 앱 등록 개요 페이지의 디렉터리(테넌트) ID로 설정하세요
+oauth2-hint-client-unknown = 이 테넌트에 이 클라이언트 ID의 애플리케이션이 없습니다: MAIL_OAUTH2_CLIENT_ID(애플리케이션(클라이언트) ID)와 MAIL_OAUTH2_TENANT를 확인하세요
+oauth2-hint-consent = 동의가 없습니다: 관리자가 앱의 API 권한에 관리자 동의를 해야 합니다(앱 전용 토큰은 SMTP.SendAsApp, 사용자 토큰은 SMTP.Send)
+oauth2-hint-scope-invalid = 이 grant에 맞지 않는 범위입니다: MAIL_OAUTH2_SCOPE를 지워 제공자의 기본값을 쓰세요(클라이언트 자격 증명이면 https://outlook.office365.com/.default)
+oauth2-hint-refresh-expired = 갱신 토큰이 만료되었거나 폐기되었습니다: 사용자가 다시 로그인하게 하고 새 갱신 토큰을 MAIL_OAUTH2_REFRESH_TOKEN에 넣으세요
+oauth2-hint-aadsts = Microsoft Entra의 인증 및 권한 부여 오류 코드 목록에서 AADSTS{ $code }를 찾아보세요. { $hint }
+oauth2-hint-invalid-client = 엔드포인트가 클라이언트를 받아들이지 않습니다: MAIL_OAUTH2_CLIENT_ID와 MAIL_OAUTH2_CLIENT_SECRET을 확인하세요(새 암호가 필요할 수 있습니다)
+oauth2-hint-assertion-refused = 서비스 계정의 assertion이 거부되었습니다: 키가 삭제되었거나, MAIL_USERNAME이 Workspace 도메인의 사용자가 아니거나, 이 컴퓨터의 시계가 맞지 않을 수 있습니다
+oauth2-hint-client-credentials-refused = 클라이언트 자격 증명이 거부되었습니다: MAIL_OAUTH2_CLIENT_ID와 MAIL_OAUTH2_CLIENT_SECRET을 확인하세요
+oauth2-hint-not-allowed = 앱에 이 grant나 범위가 허용되지 않았습니다: Microsoft 365라면 SMTP.SendAsApp(또는 SMTP.Send)에 관리자 동의를 하고, Google 서비스 계정이라면 Workspace 관리자가 도메인 전체 위임에서 그 클라이언트 ID에 https://mail.google.com/ 범위를 허용해야 합니다
+oauth2-hint-scope-refused = 범위가 거부되었습니다: MAIL_OAUTH2_SCOPE를 지워 제공자의 SMTP 범위를 쓰거나, 앱 등록이 허용하는 범위로 설정하세요
+oauth2-hint-grant-unsupported = 이 엔드포인트는 이 grant를 지원하지 않습니다: MAIL_OAUTH2_TOKEN_URL을 확인하세요
+oauth2-hint-endpoint-failing = 토큰 엔드포인트 쪽에 장애가 있습니다: 발송은 다시 시도됩니다. 계속되면 제공자의 상태 페이지를 확인하세요
+oauth2-hint-check-registration = MAIL_OAUTH2_TOKEN_URL, MAIL_OAUTH2_CLIENT_ID와 grant의 암호가 앱 등록과 맞는지 확인하세요
+# The connection test's token and XOAUTH2 login steps (mailconf-smtp diagnose)
+probe-oauth2-unencrypted = 시도하지 않았습니다: 액세스 토큰이 암호화되지 않은 채 전송됩니다
+probe-oauth2-setup-failed = OAuth2 로그인을 준비할 수 없습니다: { $reason }
+probe-oauth2-token-obtained = { $grant } grant로 액세스 토큰을 받았습니다
+probe-oauth2-token-reused = 첫 시도에서 { $grant } grant로 받은 액세스 토큰을 다시 썼습니다
 
 ## 연결 테스트의 단계 (mailconf-smtp diagnose; issue 17). 서버나 네트워크가 한 말($reply,
 ## $reason)은 그대로 인용합니다.

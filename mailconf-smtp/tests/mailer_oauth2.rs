@@ -335,7 +335,7 @@ async fn the_probe_shows_the_token_step_and_the_grant() {
         "oauth2_token"
     );
 
-    let report = within(probe(&Target::new(&settings("wrong")), WAIT)).await;
+    let report = within(probe(&Target::new(&settings("Wr0ng-Secret-5e1")), WAIT)).await;
     assert!(!report.ok);
     let token = step(&report, StepName::OAuth2Token);
     assert!(
@@ -350,5 +350,5 @@ async fn the_probe_shows_the_token_step_and_the_grant() {
             .contains("MAIL_OAUTH2_CLIENT_SECRET"),
         "{token:?}"
     );
-    assert!(!format!("{report:?}").contains("wrong\""));
+    assert!(!format!("{report:?}").contains("Wr0ng-Secret-5e1"));
 }

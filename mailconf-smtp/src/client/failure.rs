@@ -44,7 +44,7 @@ pub(crate) struct Failure {
     pub(crate) detail: String,
     pub(crate) progress: Progress,
     /// A hint decided where the failure was made (a token error's), else one is looked up.
-    pub(crate) hint: Option<String>,
+    pub(crate) hint: Option<mailconf_core::Message>,
 }
 
 impl Failure {
@@ -155,7 +155,11 @@ impl Failure {
             transient: err.is_transient(),
         };
         Failure {
-            hint: Some(format!("{} ({})", err.hint(), err.setting())),
+            hint: Some(
+                mailconf_core::Message::new("oauth2-hint-with-setting")
+                    .arg("hint", err.hint_message())
+                    .arg("setting", err.setting()),
+            ),
             ..Failure::new(Stage::OAuth2Token, kind, err.to_string())
         }
     }
@@ -191,7 +195,6 @@ impl Failure {
         let hint = self
             .hint
             .clone()
-            .map(mailconf_core::Message::from)
             .or_else(|| hint::for_failure(&self, context))
             .map(crate::mailer::Hint::new);
         SendError {

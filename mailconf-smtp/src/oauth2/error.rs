@@ -1,8 +1,11 @@
 //! Why no token could be had: the endpoint's own `error` and `error_description`, the setting
-//! to change, and a hint. Every text of this module is written here, in one table.
+//! to change, and a hint. The words are the catalog's (`oauth2-*` in mailconf-messages), so
+//! that they show in the user's language; which hint goes with which error is this module's
+//! table.
 
 use std::fmt;
 
+use mailconf_core::{Lang, Message};
 use oauth2::basic::BasicErrorResponse;
 
 use super::Grant;
@@ -28,7 +31,7 @@ pub enum TokenErrorKind {
 #[derive(Debug, Clone)]
 pub struct TokenError {
     kind: TokenErrorKind,
-    message: String,
+    message: Message,
     status: Option<u16>,
     error: Option<String>,
     description: Option<String>,
@@ -39,10 +42,10 @@ pub struct TokenError {
 const MAX_DESCRIPTION: usize = 400;
 
 impl TokenError {
-    pub(crate) fn new(kind: TokenErrorKind, message: impl Into<String>) -> TokenError {
+    pub(crate) fn new(kind: TokenErrorKind, message: Message) -> TokenError {
         TokenError {
             kind,
-            message: message.into(),
+            message,
             status: None,
             error: None,
             description: None,
@@ -57,15 +60,18 @@ impl TokenError {
             .error_description()
             .map(|d| printable(d, MAX_DESCRIPTION))
             .filter(|d| !d.is_empty());
-        let mut message = match status {
-            Some(status) => {
-                format!("the token endpoint refused the request (HTTP {status}): {error}")
-            }
-            None => format!("the token endpoint refused the request: {error}"),
+        let id = match (status, &description) {
+            (Some(_), Some(_)) => "oauth2-refused-http-described",
+            (Some(_), None) => "oauth2-refused-http",
+            (None, Some(_)) => "oauth2-refused-described",
+            (None, None) => "oauth2-refused",
         };
+        let mut message = Message::new(id).arg("error", &error);
+        if let Some(status) = status {
+            message = message.arg("status", status);
+        }
         if let Some(description) = &description {
-            message.push_str(": ");
-            message.push_str(description);
+            message = message.arg("description", description);
         }
         TokenError {
             kind: TokenErrorKind::Refused,
@@ -91,14 +97,23 @@ impl TokenError {
     /// Replaces every occurrence of `secret` (an endpoint might echo one).
     pub(crate) fn scrub(mut self, secret: &str) -> TokenError {
         if secret.len() >= 4 {
-            for text in [Some(&mut self.message), self.description.as_mut()]
-                .into_iter()
-                .flatten()
-            {
-                *text = text.replace(secret, mailconf_core::REDACTED);
-            }
+            let mut scrub = |text: String| text.replace(secret, mailconf_core::REDACTED);
+            self.message = self.message.map_text(&mut scrub);
+            self.description = self.description.map(&mut scrub);
+            self.error = self.error.map(&mut scrub);
         }
         self
+    }
+
+    /// What went wrong, and with which grant, as a catalog message to show in any language
+    /// (`Display` shows it in English).
+    pub fn message(&self) -> Message {
+        match self.grant {
+            Some(grant) => Message::new("oauth2-error-grant")
+                .arg("error", self.message.clone())
+                .arg("grant", grant),
+            None => self.message.clone(),
+        }
     }
 
     /// What went wrong.
@@ -148,67 +163,58 @@ impl TokenError {
         self.advice().0
     }
 
-    /// What to do about it.
+    /// What to do about it, in English.
     pub fn hint(&self) -> String {
+        self.hint_message().render(Lang::En)
+    }
+
+    /// What to do about it, as a catalog message to show in any language.
+    pub fn hint_message(&self) -> Message {
         self.advice().1
     }
 
     /// The setting and the hint, from Microsoft's `AADSTS` code when there is one, else from
     /// the OAuth2 `error`, else from the kind.
-    fn advice(&self) -> (&'static str, String) {
+    fn advice(&self) -> (&'static str, Message) {
         const SECRET: &str = "MAIL_OAUTH2_CLIENT_SECRET";
         const CLIENT: &str = "MAIL_OAUTH2_CLIENT_ID";
         const URL: &str = "MAIL_OAUTH2_TOKEN_URL";
         const KEY: &str = "MAIL_OAUTH2_SERVICE_ACCOUNT_FILE";
         let jwt = self.grant == Some("jwt_bearer");
         match self.kind {
-            TokenErrorKind::Unreachable => return (URL, "check MAIL_OAUTH2_TOKEN_URL (or MAIL_OAUTH2_TENANT), and that this machine can reach the endpoint over HTTPS (a firewall or proxy may block it)".into()),
-            TokenErrorKind::Malformed => return (URL, "check that MAIL_OAUTH2_TOKEN_URL is the token endpoint itself, such as https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token or https://oauth2.googleapis.com/token".into()),
-            TokenErrorKind::Key => return (KEY, "download a new JSON key for the service account (IAM & Admin > Service accounts > Keys) and point MAIL_OAUTH2_SERVICE_ACCOUNT_FILE at it".into()),
-            TokenErrorKind::TokenFile => return ("MAIL_ACCESS_TOKEN_FILE", "check that whatever keeps the token fresh (a sidecar) is running and writes the bare token to MAIL_ACCESS_TOKEN_FILE".into()),
+            TokenErrorKind::Unreachable => return (URL, Message::new("oauth2-hint-unreachable")),
+            TokenErrorKind::Malformed => return (URL, Message::new("oauth2-hint-malformed")),
+            TokenErrorKind::Key => return (KEY, Message::new("oauth2-hint-key")),
+            TokenErrorKind::TokenFile => {
+                return (
+                    "MAIL_ACCESS_TOKEN_FILE",
+                    Message::new("oauth2-hint-token-file"),
+                );
+            }
             TokenErrorKind::Refused => {}
         }
         if let Some(code) = self.aadsts() {
             let known = match code {
-                "7000215" => Some((
-                    SECRET,
-                    "the client secret is wrong: copy the secret's Value (not its Secret ID) from the app registration's Certificates & secrets into MAIL_OAUTH2_CLIENT_SECRET",
-                )),
-                "7000222" => Some((
-                    SECRET,
-                    "the client secret has expired: create a new one under the app registration's Certificates & secrets",
-                )),
-                "90002" | "900023" => Some((
-                    "MAIL_OAUTH2_TENANT",
-                    "the tenant is unknown: set MAIL_OAUTH2_TENANT to the Directory (tenant) ID from the app registration's overview page",
-                )),
-                "700016" => Some((
-                    CLIENT,
-                    "no application has this client ID in this tenant: check MAIL_OAUTH2_CLIENT_ID (the Application (client) ID) and MAIL_OAUTH2_TENANT",
-                )),
-                "65001" => Some((
-                    CLIENT,
-                    "consent not granted: an administrator must grant admin consent for the app's API permissions (SMTP.SendAsApp for an app-only token, SMTP.Send for a user's)",
-                )),
-                "70011" | "1002012" => Some((
-                    "MAIL_OAUTH2_SCOPE",
-                    "the scope is not valid for this grant: remove MAIL_OAUTH2_SCOPE to use the provider's (https://outlook.office365.com/.default for client credentials)",
-                )),
-                "700082" | "70008" | "50173" => Some((
-                    "MAIL_OAUTH2_REFRESH_TOKEN",
-                    "the refresh token has expired or was revoked: sign the user in again and put the new refresh token in MAIL_OAUTH2_REFRESH_TOKEN",
-                )),
+                "7000215" => Some((SECRET, "oauth2-hint-secret-wrong")),
+                "7000222" => Some((SECRET, "oauth2-hint-secret-expired")),
+                "90002" | "900023" => Some(("MAIL_OAUTH2_TENANT", "oauth2-hint-tenant-unknown")),
+                "700016" => Some((CLIENT, "oauth2-hint-client-unknown")),
+                "65001" => Some((CLIENT, "oauth2-hint-consent")),
+                "70011" | "1002012" => Some(("MAIL_OAUTH2_SCOPE", "oauth2-hint-scope-invalid")),
+                "700082" | "70008" | "50173" => {
+                    Some(("MAIL_OAUTH2_REFRESH_TOKEN", "oauth2-hint-refresh-expired"))
+                }
                 _ => None,
             };
             if let Some((setting, hint)) = known {
-                return (setting, hint.into());
+                return (setting, Message::new(hint));
             }
+            let (setting, hint) = self.by_error_code();
             return (
-                self.by_error_code().0,
-                format!(
-                    "look up AADSTS{code} in Microsoft Entra's list of authentication and authorization error codes; {}",
-                    self.by_error_code().1
-                ),
+                setting,
+                Message::new("oauth2-hint-aadsts")
+                    .arg("code", code)
+                    .arg("hint", Message::new(hint)),
             );
         }
         let (setting, hint) = self.by_error_code();
@@ -218,49 +224,33 @@ impl TokenError {
             } else {
                 setting
             },
-            hint.into(),
+            Message::new(hint),
         )
     }
 
+    /// The setting and the hint's catalog id for the OAuth2 `error`.
     fn by_error_code(&self) -> (&'static str, &'static str) {
         let jwt = self.grant == Some("jwt_bearer");
         match self.error.as_deref().unwrap_or("") {
-            "invalid_client" => (
-                "MAIL_OAUTH2_CLIENT_SECRET",
-                "the endpoint does not accept the client: check MAIL_OAUTH2_CLIENT_ID and MAIL_OAUTH2_CLIENT_SECRET (a new secret may be needed)",
-            ),
+            "invalid_client" => ("MAIL_OAUTH2_CLIENT_SECRET", "oauth2-hint-invalid-client"),
             "invalid_grant" if jwt => (
                 "MAIL_OAUTH2_SERVICE_ACCOUNT_FILE",
-                "the service account's assertion was refused: the key may have been deleted, MAIL_USERNAME may not be a user of the Workspace domain, or this machine's clock is off",
+                "oauth2-hint-assertion-refused",
             ),
             "invalid_grant" if self.grant == Some("client_credentials") => (
                 "MAIL_OAUTH2_CLIENT_SECRET",
-                "the client credentials were refused: check MAIL_OAUTH2_CLIENT_ID and MAIL_OAUTH2_CLIENT_SECRET",
+                "oauth2-hint-client-credentials-refused",
             ),
-            "invalid_grant" => (
-                "MAIL_OAUTH2_REFRESH_TOKEN",
-                "the refresh token has expired or was revoked: sign the user in again and put the new refresh token in MAIL_OAUTH2_REFRESH_TOKEN",
-            ),
-            "unauthorized_client" | "access_denied" | "consent_required" => (
-                "MAIL_OAUTH2_CLIENT_ID",
-                "the app is not allowed this grant or scope: on Microsoft 365 grant admin consent for SMTP.SendAsApp (or SMTP.Send); for a Google service account, a Workspace admin must allow its client ID the scope https://mail.google.com/ under domain-wide delegation",
-            ),
-            "invalid_scope" => (
-                "MAIL_OAUTH2_SCOPE",
-                "the scope is refused: remove MAIL_OAUTH2_SCOPE to use the provider's SMTP scope, or set the one the app registration allows",
-            ),
-            "unsupported_grant_type" => (
-                "MAIL_OAUTH2_TOKEN_URL",
-                "this endpoint does not support the grant: check MAIL_OAUTH2_TOKEN_URL",
-            ),
-            "temporarily_unavailable" | "server_error" => (
-                "MAIL_OAUTH2_TOKEN_URL",
-                "the token endpoint is failing on its side: the send is retried; if it persists, check the provider's status page",
-            ),
-            _ => (
-                "MAIL_OAUTH2_TOKEN_URL",
-                "check MAIL_OAUTH2_TOKEN_URL, MAIL_OAUTH2_CLIENT_ID and the grant's secret against the app registration",
-            ),
+            "invalid_grant" => ("MAIL_OAUTH2_REFRESH_TOKEN", "oauth2-hint-refresh-expired"),
+            "unauthorized_client" | "access_denied" | "consent_required" => {
+                ("MAIL_OAUTH2_CLIENT_ID", "oauth2-hint-not-allowed")
+            }
+            "invalid_scope" => ("MAIL_OAUTH2_SCOPE", "oauth2-hint-scope-refused"),
+            "unsupported_grant_type" => ("MAIL_OAUTH2_TOKEN_URL", "oauth2-hint-grant-unsupported"),
+            "temporarily_unavailable" | "server_error" => {
+                ("MAIL_OAUTH2_TOKEN_URL", "oauth2-hint-endpoint-failing")
+            }
+            _ => ("MAIL_OAUTH2_TOKEN_URL", "oauth2-hint-check-registration"),
         }
     }
 
@@ -275,13 +265,10 @@ impl TokenError {
     }
 }
 
+/// English.
 impl fmt::Display for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(grant) = self.grant {
-            write!(f, " (grant {grant})")?;
-        }
-        Ok(())
+        f.write_str(&self.message().render(Lang::En))
     }
 }
 

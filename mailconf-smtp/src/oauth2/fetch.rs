@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use mailconf_core::Secret;
+use mailconf_core::{Message, Secret};
 use oauth2::basic::{BasicClient, BasicErrorResponse};
 use oauth2::{
     AuthType, ClientId, ClientSecret, HttpClientError, RefreshToken, RequestTokenError, Scope,
@@ -110,30 +110,28 @@ const MAX_TOKEN_FILE: u64 = 64 * 1024;
 
 /// The token in `path`: the whole file, surrounding whitespace removed.
 pub(crate) fn token_file(path: &Path) -> Result<AccessToken, TokenError> {
-    let fail = |what: String| {
+    let fail = |reason: Message| {
         TokenError::new(
             TokenErrorKind::TokenFile,
-            format!(
-                "cannot use the access token file {}: {what}",
-                path.display()
-            ),
+            Message::new("oauth2-token-file-unusable")
+                .arg("path", path.display().to_string())
+                .arg("reason", reason),
         )
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    let io = |e: std::io::Error| fail(Message::text(e.to_string()));
+    let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() || meta.len() > MAX_TOKEN_FILE {
-        return Err(fail(format!(
-            "not a regular file of at most {MAX_TOKEN_FILE} bytes"
-        )));
+        return Err(fail(
+            Message::new("oauth2-not-a-small-file").arg("max", MAX_TOKEN_FILE),
+        ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(io)?;
     let token = text.trim();
     if token.is_empty() {
-        return Err(fail("it is empty".into()));
+        return Err(fail(Message::new("oauth2-token-file-empty")));
     }
     if !token.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(fail(
-            "it holds more than one token, or characters a token cannot have".into(),
-        ));
+        return Err(fail(Message::new("oauth2-token-file-chars")));
     }
     Ok(AccessToken {
         secret: Secret::new(token.to_owned()),
@@ -148,31 +146,28 @@ fn from_oauth2(error: OAuthError) -> TokenError {
         RequestTokenError::Request(HttpClientError::Reqwest(e)) => unreachable_error(&e),
         RequestTokenError::Request(e) => TokenError::new(
             TokenErrorKind::Unreachable,
-            format!("the token request failed: {e}"),
+            Message::new("oauth2-request-failed").arg("error", e.to_string()),
         ),
         RequestTokenError::Parse(e, _body) => not_a_token(200, e.inner()),
         // The oauth2 crate's words, which may quote the endpoint's Content-Type.
         RequestTokenError::Other(what) => TokenError::new(
             TokenErrorKind::Malformed,
-            format!(
-                "the token endpoint's answer cannot be used: {}",
-                printable(&what, 200)
-            ),
+            Message::new("oauth2-answer-unusable").arg("what", printable(&what, 200)),
         ),
     }
 }
 
 /// reqwest's error, without the URL (it is in the settings) and with its cause.
 fn unreachable_error(e: &reqwest::Error) -> TokenError {
-    let what = if e.is_timeout() {
-        "it did not answer in time".to_owned()
+    let why = Message::new(if e.is_timeout() {
+        "oauth2-why-timeout"
     } else if e.is_connect() {
-        "cannot connect to it".to_owned()
+        "oauth2-why-connect"
     } else if e.is_redirect() {
-        "it answered with a redirect".to_owned()
+        "oauth2-why-redirect"
     } else {
-        "the request failed".to_owned()
-    };
+        "oauth2-why-failed"
+    });
     let mut cause = String::new();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -180,9 +175,11 @@ fn unreachable_error(e: &reqwest::Error) -> TokenError {
         source = s.source();
     }
     let message = if cause.is_empty() {
-        format!("cannot get a token from the token endpoint: {what}")
+        Message::new("oauth2-unreachable").arg("why", why)
     } else {
-        format!("cannot get a token from the token endpoint: {what} ({cause})")
+        Message::new("oauth2-unreachable-cause")
+            .arg("why", why)
+            .arg("cause", cause)
     };
     let error = TokenError::new(TokenErrorKind::Unreachable, message);
     match e.status() {

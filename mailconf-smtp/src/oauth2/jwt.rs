@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use mailconf_core::Secret;
+use mailconf_core::{Message, Secret};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -42,14 +42,18 @@ pub(crate) struct Assertion {
     pub(crate) token_url: Url,
 }
 
-fn key_error(path: &Path, what: impl std::fmt::Display) -> TokenError {
+fn key_error(path: &Path, reason: Message) -> TokenError {
     TokenError::new(
         TokenErrorKind::Key,
-        format!(
-            "cannot use the service account key {}: {what}",
-            path.display()
-        ),
+        Message::new("oauth2-key-unusable")
+            .arg("path", path.display().to_string())
+            .arg("reason", reason),
     )
+}
+
+/// Words that are not ours (an I/O or URL error's), shown as written.
+fn quoted(e: impl std::fmt::Display) -> Message {
+    Message::text(e.to_string())
 }
 
 /// Reads the key (again on every request, so that a rotated key file is picked up) and
@@ -60,37 +64,37 @@ pub(crate) fn assertion(
     scope: &str,
     token_url: Option<&Url>,
 ) -> Result<Assertion, TokenError> {
-    let meta = std::fs::metadata(path).map_err(|e| key_error(path, e))?;
+    let meta = std::fs::metadata(path).map_err(|e| key_error(path, quoted(e)))?;
     if !meta.is_file() || meta.len() > MAX_KEY_FILE {
         return Err(key_error(
             path,
-            format!("not a regular file of at most {MAX_KEY_FILE} bytes"),
+            Message::new("oauth2-not-a-small-file").arg("max", MAX_KEY_FILE),
         ));
     }
-    let text = std::fs::read(path).map_err(|e| key_error(path, e))?;
+    let text = std::fs::read(path).map_err(|e| key_error(path, quoted(e)))?;
     // serde_json's message could quote the private key: only where.
     let key: KeyFile = serde_json::from_slice(&text).map_err(|e| {
         key_error(
             path,
-            format!(
-                "not a service account JSON key with client_email and private_key (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
+            Message::new("oauth2-key-not-json")
+                .arg("line", e.line())
+                .arg("column", e.column()),
         )
     })?;
     let token_url = match (token_url, &key.token_uri) {
         (Some(url), _) => url.clone(),
-        (None, Some(uri)) => Url::parse(uri)
-            .map_err(|e| key_error(path, format_args!("its token_uri is not a URL ({e})")))?,
-        (None, None) => Url::parse(GOOGLE_OAUTH2.token_url).map_err(|e| key_error(path, e))?,
+        (None, Some(uri)) => Url::parse(uri).map_err(|e| {
+            key_error(
+                path,
+                Message::new("oauth2-key-token-uri").arg("error", e.to_string()),
+            )
+        })?,
+        (None, None) => {
+            Url::parse(GOOGLE_OAUTH2.token_url).map_err(|e| key_error(path, quoted(e)))?
+        }
     };
-    let signing_key = EncodingKey::from_rsa_pem(key.private_key.as_bytes()).map_err(|_| {
-        key_error(
-            path,
-            "its private_key is not an RSA private key in PEM (-----BEGIN PRIVATE KEY-----)",
-        )
-    })?;
+    let signing_key = EncodingKey::from_rsa_pem(key.private_key.as_bytes())
+        .map_err(|_| key_error(path, Message::new("oauth2-key-not-rsa")))?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
@@ -105,8 +109,12 @@ pub(crate) fn assertion(
     };
     let mut header = Header::new(Algorithm::RS256);
     header.kid = key.private_key_id.clone();
-    let jwt = jsonwebtoken::encode(&header, &claims, &signing_key)
-        .map_err(|e| key_error(path, format_args!("signing failed ({e})")))?;
+    let jwt = jsonwebtoken::encode(&header, &claims, &signing_key).map_err(|e| {
+        key_error(
+            path,
+            Message::new("oauth2-key-signing").arg("error", e.to_string()),
+        )
+    })?;
     Ok(Assertion {
         jwt: Secret::new(jwt),
         token_url,

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use mailconf_core::Secret;
+use mailconf_core::{Message, Secret};
 use oauth2::TokenResponse as _;
 use oauth2::basic::{BasicErrorResponse, BasicTokenResponse, BasicTokenType};
 
@@ -39,7 +39,7 @@ impl AccessToken {
         if *response.token_type() != BasicTokenType::Bearer {
             return Err(TokenError::new(
                 TokenErrorKind::Malformed,
-                "the token endpoint gave a token that is not a Bearer token, which XOAUTH2 cannot use",
+                Message::new("oauth2-not-bearer"),
             ));
         }
         let token = response.access_token().secret();
@@ -47,7 +47,7 @@ impl AccessToken {
         if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(TokenError::new(
                 TokenErrorKind::Malformed,
-                "the token endpoint gave an empty access token, or one with spaces or control characters",
+                Message::new("oauth2-bad-access-token"),
             ));
         }
         Ok(AccessToken {
@@ -104,7 +104,7 @@ pub fn parse_token_response(status: u16, body: &[u8]) -> Result<AccessToken, Tok
         Ok(error) => Err(TokenError::refused(Some(status), &error)),
         Err(_) => Err(TokenError::new(
             TokenErrorKind::Malformed,
-            format!("the token endpoint answered HTTP {status} without an OAuth2 error body"),
+            Message::new("oauth2-no-error-body").arg("status", status),
         )
         .with_status(status)),
     }
@@ -112,18 +112,19 @@ pub fn parse_token_response(status: u16, body: &[u8]) -> Result<AccessToken, Tok
 
 /// serde_json's message may quote a value of the body: only where and what kind.
 pub(crate) fn not_a_token(status: u16, e: &serde_json::Error) -> TokenError {
-    let what = match e.classify() {
-        serde_json::error::Category::Io => "could not be read",
-        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "is not JSON",
-        serde_json::error::Category::Data => "is JSON without a valid access_token and token_type",
+    let id = match e.classify() {
+        serde_json::error::Category::Io => "oauth2-body-unreadable",
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            "oauth2-body-not-json"
+        }
+        serde_json::error::Category::Data => "oauth2-body-no-token",
     };
     TokenError::new(
         TokenErrorKind::Malformed,
-        format!(
-            "the token endpoint answered HTTP {status}, but its body {what} (line {}, column {})",
-            e.line(),
-            e.column()
-        ),
+        Message::new(id)
+            .arg("status", status)
+            .arg("line", e.line())
+            .arg("column", e.column()),
     )
     .with_status(status)
 }

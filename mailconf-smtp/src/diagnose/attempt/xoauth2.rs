@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use lettre::transport::smtp::client::AsyncSmtpConnection;
+use mailconf_core::Message;
 
 use super::{Fail, Run};
 use crate::client::Failure;
@@ -33,15 +34,17 @@ impl Run<'_> {
         };
         let grant = login.grant.name();
         if !encrypted && !self.target.plaintext_login {
-            let fail = Fail::new("not attempted: the access token would travel unencrypted")
-                .hint("use STARTTLS or implicit TLS, which the server's TLS port offers");
+            let fail = Fail::new(Message::new("probe-oauth2-unencrypted"))
+                .hint(Message::new("probe-use-tls-to-login"));
             self.refuse(StepName::Login, mode, fail).await;
             return;
         }
         let source = match self.tokens.clone() {
             Some(Ok(source)) => source,
             Some(Err(reason)) => {
-                let fail = Fail::new(format!("cannot set up the OAuth2 login: {reason}"));
+                let fail = Fail::new(
+                    Message::new("probe-oauth2-setup-failed").arg("reason", reason.as_str()),
+                );
                 self.refuse(StepName::OAuth2Token, mode, fail).await;
                 return;
             }
@@ -51,14 +54,19 @@ impl Run<'_> {
         let token = async {
             match source.token().await {
                 Ok(lease) => {
-                    let how = if lease.fresh {
-                        "obtained"
+                    let id = if lease.fresh {
+                        "probe-oauth2-token-obtained"
                     } else {
-                        "reused from the first attempt"
+                        "probe-oauth2-token-reused"
                     };
-                    Ok((lease, format!("access token {how} with the {grant} grant")))
+                    Ok((lease, Message::new(id).arg("grant", grant)))
                 }
-                Err(e) => Err(classifier.classify(Failure::token(&e))),
+                Err(e) => {
+                    // The same detail, with its words from the catalog.
+                    let mut fail = classifier.classify(Failure::token(&e));
+                    fail.detail = e.message();
+                    Err(fail)
+                }
             }
         };
         let Ok(lease) = self.step(StepName::OAuth2Token, mode, token).await else {
@@ -68,7 +76,12 @@ impl Run<'_> {
         let mailbox = login.mailbox.clone();
         let auth = async {
             match xoauth2::once(conn, &mailbox, &lease.token).await {
-                Ok(_) => Ok(((), format!("logged in as {mailbox} with XOAUTH2"))),
+                Ok(_) => Ok((
+                    (),
+                    Message::new("probe-detail-logged-in-with")
+                        .arg("user", mailbox.as_str())
+                        .arg("mechanism", "XOAUTH2"),
+                )),
                 Err(failure) => Err(classifier.classify(failure)),
             }
         };
