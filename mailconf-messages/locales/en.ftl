@@ -881,6 +881,7 @@ probe-timeout-other = no answer within { $limit }
 
 migrate-change = { $key } ({ $dialect }): { $action }
 migrate-removed-set-already = removed: the settings it stands for are set already
+migrate-removed-set-again = removed: the file sets it again further down, and that later line is the one read
 migrate-commented-out = commented out: { $reason }
 migrate-unreadable = the file does not parse: { $problem }
 migrate-untranslatable = cannot translate { $refusals }

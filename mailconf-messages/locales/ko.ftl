@@ -850,6 +850,7 @@ probe-timeout-other = { $limit } 안에 응답이 없습니다
 
 migrate-change = { $key } ({ $dialect }): { $action }
 migrate-removed-set-already = 삭제함: 이 키가 나타내는 설정이 이미 있습니다
+migrate-removed-set-again = 삭제함: 파일 아래쪽에서 다시 설정하며, 읽히는 값은 그 뒤의 줄입니다
 migrate-commented-out = 주석 처리함: { $reason }
 migrate-unreadable = 파일을 해석할 수 없습니다: { $problem }
 migrate-untranslatable = 변환할 수 없습니다: { $refusals }

@@ -14,7 +14,7 @@
 //! assert_eq!(migration.changes[0].dialect, "Flask-Mail");
 //! ```
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use mailconf_core::dotenv_file::{Unwritable, assignment, pieces};
@@ -173,7 +173,17 @@ pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
     let mut written: HashSet<&'static str> = HashSet::new();
     // Lines written join as the file's own lines do.
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    for piece in pieces(text) {
+    let pieces = pieces(text);
+    // A key set twice is read from its last line (whatever the case), so that line's value is
+    // the one the translation carries; an earlier line kept instead would contradict the
+    // settings computed from the value read.
+    let mut last_line: HashMap<&'static str, usize> = HashMap::new();
+    for (at, piece) in pieces.iter().enumerate() {
+        if let Some(row) = piece.key.and_then(dialects::find) {
+            last_line.insert(row.key, at);
+        }
+    }
+    for (at, piece) in pieces.iter().enumerate() {
         let Some((key, row)) = piece
             .key
             .and_then(|key| dialects::find(key).map(|row| (key, row)))
@@ -205,12 +215,17 @@ pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
                     out.push_str(piece.text);
                     continue;
                 }
+                if last_line[row.key] != at {
+                    let action = Message::new("migrate-removed-set-again");
+                    changes.push(Change::new(key, row.dialect.name, action));
+                    continue;
+                }
                 let mut lines = Vec::new();
                 for a in assignments {
                     if native(a.key) || !written.insert(a.key) {
                         continue;
                     }
-                    lines.push(line(&piece, key, row, a)?);
+                    lines.push(line(piece, key, row, a)?);
                 }
                 let action = if lines.is_empty() {
                     Message::new("migrate-removed-set-already")

@@ -105,23 +105,30 @@ fn an_assignment_with_a_stray_carriage_return_is_edited_where_dotenvy_reads_it()
     assert_eq!(edit(before, &[("MAIL_PORT", None)]).unwrap(), "");
 }
 
+/// `migrate`'s rewrite of `before`, which must be `after`; rewriting it again changes nothing.
+fn rewrites_to(before: &str, after: &str) -> mailconf_smtp::migrate::Migration {
+    let migration = mailconf_smtp::migrate::rewrite(before).unwrap();
+    assert_eq!(migration.text, after);
+    let again = mailconf_smtp::migrate::rewrite(after);
+    assert!(
+        again.as_ref().is_ok_and(|again| again.changes.is_empty()),
+        "{after:?} -> {again:?}"
+    );
+    migration
+}
+
 #[test]
 fn a_quote_opened_inside_a_value_spans_lines_for_migrate_as_for_dotenvy() {
     // `migrate` found it: dotenvy lets a quote open anywhere in a value and reads on to the
     // line that closes it; the rewrite took that line for an assignment of its own (Laravel's
     // MAIL_HOST, a second time), removed it, and left a file with a quote never closed.
-    use mailconf_smtp::migrate::rewrite;
     let before =
         "MAIL_HOST=smtp.example.com\nMAIL_FROM_NAME=Shop\"\nMAIL_HOST=x\"\nMAIL_PORT=587\n";
     assert_eq!(dotenvy_reads(before)[1].1, "Shop\nMAIL_HOST=x");
-
-    let migration = rewrite(before).unwrap();
-    assert_eq!(
-        migration.text,
-        "MAIL_SERVER=smtp.example.com\nMAIL_FROM_NAME=Shop\"\nMAIL_HOST=x\"\nMAIL_PORT=587\n"
-    );
-    assert_eq!(dotenvy_reads(&migration.text)[1].1, "Shop\nMAIL_HOST=x");
-    assert!(rewrite(&migration.text).unwrap().changes.is_empty());
+    let after =
+        "MAIL_SERVER=smtp.example.com\nMAIL_FROM_NAME=Shop\"\nMAIL_HOST=x\"\nMAIL_PORT=587\n";
+    rewrites_to(before, after);
+    assert_eq!(dotenvy_reads(after)[1].1, "Shop\nMAIL_HOST=x");
 }
 
 #[test]
@@ -129,14 +136,10 @@ fn a_translated_value_with_a_control_character_is_written_so_dotenvy_reads_it() 
     // The campaign's `migrate` run found it (finding 11): `SMTP_HOST=\x05 \r` at the end of a
     // file became `MAIL_SERVER=\x05 `, which dotenvy cannot parse, so the rewritten file did
     // not even load. The input is the seed fuzz/corpus/migrate/regression-lone-carriage-return.
-    use mailconf_smtp::migrate::rewrite;
-    let text = "#\n\nSMTP_HOST=\u{5} \r";
-    let migration = rewrite(text).unwrap();
-    assert_eq!(migration.text, "#\n\nMAIL_SERVER=\u{5} \r");
-    let again = rewrite(&migration.text);
-    assert!(again.is_ok(), "{:?} -> {again:?}", migration.text);
+    let after = "#\n\nMAIL_SERVER=\u{5} \r";
+    rewrites_to("#\n\nSMTP_HOST=\u{5} \r", after);
     assert_eq!(
-        dotenvy_reads(&migration.text),
+        dotenvy_reads(after),
         [("MAIL_SERVER".to_owned(), "\u{5}".to_owned())]
     );
 }
@@ -180,4 +183,38 @@ fn an_attachment_name_shaped_like_an_encoded_word_is_read_back_as_given() {
             String::from_utf8_lossy(&raw)
         );
     }
+}
+
+#[test]
+fn a_key_set_twice_is_rewritten_from_the_line_that_is_read() {
+    // The campaign's `migrate` run found it (finding 13): with Django's EMAIL_PORT set twice,
+    // the rewrite kept the first line's value but computed the TLS settings from the value
+    // read, the last one: port 587 with implicit TLS, and a second rewrite refused the file.
+    // The input is the seed fuzz/corpus/migrate/regression-key-set-twice.
+    let before =
+        "EMAIL_HOST=smtp.example.com\nEMAIL_PORT=587\nemail_port=465\nEMAIL_USE_TLS=True\n";
+    let after =
+        "MAIL_SERVER=smtp.example.com\nMAIL_PORT=465\nMAIL_STARTTLS='False'\nMAIL_SSL_TLS='True'\n";
+    let migration = rewrites_to(before, after);
+    let actions: Vec<(&str, &str)> = migration
+        .changes
+        .iter()
+        .map(|c| (c.key.as_str(), c.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions[1..3],
+        [
+            (
+                "EMAIL_PORT",
+                "removed: the file sets it again further down, and that later line is the one read"
+            ),
+            ("email_port", "set MAIL_PORT=465 instead")
+        ]
+    );
+
+    // The input the fuzzer found: it rewrites, and the result rewrites to itself.
+    let found = include_bytes!("../../fuzz/corpus/migrate/regression-key-set-twice");
+    let text = String::from_utf8_lossy(&found[1..]);
+    let migration = mailconf_smtp::migrate::rewrite(&format!("SMTP_PASS='x'\n{text}")).unwrap();
+    rewrites_to(&migration.text, &migration.text);
 }
