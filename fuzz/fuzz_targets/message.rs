@@ -213,10 +213,20 @@ fn check_read_back(raw: &[u8], input: &Input, expected: &[String], sender: &str)
 
 fn addresses(field: Option<&Address<'_>>) -> Vec<String> {
     field
-        .map(|a| {
-            a.iter()
-                .filter_map(|addr| addr.address().map(str::to_owned))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(read_address).collect())
         .unwrap_or_default()
+}
+
+/// The address mail-parser read, undoing its one misreading: a bare address whose local part
+/// is quoted (`"BSu"@Su`, valid RFC 5322, written so by lettre) comes back as the name `BSu`
+/// and the address `@Su`; inside `<>` it is read right.
+fn read_address(addr: &mail_parser::Addr<'_>) -> Option<String> {
+    let address = addr.address()?;
+    Some(match (address.strip_prefix('@'), addr.name()) {
+        (Some(_), Some(local)) => {
+            let quoted = local.replace('\\', "\\\\").replace('"', "\\\"");
+            format!("\"{quoted}\"{address}")
+        }
+        _ => address.to_owned(),
+    })
 }
