@@ -11,7 +11,7 @@ use assert_cmd::Command;
 use base64::Engine as _;
 use mailconf_smtp::dev_server::DevCertificates;
 use mailconf_tests::scripted::{Act, Script, ScriptedPeer, Step};
-use support::{assert_has, entry, example_starttls, json, mailconf, text};
+use support::{assert_has, entry, example_starttls, json, mailconf, output_with, text};
 
 const PASSWORD: &str = "Explain-Pa55word-91c";
 
@@ -70,14 +70,13 @@ fn a_der_ca_file_is_named_as_der_with_the_conversion() {
 #[test]
 fn check_shows_mail_url_but_its_password() {
     let url = format!("smtp://app%40example.com:{PASSWORD}@smtp.example.com:587?tls=required");
-    let out = mailconf()
-        .env("MAIL_URL", &url)
-        .env("MAIL_FROM", "app@example.com")
-        .arg("check")
-        .output()
-        .unwrap();
-    let human = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{human}");
+    let human = output_with(
+        mailconf()
+            .env("MAIL_URL", &url)
+            .env("MAIL_FROM", "app@example.com")
+            .arg("check"),
+        0,
+    );
     assert!(
         human.contains(
             "= smtp://app%40example.com:[redacted]@smtp.example.com:587?tls=required  (environment)"
@@ -106,18 +105,17 @@ fn a_temporary_failure_says_it_was_temporary_and_how_often_it_was_tried() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let script = Script::new(&[]).at(Step::Rcpt, Act::reply(451, "4.7.1 try again later"));
     let peer = runtime.block_on(ScriptedPeer::start(script));
-    let out = mailconf()
-        .env("MAIL_SERVER", "127.0.0.1")
-        .env("MAIL_PORT", peer.port().to_string())
-        .env("MAIL_STARTTLS", "false")
-        .env("MAIL_SSL_TLS", "false")
-        .env("USE_CREDENTIALS", "false")
-        .env("MAIL_FROM", "app@example.com")
-        .args(["send-test", "--to", "rcpt@example.net"])
-        .output()
-        .unwrap();
-    let human = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{human}");
+    let human = output_with(
+        mailconf()
+            .env("MAIL_SERVER", "127.0.0.1")
+            .env("MAIL_PORT", peer.port().to_string())
+            .env("MAIL_STARTTLS", "false")
+            .env("MAIL_SSL_TLS", "false")
+            .env("USE_CREDENTIALS", "false")
+            .env("MAIL_FROM", "app@example.com")
+            .args(["send-test", "--to", "rcpt@example.net"]),
+        1,
+    );
     assert_has(
         &human,
         &[

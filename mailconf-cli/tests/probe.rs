@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use mailconf_smtp::dev_server::DevTls;
 use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode};
 use serde_json::Value;
-use support::{Dev, IMPLICIT, STARTTLS, assert_has, json, loopback, mailconf, names, step, text};
+use support::{
+    Dev, IMPLICIT, STARTTLS, assert_has, json, loopback, mailconf, names, output_with, step, text,
+};
 
 const USER: &str = "app@example.com";
 const PASSWORD: &str = "Probe-Pa55word-d41c";
@@ -106,15 +108,14 @@ fn dev_server_with_starttls_right_and_wrong_way_round() {
 fn a_mode_mix_up_is_explained_in_korean() {
     let dev = dev(DevTls::StartTls);
     let port = dev.server.port();
-    let out = loopback(&mut mailconf(), port, USER, PASSWORD)
-        .env("MAIL_CA_FILE", &dev.ca_file)
-        .envs(IMPLICIT)
-        .env("LANG", "ko_KR.UTF-8")
-        .arg("probe")
-        .output()
-        .unwrap();
-    let korean = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{korean}");
+    let korean = output_with(
+        loopback(&mut mailconf(), port, USER, PASSWORD)
+            .env("MAIL_CA_FILE", &dev.ca_file)
+            .envs(IMPLICIT)
+            .env("LANG", "ko_KR.UTF-8")
+            .arg("probe"),
+        1,
+    );
     assert_has(
         &korean,
         &[

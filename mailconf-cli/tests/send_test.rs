@@ -14,7 +14,7 @@ use mailconf_smtp::dev_server::DevTls;
 use mailconf_tests::aiosmtpd::{Aiosmtpd, Mode};
 use mailconf_tests::mime_check;
 use serde_json::Value;
-use support::{Dev, IMPLICIT, STARTTLS, assert_has, loopback, mailconf, stdout};
+use support::{Dev, IMPLICIT, STARTTLS, assert_has, loopback, mailconf, stdout, stdout_with};
 
 const LOGIN: &str = "sender@example.com";
 const SECRET: &str = "SendTest-Pa55word-90be";
@@ -132,13 +132,12 @@ fn a_refused_login_fails_at_the_auth_stage() {
 
     // In Korean: the same stage and code, the hint and verdict in Korean (issue 17); only the
     // server's own reply stays as the server wrote it.
-    let out = send_test_command(server.port(), true, ca, wrong)
-        .env("MAILCONF_LANG", "ko")
-        .args(["--to", "x@example.org"])
-        .output()
-        .unwrap();
-    let korean = stdout(&out);
-    assert_eq!(out.status.code(), Some(1), "{korean}");
+    let korean = stdout_with(
+        send_test_command(server.port(), true, ca, wrong)
+            .env("MAILCONF_LANG", "ko")
+            .args(["--to", "x@example.org"]),
+        1,
+    );
     assert_has(
         &korean,
         &[
@@ -202,18 +201,17 @@ fn aiosmtpd_receives_the_test_message_in_both_modes() {
 #[test]
 fn send_test_with_a_korean_sender_name_is_utf8_text() {
     let dev = Dev::start(DevTls::StartTls, LOGIN, SECRET);
-    let out = send_test_command(dev.port(), false, &dev.ca_file, SECRET)
-        .env("MAIL_FROM_NAME", "김민준 쇼핑몰")
-        .args([
-            "--to",
-            "김서연 <seoyeon@example.org>",
-            "--subject",
-            "메일 설정 확인",
-        ])
-        .output()
-        .unwrap();
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    let text = stdout_with(
+        send_test_command(dev.port(), false, &dev.ca_file, SECRET)
+            .env("MAIL_FROM_NAME", "김민준 쇼핑몰")
+            .args([
+                "--to",
+                "김서연 <seoyeon@example.org>",
+                "--subject",
+                "메일 설정 확인",
+            ]),
+        0,
+    );
 
     let received = dev
         .runtime

@@ -150,6 +150,25 @@ pub fn python() -> Option<PathBuf> {
     None
 }
 
+/// Parses `raw` as the templated order email of `tests/support/templates` (its HTML and text
+/// alternatives, well formed, with `subject`), or `None` when the venv is missing outside CI.
+///
+/// # Panics
+/// When the message is not well formed, or its subject or parts differ.
+#[must_use]
+pub fn parse_templated(raw: &[u8], subject: &str) -> Option<Parsed> {
+    let parsed = parse(raw)?;
+    parsed.assert_well_formed();
+    assert_eq!(parsed.header("Subject"), Some(subject));
+    let types: Vec<&str> = parsed
+        .parts
+        .iter()
+        .map(|p| p.content_type.as_str())
+        .collect();
+    assert_eq!(types, ["multipart/alternative", "text/plain", "text/html"]);
+    Some(parsed)
+}
+
 /// Parses `raw` with Python's `email` (`policy=default`), or `None` when the venv is missing
 /// outside CI (see [`python`]).
 ///

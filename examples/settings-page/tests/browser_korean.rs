@@ -8,15 +8,12 @@
 
 mod common;
 
-use std::io::Write;
-
 use common::browser::{
-    SKIPPED, assert_values, click, fill, press, screenshot, set, text, text_of, wait_for,
+    assert_values, click, fill, open_page, press, screenshot, select, set, text, text_of, wait_for,
     wait_for_text,
 };
-use common::{PASSWORD, TOKEN, page_with_smtp};
+use common::{PASSWORD, TOKEN};
 use fantoccini::{Client, Locator};
-use mailconf_tests::chromium::{browser_in, find_program, start_driver};
 use mailconf_tests::korean::english_left;
 
 fn hangul(text: &str) -> bool {
@@ -56,26 +53,12 @@ async fn english_on_the_form(client: &Client) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_in_korean_in_headless_chromium() {
-    let chromium = find_program(&["chromium", "chromium-browser"]);
-    let chromedriver = find_program(&["chromedriver"]);
-    let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{SKIPPED} (under CI the browser test must run: .ci/run installs them)"
-        );
-        let _ = writeln!(std::io::stderr(), "{SKIPPED}");
+    let Some((setup, client, driver)) = open_page(Some("ko-KR,ko")).await else {
         return;
     };
-    let setup = page_with_smtp(&["127.0.0.1"]).await;
     let smtp_port = setup.smtp.port().to_string();
-    let driver = start_driver(&chromedriver);
-    let profile = setup.dir.path().join("profile-ko");
-    let client = browser_in(&driver, &chromium, &profile, (1100, 2300), "ko-KR,ko").await;
-    let url = format!("http://{}/", setup.page.addr);
 
     // A Korean browser gets the Korean page, the token form included.
-    client.goto(&url).await.unwrap();
-    wait_for(&client, "#token").await;
     let lang = script(&client, "return document.documentElement.lang;").await;
     assert_eq!(lang, "ko");
     assert_eq!(text_of(&client, "#login h2").await, "관리자 토큰");
@@ -97,13 +80,7 @@ async fn the_page_in_korean_in_headless_chromium() {
     assert!(tls_help.contains("587"), "ports from the table: {tls_help}");
     assert_eq!(text(&client, "save").await, "설정 저장");
     assert_eq!(text(&client, "test").await, "연결 테스트");
-    client
-        .find(Locator::Id("field-PROVIDER_PRESET"))
-        .await
-        .unwrap()
-        .select_by_value("naver")
-        .await
-        .unwrap();
+    select(&client, "field-PROVIDER_PRESET", "naver").await;
     assert_values(
         &client,
         &[
@@ -114,13 +91,7 @@ async fn the_page_in_korean_in_headless_chromium() {
     .await;
     let note = text(&client, "desc-PROVIDER_PRESET").await;
     assert!(note.contains("애플리케이션 비밀번호"), "{note}");
-    client
-        .find(Locator::Id("field-PROVIDER_PRESET"))
-        .await
-        .unwrap()
-        .select_by_value("")
-        .await
-        .unwrap();
+    select(&client, "field-PROVIDER_PRESET", "").await;
     let left = english_on_the_form(&client).await;
     assert!(left.is_empty(), "English left on the form: {left:?}");
 
@@ -136,13 +107,7 @@ async fn the_page_in_korean_in_headless_chromium() {
         ],
     )
     .await;
-    client
-        .find(Locator::Id("field-TLS"))
-        .await
-        .unwrap()
-        .select_by_value("start_tls")
-        .await
-        .unwrap();
+    select(&client, "field-TLS", "start_tls").await;
     let summary = press(&client, "save", "error").await;
     assert!(summary.contains("문제 3개"), "{summary}");
     assert_eq!(
@@ -176,13 +141,7 @@ async fn the_page_in_korean_in_headless_chromium() {
         setup.ca_file.to_str().unwrap(),
     )
     .await;
-    client
-        .find(Locator::Id("field-TLS"))
-        .await
-        .unwrap()
-        .select_by_value("implicit_tls")
-        .await
-        .unwrap();
+    select(&client, "field-TLS", "implicit_tls").await;
     let summary = press(&client, "test", "error").await;
     let lead = text_of(&client, "#summary h2").await;
     assert!(

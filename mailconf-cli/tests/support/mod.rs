@@ -56,6 +56,21 @@ pub fn run(cmd: &mut Command, args: &[&str]) -> (Option<i32>, String) {
     (out.status.code(), stdout(&out))
 }
 
+/// Runs `cmd`, which must exit with `code`: its standard output, then standard error.
+pub fn output_with(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.output().unwrap();
+    let text = text(&out);
+    assert_eq!(out.status.code(), Some(code), "{text}");
+    text
+}
+
+/// Runs `cmd`, which must exit with `code`: its standard output.
+pub fn stdout_with(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(code), "{}", text(&out));
+    stdout(&out)
+}
+
 // The workspace tests' assertion, one place for both; not every suite uses it.
 #[allow(unused_imports)]
 pub use mailconf_tests::text::assert_has;

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
+use mailconf_tests::chromium::{Driver, browser, browser_in, find_program, start_driver};
+
+use super::{WithSmtp, page_with_smtp};
 
 pub const SKIPPED: &str = "SKIPPED: browser test did not run: chromium/chromedriver not installed (apt-get install chromium chromium-driver)";
 
@@ -58,24 +61,57 @@ pub async fn click(client: &Client, locator: Locator<'_>) {
 }
 
 pub async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    text_at(client, Locator::Css(css)).await
 }
 
 pub async fn text(client: &Client, id: &str) -> String {
-    client
-        .find(Locator::Id(id))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    text_at(client, Locator::Id(id)).await
 }
+
+async fn text_at(client: &Client, locator: Locator<'_>) -> String {
+    client.find(locator).await.unwrap().text().await.unwrap()
+}
+
+/// Chooses the option `value` of the `<select>` `id`.
+pub async fn select(client: &Client, id: &str, value: &str) {
+    let element = client.find(Locator::Id(id)).await.unwrap();
+    element.select_by_value(value).await.unwrap();
+}
+
+/// The page next to the dev SMTP server ([`page_with_smtp`], allowing 127.0.0.1), open at its
+/// token form in a headless Chromium whose user speaks `languages` (`None`: the browser's
+/// own). `None` when Chromium or chromedriver is missing: said SKIPPED, and failing under CI.
+pub async fn open_page(languages: Option<&str>) -> Option<Opened> {
+    let chromium = find_program(&["chromium", "chromium-browser"]);
+    let chromedriver = find_program(&["chromedriver"]);
+    let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{SKIPPED} (under CI the browser test must run: .ci/run installs them)"
+        );
+        // Straight to stderr: the harness captures println! of passing tests.
+        let _ = writeln!(std::io::stderr(), "{SKIPPED}");
+        return None;
+    };
+    let setup = page_with_smtp(&["127.0.0.1"]).await;
+    let driver = start_driver(&chromedriver);
+    let profile = setup.dir.path().join("profile");
+    let size = (1100, 2300);
+    let client = match languages {
+        Some(languages) => browser_in(&driver, &chromium, &profile, size, languages).await,
+        None => browser(&driver, &chromium, &profile, size).await,
+    };
+    client
+        .goto(&format!("http://{}/", setup.page.addr))
+        .await
+        .unwrap();
+    wait_for(&client, "#token").await;
+    Some((setup, client, driver))
+}
+
+/// What [`open_page`] started: the page and SMTP server, the browser, and chromedriver (which
+/// stops when dropped, after the browser is closed).
+pub type Opened = (WithSmtp, Client, Driver);
 
 pub async fn attr(client: &Client, id: &str, name: &str) -> Option<String> {
     let element = client.find(Locator::Id(id)).await.unwrap();
