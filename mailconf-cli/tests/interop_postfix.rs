@@ -51,20 +51,21 @@ fn check_accepts_the_settings_of_each_listener() {
     }
 }
 
+/// `mailconf probe --json` against `port` in `mode`, which must pass: its report.
+fn probe_passes(postfix: &Postfix, port: u16, mode: &[(&str, &str)]) -> Value {
+    let out = mailconf(port, postfix.ca_file(), mode, &["probe", "--json"]);
+    let report = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    report
+}
+
 #[test]
 fn probe_passes_in_the_right_mode_on_each_port() {
     let Some(postfix) = Postfix::shared() else {
         return;
     };
     let ports = postfix.ports();
-    let out = mailconf(
-        ports.submission,
-        postfix.ca_file(),
-        &STARTTLS,
-        &["probe", "--json"],
-    );
-    let report = json(&out);
-    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    let report = probe_passes(postfix, ports.submission, &STARTTLS);
     assert_eq!(
         names(&report),
         [
@@ -87,14 +88,7 @@ fn probe_passes_in_the_right_mode_on_each_port() {
         "{report:#}"
     );
 
-    let out = mailconf(
-        ports.submissions,
-        postfix.ca_file(),
-        &IMPLICIT,
-        &["probe", "--json"],
-    );
-    let report = json(&out);
-    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    let report = probe_passes(postfix, ports.submissions, &IMPLICIT);
     assert_eq!(
         names(&report),
         ["dns", "tcp", "tls", "greeting", "ehlo", "login", "quit"]

@@ -99,6 +99,16 @@ fn problems(text: &str) -> Vec<(String, String)> {
 
 const KOREAN_ENVS: [&[(&str, &str)]; 2] = [&[("MAILCONF_LANG", "ko")], &[("LANG", "ko_KR.UTF-8")]];
 
+/// No English sentence in `korean` but the example files' own values (a sender's name) and
+/// the libraries' names as written.
+fn assert_all_korean(korean: &str, what: &str) {
+    let left = english_left(
+        korean,
+        &["Example", "App", "Symfony", "Mailer", "Nodemailer"],
+    );
+    assert!(left.is_empty(), "{what}: English left: {left:?}\n{korean}");
+}
+
 #[test]
 fn check_reports_broken_settings_in_korean_with_the_same_keys_and_codes() {
     for (name, example) in EXAMPLES {
@@ -116,15 +126,7 @@ fn check_reports_broken_settings_in_korean_with_the_same_keys_and_codes() {
                 english_problems,
                 "{name} {lang:?}:\n{korean}"
             );
-            // The files' own values (a sender's name) and the libraries' names as written.
-            let left = english_left(
-                &korean,
-                &["Example", "App", "Symfony", "Mailer", "Nodemailer"],
-            );
-            assert!(
-                left.is_empty(),
-                "{name} {lang:?}: English left: {left:?}\n{korean}"
-            );
+            assert_all_korean(&korean, &format!("{name} {lang:?}"));
             assert!(korean.contains("문제가"), "{name}: {korean}");
             assert!(!korean.contains(PASSWORD), "{name}: {korean}");
         }
@@ -254,15 +256,7 @@ fn migrate_reports_in_korean() {
             };
             assert_eq!(keys(&korean), keys(&english), "{name}");
             assert!(!keys(&korean).is_empty(), "{name}: {korean}");
-            // The files' own values (a sender's name) and the libraries' names as written.
-            let left = english_left(
-                &korean,
-                &["Example", "App", "Symfony", "Mailer", "Nodemailer"],
-            );
-            assert!(
-                left.is_empty(),
-                "{name} {lang:?}: English left: {left:?}\n{korean}"
-            );
+            assert_all_korean(&korean, &format!("{name} {lang:?}"));
         }
     }
     // Nothing to migrate, and a file that cannot be read, in Korean too.

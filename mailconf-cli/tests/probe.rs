@@ -34,6 +34,16 @@ fn probe(port: u16, ca_file: Option<&Path>, extra: &[(&str, &str)], args: &[&str
         .unwrap()
 }
 
+/// [`probe`], which must fail within 5 seconds: its output.
+fn fails_fast(port: u16, ca_file: Option<&Path>, extra: &[(&str, &str)], args: &[&str]) -> String {
+    let started = Instant::now();
+    let out = probe(port, ca_file, extra, args);
+    let human = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{human}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{human}");
+    human
+}
+
 #[test]
 fn dev_server_with_starttls_right_and_wrong_way_round() {
     let dev = dev(DevTls::StartTls);
@@ -76,11 +86,7 @@ fn dev_server_with_starttls_right_and_wrong_way_round() {
     assert_eq!(report["advice"], Value::Null);
 
     // Implicit TLS against a STARTTLS port fails fast (the server greets in plain text).
-    let started = Instant::now();
-    let out = probe(port, Some(&dev.ca_file), &IMPLICIT, &[]);
-    let human = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{human}");
-    assert!(started.elapsed() < Duration::from_secs(5), "{human}");
+    let human = fails_fast(port, Some(&dev.ca_file), &IMPLICIT, &[]);
     assert_has(
         &human,
         &[
@@ -155,11 +161,7 @@ fn dev_server_with_implicit_tls_right_and_wrong_way_round() {
     assert_eq!(report["detected"], "implicit_tls");
 
     // STARTTLS against an implicit-TLS port: no greeting comes, the other mode answers.
-    let started = Instant::now();
-    let out = probe(port, Some(&dev.ca_file), &STARTTLS, &["--timeout", "1s"]);
-    let human = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{human}");
-    assert!(started.elapsed() < Duration::from_secs(5), "{human}");
+    let human = fails_fast(port, Some(&dev.ca_file), &STARTTLS, &["--timeout", "1s"]);
     assert_has(
         &human,
         &[
@@ -286,11 +288,7 @@ fn a_closed_port_is_refused_quickly() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let started = Instant::now();
-    let out = probe(port, None, &STARTTLS, &[]);
-    let human = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{human}");
-    assert!(started.elapsed() < Duration::from_secs(5), "{human}");
+    let human = fails_fast(port, None, &STARTTLS, &[]);
     assert_has(
         &human,
         &[

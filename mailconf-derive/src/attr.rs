@@ -74,17 +74,10 @@ impl Container {
                         set_once(&mut out.rename_all, span, rule, key, errors);
                     }
                 }
-                symbol::ALLOW_UNKNOWN => {
-                    flag(&meta, key, errors)?;
-                    set_once(&mut out.allow_unknown, span, (), key, errors);
-                }
-                symbol::DENY_UNKNOWN => {
-                    flag(&meta, key, errors)?;
-                    set_once(&mut out.deny_unknown, span, (), key, errors);
-                }
+                symbol::ALLOW_UNKNOWN => flag(&meta, &mut out.allow_unknown, span, key, errors)?,
+                symbol::DENY_UNKNOWN => flag(&meta, &mut out.deny_unknown, span, key, errors)?,
                 symbol::CASE_INSENSITIVE => {
-                    flag(&meta, key, errors)?;
-                    set_once(&mut out.case_insensitive, span, (), key, errors);
+                    flag(&meta, &mut out.case_insensitive, span, key, errors)?
                 }
                 symbol::FOREIGN_KEYS => {
                     if let Some(path) = function(&meta, key, "dialects::FOREIGN_KEYS", errors)? {
@@ -153,14 +146,8 @@ impl FieldAttrs {
                     };
                     set_once(&mut out.default, span, value, key, errors);
                 }
-                symbol::SECRET => {
-                    flag(&meta, key, errors)?;
-                    set_once(&mut out.secret, span, (), key, errors);
-                }
-                symbol::SKIP => {
-                    flag(&meta, key, errors)?;
-                    set_once(&mut out.skip, span, (), key, errors);
-                }
+                symbol::SECRET => flag(&meta, &mut out.secret, span, key, errors)?,
+                symbol::SKIP => flag(&meta, &mut out.skip, span, key, errors)?,
                 symbol::FLATTEN => {
                     let prefix = flatten(&meta, errors)?;
                     set_once(&mut out.flatten, span, prefix, key, errors);
@@ -274,8 +261,14 @@ fn function(
     Ok(Some(value))
 }
 
-/// A key that takes no value, such as `secret`.
-fn flag(meta: &ParseNestedMeta<'_>, key: &str, errors: &mut Errors) -> syn::Result<()> {
+/// A key that takes no value, such as `secret`, recorded in `slot` (a value given is a mistake).
+fn flag(
+    meta: &ParseNestedMeta<'_>,
+    slot: &mut Option<Keyed<()>>,
+    span: Span,
+    key: &str,
+    errors: &mut Errors,
+) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         let value: Expr = meta.value()?.parse()?;
         errors.spanning(
@@ -291,6 +284,7 @@ fn flag(meta: &ParseNestedMeta<'_>, key: &str, errors: &mut Errors) -> syn::Resu
             format!("`{key}` takes no arguments: write `#[mailconf({key})]`"),
         );
     }
+    set_once(slot, span, (), key, errors);
     Ok(())
 }
 

@@ -123,7 +123,7 @@ async fn an_untrusted_certificate_fails_with_a_ca_hint_unless_validation_is_off(
     assert!(server.messages().is_empty());
 
     let mut lax = strict.clone();
-    lax.validate_certs = false;
+    lax.tls.validate_certs = false;
     let mailer = Mailer::new(&lax).unwrap();
     within(mailer.send(simple(&mailer, "accepted")))
         .await

@@ -29,8 +29,7 @@ pub struct Settings {
     pub security: Security,
     pub login: Option<(&'static str, &'static str)>,
     pub timeout: Duration,
-    pub validate_certs: bool,
-    pub ca_file: Option<PathBuf>,
+    pub tls: TlsOptions,
     pub pool_size: usize,
     pub rate_limit: Option<RateLimits>,
     pub shared_limit: Option<mailconf_smtp::SharedLimit>,
@@ -45,8 +44,10 @@ impl Settings {
             security,
             login: None,
             timeout: Duration::from_secs(10),
-            validate_certs: true,
-            ca_file: None,
+            tls: TlsOptions {
+                validate_certs: true,
+                ca_file: None,
+            },
             pool_size: 4,
             rate_limit: None,
             shared_limit: None,
@@ -61,7 +62,7 @@ impl Settings {
     }
 
     pub fn ca(mut self, path: PathBuf) -> Settings {
-        self.ca_file = Some(path);
+        self.tls.ca_file = Some(path);
         self
     }
 }
@@ -91,10 +92,7 @@ impl SmtpSettings for Settings {
     }
 
     fn tls(&self) -> TlsOptions {
-        TlsOptions {
-            validate_certs: self.validate_certs,
-            ca_file: self.ca_file.clone(),
-        }
+        self.tls.clone()
     }
 
     fn pool_size(&self) -> usize {
