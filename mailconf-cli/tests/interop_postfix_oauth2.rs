@@ -17,8 +17,8 @@ use std::time::Duration;
 use mailconf_smtp::dev_server::TokenEndpoint;
 use mailconf_tests::postfix::{LOGIN, Postfix};
 use serde_json::Value;
-use support::oauth2::{self, Settings, assert_no_secret};
-use support::{IMPLICIT, STARTTLS, json, names, step, text};
+use support::oauth2::{self, Settings, Target};
+use support::{IMPLICIT, STARTTLS, json, names, step};
 use tokio::runtime::Runtime;
 
 /// The token endpoint (on its runtime) and the Postfix that introspects its tokens, shared by
@@ -49,35 +49,25 @@ fn suite() -> Option<&'static Suite> {
 
 /// The settings of `grant` (a name of `support::oauth2::grants`).
 fn grant(suite: &Suite, name: &str) -> Settings {
-    let dir = suite.dir.path().join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    oauth2::grants(&suite.endpoint, &dir, LOGIN)
-        .into_iter()
-        .find(|(n, _)| *n == name)
-        .unwrap()
-        .1
+    oauth2::grant(&suite.endpoint, suite.dir.path(), LOGIN, name)
 }
 
-/// `mailconf ARGS` logging in as `LOGIN` on `port` in `mode`, with `settings`.
+/// `mailconf ARGS` logging in as `LOGIN` on `port` in `mode`, with `settings`: its output, and
+/// all of it as text, in which no secret or token is.
 fn mailconf(
     suite: &Suite,
     port: u16,
     mode: &[(&str, &str)],
     settings: &Settings,
     args: &[&str],
-) -> Output {
-    support::mailconf()
-        .env("MAIL_SERVER", "127.0.0.1")
-        .env("MAIL_PORT", port.to_string())
-        .env("MAIL_USERNAME", LOGIN)
-        .env("MAIL_FROM", LOGIN)
-        .env("MAIL_CA_FILE", suite.postfix.ca_file())
-        .env("TIMEOUT", "10s")
-        .envs(mode.iter().copied())
-        .envs(settings.iter().map(|(k, v)| (*k, v.as_str())))
-        .args(args)
-        .output()
-        .unwrap()
+) -> (Output, String) {
+    let target = Target {
+        host: "127.0.0.1",
+        port,
+        ca_file: suite.postfix.ca_file(),
+        mailbox: LOGIN,
+    };
+    oauth2::run(&target, mode, settings, &[], args)
 }
 
 /// `send-test --json` to a fresh inbox with `settings`: the JSON report, the inbox, and all the
@@ -90,15 +80,13 @@ fn send_test(
     label: &str,
 ) -> (Value, String, String) {
     let to = suite.postfix.new_inbox(label);
-    let out = mailconf(
+    let (out, all) = mailconf(
         suite,
         port,
         mode,
         settings,
         &["send-test", "--json", "--to", &to],
     );
-    let all = text(&out);
-    assert_no_secret(&all);
     (json(&out), to, all)
 }
 
@@ -169,8 +157,7 @@ fn probe_shows_the_token_step_and_dovecots_xoauth2() {
     };
     let settings = grant(suite, "client_credentials");
     let port = suite.postfix.ports().submission;
-    let out = mailconf(suite, port, &STARTTLS, &settings, &["probe", "--json"]);
-    assert_no_secret(&text(&out));
+    let (out, _) = mailconf(suite, port, &STARTTLS, &settings, &["probe", "--json"]);
     let report = json(&out);
     assert_eq!(
         report["ok"],

@@ -10,7 +10,7 @@ use mailconf_smtp::dev_server::{DevServer, TokenEndpoint};
 use mailconf_tests::korean::english_left;
 use std::process::Output;
 use support::oauth2::{self, Settings, assert_no_secret};
-use support::{STARTTLS, json, mailconf, stdout, step, text};
+use support::{STARTTLS, json, stdout, step};
 use tokio::runtime::Runtime;
 
 const MAILBOX: &str = "app@example.com";
@@ -49,22 +49,13 @@ fn setup() -> Setup {
 /// `mailconf ARGS` against the dev server with the settings of `grant` (and `env`): its
 /// output, and the whole of it as text, in which no secret or token may be.
 fn run(setup: &Setup, grant: &Settings, env: &[(&str, &str)], args: &[&str]) -> (Output, String) {
-    let out = mailconf()
-        .env("MAIL_SERVER", "localhost")
-        .env("MAIL_PORT", setup.server.port().to_string())
-        .env("MAIL_USERNAME", MAILBOX)
-        .env("MAIL_FROM", MAILBOX)
-        .env("MAIL_CA_FILE", &setup.ca_file)
-        .env("TIMEOUT", "10s")
-        .envs(STARTTLS)
-        .envs(grant.iter().map(|(k, v)| (*k, v.as_str())))
-        .envs(env.iter().copied())
-        .args(args)
-        .output()
-        .unwrap();
-    let all = text(&out);
-    assert_no_secret(&all);
-    (out, all)
+    let target = oauth2::Target {
+        host: "localhost",
+        port: setup.server.port(),
+        ca_file: &setup.ca_file,
+        mailbox: MAILBOX,
+    };
+    oauth2::run(&target, &STARTTLS, grant, env, args)
 }
 
 const SEND_TEST: &[&str] = &["send-test", "--to", "rcpt@example.org"];

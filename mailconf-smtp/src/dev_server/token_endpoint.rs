@@ -135,6 +135,7 @@ impl TokenEndpointBuilder {
             config: self,
             addr,
             requests: AtomicU64::new(0),
+            introspections: AtomicU64::new(0),
             issued: Mutex::new(Issued::default()),
         });
         let serving = Arc::clone(&state);
@@ -154,6 +155,7 @@ struct Shared {
     config: TokenEndpointBuilder,
     addr: SocketAddr,
     requests: AtomicU64,
+    introspections: AtomicU64,
     issued: Mutex<Issued>,
 }
 
@@ -194,7 +196,8 @@ impl TokenEndpoint {
     /// Its token introspection URL (RFC 7662, `POST token=…`), for servers that check a
     /// bearer through it (the aiosmtpd interop suite, Dovecot's `oauth2` passdb): it answers
     /// `{"active": true, "username": mailbox, "exp": …}` for a current token, else
-    /// `{"active": false}`. Introspections are not counted in [`requests`](Self::requests).
+    /// `{"active": false}`. Introspections are not counted in [`requests`](Self::requests), but in
+    /// [`introspections`](Self::introspections).
     pub fn introspection_url(&self) -> String {
         format!("http://{}/introspect", self.addr)
     }
@@ -202,6 +205,11 @@ impl TokenEndpoint {
     /// Token requests answered so far, failed ones included.
     pub fn requests(&self) -> u64 {
         self.state.requests.load(Ordering::SeqCst)
+    }
+
+    /// Introspection requests answered so far: how often a server checked a bearer here.
+    pub fn introspections(&self) -> u64 {
+        self.state.introspections.load(Ordering::SeqCst)
     }
 
     /// Whether `token` is a current token that may act as `mailbox` (an app-only token may
@@ -326,6 +334,7 @@ async fn serve(tcp: TcpStream, state: &Shared) -> io::Result<()> {
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let path = head.split_ascii_whitespace().nth(1).unwrap_or_default();
     if path.ends_with("/introspect") {
+        state.introspections.fetch_add(1, Ordering::SeqCst);
         let answer = introspect(state, form.get("token").map_or("", String::as_str));
         return respond(&mut io, 200, &answer).await;
     }
