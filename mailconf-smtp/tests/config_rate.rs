@@ -4,7 +4,9 @@
 //! mailconf-smtp`, as .ci/run does) its URL is an error naming the feature.
 
 use mailconf_core::MailConfig;
-use mailconf_smtp::{RedisFailure, SmtpConfig, SmtpSettings};
+use mailconf_smtp::SmtpConfig;
+#[cfg(feature = "redis")]
+use mailconf_smtp::{RedisFailure, SmtpSettings};
 
 const HUNTER: &str = "Redis-Pa55word-c0de";
 
