@@ -181,29 +181,22 @@ mod tests {
                     .map(|(_, v)| (*v).to_owned())
             }
         };
-        assert_eq!(Lang::from_vars(vars(&[])), Lang::En);
-        assert_eq!(Lang::from_vars(vars(&[("LANG", "ko_KR.UTF-8")])), Lang::Ko);
-        assert_eq!(
-            Lang::from_vars(vars(&[("LC_MESSAGES", "ko_KR.UTF-8"), ("LANG", "en_US")])),
-            Lang::Ko
-        );
-        assert_eq!(
-            Lang::from_vars(vars(&[("LC_ALL", "en_US.UTF-8"), ("LANG", "ko_KR")])),
-            Lang::En
-        );
-        assert_eq!(
-            Lang::from_vars(vars(&[("MAILCONF_LANG", "ko"), ("LC_ALL", "en_US")])),
-            Lang::Ko
-        );
-        // An empty variable is unset; a language without a catalog means English.
-        assert_eq!(
-            Lang::from_vars(vars(&[("MAILCONF_LANG", ""), ("LANG", "ko_KR")])),
-            Lang::Ko
-        );
-        assert_eq!(
-            Lang::from_vars(vars(&[("LC_ALL", "fr_FR"), ("LANG", "ko_KR")])),
-            Lang::En
-        );
+        let cases: [(&'static [(&str, &str)], Lang); 7] = [
+            (&[], Lang::En),
+            (&[("LANG", "ko_KR.UTF-8")], Lang::Ko),
+            (
+                &[("LC_MESSAGES", "ko_KR.UTF-8"), ("LANG", "en_US")],
+                Lang::Ko,
+            ),
+            (&[("LC_ALL", "en_US.UTF-8"), ("LANG", "ko_KR")], Lang::En),
+            (&[("MAILCONF_LANG", "ko"), ("LC_ALL", "en_US")], Lang::Ko),
+            // An empty variable is unset; a language without a catalog means English.
+            (&[("MAILCONF_LANG", ""), ("LANG", "ko_KR")], Lang::Ko),
+            (&[("LC_ALL", "fr_FR"), ("LANG", "ko_KR")], Lang::En),
+        ];
+        for (set, lang) in cases {
+            assert_eq!(Lang::from_vars(vars(set)), lang, "{set:?}");
+        }
     }
 
     #[test]

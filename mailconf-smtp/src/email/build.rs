@@ -368,22 +368,17 @@ mod tests {
             .text("본문")
             .build(from(), "<1@example.com>")
             .unwrap();
-        let recipients: Vec<String> = message
-            .envelope()
-            .to()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(
-            recipients,
-            [
-                "\"quoted local\"@example.com",
-                "minjun@example.com",
-                "a@example.org",
-                "b@example.org",
-                "hidden@example.net"
-            ]
-        );
+        let every: Vec<lettre::Address> = [
+            "\"quoted local\"@example.com",
+            "minjun@example.com",
+            "a@example.org",
+            "b@example.org",
+            "hidden@example.net",
+        ]
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+        assert_eq!(message.envelope().to(), every);
         let raw = text(&message);
         assert_eq!(raw.matches("\r\nTo: ").count(), 1, "{raw}");
         assert!(raw.contains("\"quoted local\"@example.com"), "{raw}");

@@ -359,27 +359,25 @@ mod tests {
 
     #[test]
     fn transient_and_permanent_follow_from_the_kind() {
-        let transient = [
-            FailureKind::Reply(421),
-            FailureKind::Reply(450),
-            FailureKind::Reply(499),
-            FailureKind::Dns,
-            FailureKind::Network,
-            FailureKind::Timeout,
+        use FailureKind::*;
+        // Whether each kind is worth another try (transient) or not (permanent): never both.
+        let cases = [
+            (Reply(421), true),
+            (Reply(450), true),
+            (Reply(499), true),
+            (Dns, true),
+            (Network, true),
+            (Timeout, true),
+            (Reply(500), false),
+            (Reply(535), false),
+            (Reply(554), false),
+            (Tls, false),
+            (TlsMode, false),
+            (Refused, false),
         ];
-        let permanent = [
-            FailureKind::Reply(500),
-            FailureKind::Reply(535),
-            FailureKind::Reply(554),
-            FailureKind::Tls,
-            FailureKind::TlsMode,
-            FailureKind::Refused,
-        ];
-        for kind in transient {
-            assert!(kind.is_transient() && !kind.is_permanent(), "{kind:?}");
-        }
-        for kind in permanent {
-            assert!(kind.is_permanent() && !kind.is_transient(), "{kind:?}");
+        for (kind, transient) in cases {
+            assert_eq!(kind.is_transient(), transient, "{kind:?}");
+            assert_eq!(kind.is_permanent(), !transient, "{kind:?}");
         }
         assert_eq!(FailureKind::Reply(535).reply_code(), Some(535));
         assert_eq!(FailureKind::Network.reply_code(), None);

@@ -19,13 +19,12 @@ use crate::{AppState, lang};
 
 /// `GET /api/config`: the saved values without the secrets, and which secrets are set.
 pub(crate) async fn get_config(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let saved = state.inner.store.load().await.map_err(|e| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "unreadable",
-            Message::new("page-api-unreadable").arg("reason", e.to_string()),
-        )
-    })?;
+    let saved = state
+        .inner
+        .store
+        .load()
+        .await
+        .map_err(ApiError::internal("unreadable", "page-api-unreadable"))?;
     let secrets = secret_keys();
     let known = ordered_keys();
     let mut values = Map::new();
@@ -63,13 +62,10 @@ pub(crate) async fn save_config(
     keep_unchanged_secrets(&state, &mut settings).await?;
     let (config, entries) =
         validate(&settings, true, &state.inner.files).map_err(|e| ApiError::invalid(&e))?;
-    let saved = store.load().await.map_err(|e| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "not_saved",
-            Message::new("page-api-not-saved").arg("reason", e.to_string()),
-        )
-    })?;
+    let saved = store
+        .load()
+        .await
+        .map_err(ApiError::internal("not_saved", "page-api-not-saved"))?;
     // Every mail key is set as the form says or removed; keys the schema does not know are
     // only ever added or changed, never removed: they may belong to the application.
     let known = ordered_keys();
@@ -88,13 +84,8 @@ pub(crate) async fn save_config(
             changes.push((key.as_str(), Some(value.as_str())));
         }
     }
-    let text = dotenv_file::edit(&saved.text, &changes).map_err(|e| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "not_writable",
-            Message::new("page-api-not-written").arg("reason", e.to_string()),
-        )
-    })?;
+    let text = dotenv_file::edit(&saved.text, &changes)
+        .map_err(ApiError::internal("not_writable", "page-api-not-written"))?;
     // What is written must load back as it was validated, or the application reading the file
     // would fail where the page said all was well.
     if let Err(errors) = SmtpConfig::load(&Sources::new().dotenv_str(store.path(), &text)) {
@@ -106,13 +97,10 @@ pub(crate) async fn save_config(
         error.errors = Some(Box::new(errors));
         return Err(error);
     }
-    store.save(text).await.map_err(|e| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "not_saved",
-            Message::new("page-api-save-failed").arg("reason", e.to_string()),
-        )
-    })?;
+    store
+        .save(text)
+        .await
+        .map_err(ApiError::internal("not_saved", "page-api-save-failed"))?;
     let changed: Vec<&str> = changes
         .iter()
         .filter(|(key, value)| saved.get(key) != *value)

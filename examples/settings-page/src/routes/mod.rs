@@ -55,6 +55,18 @@ impl ApiError {
         }
     }
 
+    /// The error a failing step of the server itself (reading or writing the file) maps to:
+    /// 500 with `code`, and the catalog message `id` given the failure as its `reason`.
+    pub(crate) fn internal<E: std::fmt::Display>(
+        code: &'static str,
+        id: &'static str,
+    ) -> impl FnOnce(E) -> ApiError {
+        move |e| {
+            let message = Message::new(id).arg("reason", e.to_string());
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code, message)
+        }
+    }
+
     fn invalid(errors: &Errors) -> ApiError {
         let message = Message::new("page-api-invalid").arg("count", errors.len());
         let mut error = ApiError::new(
@@ -256,13 +268,12 @@ async fn keep_unchanged_secrets(
     if marked.is_empty() {
         return Ok(());
     }
-    let saved: Saved = state.inner.store.load().await.map_err(|e| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "unreadable",
-            Message::new("page-api-keep-secret").arg("reason", e.to_string()),
-        )
-    })?;
+    let saved: Saved = state
+        .inner
+        .store
+        .load()
+        .await
+        .map_err(ApiError::internal("unreadable", "page-api-keep-secret"))?;
     for key in marked {
         match saved.get(&key) {
             Some(value) => settings.insert(key, Value::String(value.to_owned())),
