@@ -70,37 +70,27 @@ fn render_prints_subject_text_and_html() {
 
 #[test]
 fn render_reports_a_missing_variable_and_bad_data() {
-    let out = mailconf()
-        .env("TEMPLATE_FOLDER", folder())
-        .args([
-            "render",
-            "emails/order.html",
-            "--data",
-            r#"{"app_name": "x"}"#,
-        ])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("undefined variable `customer.name`"), "{err}");
-
-    let out = mailconf()
-        .env("TEMPLATE_FOLDER", folder())
-        .args(["render", "emails/order.html", "--data", "{not json"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_ne!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("--data is not JSON"), "{err}");
-
-    let out = mailconf()
-        .env_remove("TEMPLATE_FOLDER")
-        .args(["render", "emails/order.html"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("TEMPLATE_FOLDER"), "{err}");
+    // The --data given (none: TEMPLATE_FOLDER unset too) and what the error says.
+    let cases = [
+        (
+            Some(r#"{"app_name": "x"}"#),
+            "undefined variable `customer.name`",
+        ),
+        (Some("{not json"), "--data is not JSON"),
+        (None, "TEMPLATE_FOLDER"),
+    ];
+    for (data, needle) in cases {
+        let mut cmd = mailconf();
+        cmd.args(["render", "emails/order.html"]);
+        match data {
+            Some(data) => cmd.env("TEMPLATE_FOLDER", folder()).args(["--data", data]),
+            None => cmd.env_remove("TEMPLATE_FOLDER"),
+        };
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
 }
 
 #[test]

@@ -39,6 +39,21 @@ fn send_test(port: u16, implicit: bool, ca: &Path, password: &str, args: &[&str]
         .unwrap()
 }
 
+/// `mailconf send-test --json` to x@example.org: the exit code and the JSON report.
+fn send_test_json(port: u16, implicit: bool, ca: &Path, password: &str) -> (Option<i32>, Value) {
+    let out = send_test(
+        port,
+        implicit,
+        ca,
+        password,
+        &["--json", "--to", "x@example.org"],
+    );
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
 #[test]
 fn dev_server_receives_the_test_message() {
     let dev = Dev::start(DevTls::StartTls, LOGIN, SECRET);
@@ -75,14 +90,8 @@ fn dev_server_receives_the_test_message() {
         "{id} in {text}"
     );
 
-    let json = send_test(
-        server.port(),
-        false,
-        ca,
-        SECRET,
-        &["--json", "--to", "x@example.org"],
-    );
-    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let (code, v) = send_test_json(server.port(), false, ca, SECRET);
+    assert_eq!(code, Some(0), "{v:#}");
     assert_eq!(
         (v["ok"].as_bool(), v["code"].as_u64()),
         (Some(true), Some(250)),
@@ -105,15 +114,8 @@ fn a_refused_login_fails_at_the_auth_stage() {
     let (server, ca) = (&dev.server, &dev.ca_file);
     let wrong = "Wrong-Pa55word-17aa";
 
-    let out = send_test(
-        server.port(),
-        true,
-        ca,
-        wrong,
-        &["--json", "--to", "x@example.org"],
-    );
-    assert_eq!(out.status.code(), Some(1));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, v) = send_test_json(server.port(), true, ca, wrong);
+    assert_eq!(code, Some(1), "{v:#}");
     assert_eq!(
         (v["stage"].as_str(), v["code"].as_u64()),
         (Some("auth"), Some(535)),

@@ -7,8 +7,8 @@ use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use mailconf_smtp::dev_server::DevTls;
-use mailconf_smtp::{FailureKind, Mailer, Security, Stage};
+use mailconf_smtp::dev_server::{DevServer, DevTls};
+use mailconf_smtp::{FailureKind, Mailer, Security, SendError, Stage};
 use support::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -41,15 +41,28 @@ async fn wrong_password_fails_at_auth_with_535_a_hint_and_no_retry() {
     assert_eq!(mailer.open_connections(), 0, "failed sessions are dropped");
 }
 
-#[tokio::test]
-async fn starttls_settings_against_an_implicit_tls_port_fail_within_the_timeout() {
+/// A mailer in `security` mode against a dev server in `tls` mode (2 s timeout), and the error
+/// of a send, which must come within `limit_ms`. The directory holds the server's CA file.
+async fn mixed_up(
+    tls: DevTls,
+    security: Security,
+    limit_ms: u64,
+) -> (DevServer, Mailer, SendError, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let (server, mailer) = mailer_for(DevTls::Implicit, Security::StartTls, &dir).await;
-
+    let (server, mailer) = mailer_for(tls, security, &dir).await;
     let started = Instant::now();
     let err = never_sent(&mailer).await;
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_millis(3500), "took {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_millis(limit_ms),
+        "took {elapsed:?}: {err}"
+    );
+    (server, mailer, err, dir)
+}
+
+#[tokio::test]
+async fn starttls_settings_against_an_implicit_tls_port_fail_within_the_timeout() {
+    let (server, mailer, err, _dir) = mixed_up(DevTls::Implicit, Security::StartTls, 3500).await;
     assert!(err.is_timeout(), "{err}");
     assert_eq!(err.kind(), FailureKind::Timeout);
     assert!(err.is_transient() && !err.is_permanent());
@@ -69,16 +82,8 @@ async fn starttls_settings_against_an_implicit_tls_port_fail_within_the_timeout(
 
 #[tokio::test]
 async fn implicit_tls_settings_against_a_starttls_port_fail_fast_naming_the_fix() {
-    let dir = tempfile::tempdir().unwrap();
-    let (server, mailer) = mailer_for(DevTls::StartTls, Security::ImplicitTls, &dir).await;
-
-    let started = Instant::now();
-    let err = never_sent(&mailer).await;
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
+    let (server, _mailer, err, _dir) =
+        mixed_up(DevTls::StartTls, Security::ImplicitTls, 2000).await;
     assert_eq!(err.stage(), Stage::Tls, "{err}");
     assert_eq!(err.kind(), FailureKind::Tls);
     assert!(err.is_permanent());

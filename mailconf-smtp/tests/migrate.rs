@@ -60,15 +60,26 @@ fn every_sample_migrates_to_settings_that_load() {
     }
 }
 
+/// The sample file `name` rewritten; its text holds each of `expected`.
+fn rewritten(name: &str, expected: &[&str]) -> mailconf_smtp::migrate::Migration {
+    let migration = rewrite(&samples::text(name)).unwrap();
+    for piece in expected {
+        assert!(
+            migration.text.contains(piece),
+            "{name}: {piece:?} not in\n{}",
+            migration.text
+        );
+    }
+    migration
+}
+
 #[test]
 fn the_seed_gets_the_flags_port_465_needs() {
-    let migration = rewrite(&samples::text("seed")).unwrap();
-    assert!(
-        migration
-            .text
-            .contains("MAIL_SERVER=smtp.example.com\nMAIL_STARTTLS='False'\nMAIL_SSL_TLS='True'\nUSE_CREDENTIALS=True\n"),
-        "{}",
-        migration.text
+    let migration = rewritten(
+        "seed",
+        &[
+            "MAIL_SERVER=smtp.example.com\nMAIL_STARTTLS='False'\nMAIL_SSL_TLS='True'\nUSE_CREDENTIALS=True\n",
+        ],
     );
     assert_eq!(
         migration.changes[1].action,
@@ -78,17 +89,13 @@ fn the_seed_gets_the_flags_port_465_needs() {
 
 #[test]
 fn renamed_keys_keep_their_value_as_written_and_laravel_references_resolve() {
-    let migration = rewrite(&samples::text("laravel")).unwrap();
-    assert!(
-        migration
-            .text
-            .contains("\nMAIL_FROM=\"${MAIL_USERNAME}\"\n"),
-        "{}",
-        migration.text
+    let migration = rewritten(
+        "laravel",
+        &[
+            "\nMAIL_FROM=\"${MAIL_USERNAME}\"\n",
+            "# mailconf migrate: Laravel's MAIL_MAILER, commented out: not needed: mailconf always sends over SMTP\n# MAIL_MAILER=smtp\n",
+        ],
     );
-    assert!(migration.text.contains(
-        "# mailconf migrate: Laravel's MAIL_MAILER, commented out: not needed: mailconf always sends over SMTP\n# MAIL_MAILER=smtp\n"
-    ));
     let config = SmtpConfig::load(&Sources::new().dotenv_str(".env", &migration.text)).unwrap();
     use mailconf_smtp::SmtpSettings;
     let sender = config.sender();

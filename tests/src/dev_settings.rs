@@ -70,3 +70,18 @@ pub async fn starttls_dev_server(
     settings.push(("MAIL_PASSWORD", password.to_owned()));
     (server, settings)
 }
+
+/// A short text message from `mailer` to `to` with `subject`: what the tests that count sends
+/// or watch their traces send.
+///
+/// # Panics
+/// When `to` is not an address.
+#[must_use]
+pub fn hello(mailer: &mailconf_smtp::Mailer, to: &str, subject: String) -> lettre::Message {
+    mailer
+        .message()
+        .to(to.parse().unwrap())
+        .subject(subject)
+        .body("Hello.\n".to_owned())
+        .unwrap()
+}

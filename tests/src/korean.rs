@@ -81,6 +81,27 @@ const ALONE: &[&str] = &[
     "to", "of", "remove", "expected", "error", "warning", "settings", "instead", "ignored",
 ];
 
+/// Whether `text` holds a Hangul syllable.
+#[must_use]
+pub fn hangul(text: &str) -> bool {
+    text.chars().any(is_hangul)
+}
+
+fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
+/// Asserts that `text` is Korean: Hangul, and no English sentence ([`english_left`]) but the
+/// `extra` words. `what` says which text in the panic message.
+///
+/// # Panics
+/// When it is not.
+pub fn assert_korean(text: &str, extra: &[&str], what: &str) {
+    assert!(hangul(text), "{what}: no Korean in {text}");
+    let left = english_left(text, extra);
+    assert!(left.is_empty(), "{what}: English left: {left:?} in {text}");
+}
+
 /// The English sentences of `text`: runs of two or more lowercase Latin words once names
 /// (`MAIL_PORT`), quoted values, `[codes]`, `code spans`, commands after `$`, paths, hosts,
 /// numbers and [`TECHNICAL_TERMS`] are taken out, and `extra` words (the text's own values).
@@ -90,11 +111,8 @@ pub fn english_left(text: &str, extra: &[&str]) -> Vec<String> {
     for line in text.lines() {
         let line = strip_spans(line);
         let mut run: Vec<&str> = Vec::new();
-        let words = line.split(|c: char| {
-            c.is_whitespace()
-                || ",;:()!?<>=|{}".contains(c)
-                || ('\u{AC00}'..='\u{D7A3}').contains(&c)
-        });
+        let words =
+            line.split(|c: char| c.is_whitespace() || ",;:()!?<>=|{}".contains(c) || is_hangul(c));
         for word in words.chain(std::iter::once("\u{0}")) {
             let word = word.trim_matches(|c: char| ".'".contains(c));
             if word.is_empty() && !run.is_empty() {

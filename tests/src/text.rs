@@ -10,3 +10,20 @@ pub fn assert_has(text: &str, parts: &[&str]) {
         assert!(text.contains(part), "missing {part:?} in:\n{text}");
     }
 }
+
+/// The standard output of a program that ran to the end, which must have succeeded: `what`
+/// it was and both its outputs in the panic message otherwise.
+///
+/// # Panics
+/// When the program failed.
+#[track_caller]
+#[must_use]
+pub fn succeeded(output: &std::process::Output, what: &str) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{what} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}

@@ -1,8 +1,13 @@
 //! Edits of a fixture's variables, for the tests that load it with one setting changed.
 
-/// `vars` without the variable `key`, for a test to add what stands in its place (a misspelt
-/// or renamed key, a `_FILE` variant).
+/// `vars` with the variable `key` replaced by `instead` (a misspelt or renamed key, a `_FILE`
+/// variant, and whatever else the test adds), at the end.
 #[must_use]
-pub fn without<'a>(vars: &[(&'a str, &'a str)], key: &str) -> Vec<(&'a str, &'a str)> {
-    vars.iter().copied().filter(|(k, _)| *k != key).collect()
+pub fn replacing<'a>(
+    vars: &[(&'a str, &'a str)],
+    key: &str,
+    instead: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let kept = vars.iter().filter(|(k, _)| *k != key);
+    kept.chain(instead).copied().collect()
 }

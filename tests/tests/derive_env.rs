@@ -9,7 +9,7 @@ use std::process::Command;
 
 use mailconf_core::MailConfig;
 use mailconf_tests::fixtures::{MailSettings, VALID_MAIL};
-use mailconf_tests::vars::without;
+use mailconf_tests::vars::replacing;
 use serde_json::{Value, json};
 
 const MARKER: &str = "MAILCONF_TEST_CHILD";
@@ -29,12 +29,7 @@ fn load_in_child(vars: &[(&str, &str)]) -> Value {
         .envs(vars.iter().copied())
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "child failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = mailconf_tests::text::succeeded(&output, "the child");
     let line = stdout
         .lines()
         .find_map(|l| l.split_once(RESULT).map(|(_, json)| json))
@@ -63,17 +58,18 @@ fn child_loads_mail_settings_from_env() {
     println!("{RESULT}{result}");
 }
 
-/// The errors a child's load reported, and each one's key and code in order; the child's
-/// result in the panic message when it loaded.
-fn errors_of(result: &Value) -> (&[Value], Vec<(&str, &str)>) {
+/// The errors a child's load reported, whose keys and codes must be `expected`, in order; the
+/// child's result in the panic message when it loaded.
+fn errors_of<'a>(result: &'a Value, expected: &[(&str, &str)]) -> &'a [Value] {
     let errors = result["errors"]
         .as_array()
         .unwrap_or_else(|| panic!("expected errors: {result}"));
-    let summary = errors
+    let summary: Vec<(&str, &str)> = errors
         .iter()
         .map(|e| (e["key"].as_str().unwrap(), e["code"].as_str().unwrap()))
         .collect();
-    (errors, summary)
+    assert_eq!(summary, expected, "{}", result["report"]);
+    errors
 }
 
 #[test]
@@ -107,17 +103,14 @@ fn the_old_fastapi_mail_environment_gives_exactly_four_problems() {
         ("MAIL_SSL", "false"),
     ];
     let result = load_in_child(&vars);
-    let (errors, summary) = errors_of(&result);
-    assert_eq!(
-        summary,
-        [
+    let errors = errors_of(
+        &result,
+        &[
             ("MAIL_TLS", "renamed_key"),
             ("MAIL_STARTTLS", "missing"),
             ("MAIL_SSL", "renamed_key"),
             ("MAIL_SSL_TLS", "missing"),
         ],
-        "{}",
-        result["report"]
     );
     assert_eq!(
         errors[0]["message"],
@@ -139,22 +132,22 @@ fn the_old_fastapi_mail_environment_gives_exactly_four_problems() {
 
 #[test]
 fn a_typo_in_the_environment_is_reported_but_unrelated_variables_are_not() {
-    let mut vars = without(&VALID_MAIL, "MAIL_PASSWORD");
-    vars.extend([
-        ("MAIL_PASWORD", "hunter2-secret"),
-        ("PATH", "/usr/bin"),
-        ("DATABASE_URL", "postgres://x"),
-    ]);
-    let result = load_in_child(&vars);
-    let (errors, summary) = errors_of(&result);
-    assert_eq!(
-        summary,
-        [
-            ("MAIL_PASSWORD", "missing"),
-            ("MAIL_PASWORD", "unknown_key")
+    let vars = replacing(
+        &VALID_MAIL,
+        "MAIL_PASSWORD",
+        &[
+            ("MAIL_PASWORD", "hunter2-secret"),
+            ("PATH", "/usr/bin"),
+            ("DATABASE_URL", "postgres://x"),
         ],
-        "{}",
-        result["report"]
+    );
+    let result = load_in_child(&vars);
+    let errors = errors_of(
+        &result,
+        &[
+            ("MAIL_PASSWORD", "missing"),
+            ("MAIL_PASWORD", "unknown_key"),
+        ],
     );
     assert_eq!(
         errors[0]["hint"],
@@ -170,15 +163,12 @@ fn a_secret_can_come_from_a_file_named_in_the_environment() {
     let path = dir.path().join("password");
     std::fs::write(&path, "from-a-file\n").unwrap();
     let path = path.to_str().unwrap();
-    let mut vars = without(&VALID_MAIL, "MAIL_PASSWORD");
-    vars.extend([("MAIL_PASSWORD_FILE", path), ("MAIL_PORT", "0")]);
+    let vars = replacing(
+        &VALID_MAIL,
+        "MAIL_PASSWORD",
+        &[("MAIL_PASSWORD_FILE", path), ("MAIL_PORT", "0")],
+    );
     let result = load_in_child(&vars);
     // The port error proves the load ran; the password came from the file without a problem.
-    let (_, summary) = errors_of(&result);
-    assert_eq!(
-        summary,
-        [("MAIL_PORT", "invalid_value")],
-        "{}",
-        result["report"]
-    );
+    errors_of(&result, &[("MAIL_PORT", "invalid_value")]);
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use mailconf_core::{DefaultValue, ErrorKind, Errors, MailConfig, Origin, Sources};
 use mailconf_tests::fixtures::{App, MailSettings, VALID_MAIL};
-use mailconf_tests::vars::without;
+use mailconf_tests::vars::replacing;
 
 fn codes(errors: &Errors) -> Vec<(String, &'static str)> {
     errors
@@ -110,8 +110,7 @@ fn option_fields_may_be_unset_or_empty() {
 
 #[test]
 fn an_unknown_key_suggests_the_setting_it_misspells() {
-    let mut vars = without(&VALID_MAIL, "MAIL_PASSWORD");
-    vars.push(("MAIL_PASWORD", "x"));
+    let vars = replacing(&VALID_MAIL, "MAIL_PASSWORD", &[("MAIL_PASWORD", "x")]);
     let errors = MailSettings::from_map(vars).unwrap_err();
     let unknown = errors.get("MAIL_PASWORD").unwrap();
     assert_eq!(unknown.code(), "unknown_key");
@@ -130,8 +129,7 @@ fn an_unknown_key_suggests_the_setting_it_misspells() {
 
 #[test]
 fn a_renamed_key_is_reported_with_its_new_name() {
-    let mut vars = without(&VALID_MAIL, "MAIL_STARTTLS");
-    vars.push(("MAIL_TLS", "true"));
+    let vars = replacing(&VALID_MAIL, "MAIL_STARTTLS", &[("MAIL_TLS", "true")]);
     let errors = MailSettings::from_map(vars).unwrap_err();
     let error = errors.get("MAIL_TLS").unwrap();
     assert_eq!(

@@ -163,25 +163,15 @@ async fn a_quoted_local_part_and_a_second_recipient_are_both_kept() {
         .subject("두 수신자")
         .text("둘 다 받아야 합니다.");
     let message = mailer.compose(email).unwrap_or_else(|e| panic!("{e}"));
-    let envelope: Vec<String> = message
-        .envelope()
-        .to()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(
-        envelope,
-        ["\"quoted local\"@example.com", "minjun@example.com"]
-    );
+    let both = ["\"quoted local\"@example.com", "minjun@example.com"];
+    let addresses: Vec<lettre::Address> = both.iter().map(|a| a.parse().unwrap()).collect();
+    assert_eq!(message.envelope().to(), addresses);
     server.shutdown().await;
     let Some(parsed) = mime_check::parse(&message.formatted()) else {
         return;
     };
     parsed.assert_well_formed();
-    assert_eq!(
-        parsed.addresses("To"),
-        ["\"quoted local\"@example.com", "minjun@example.com"]
-    );
+    assert_eq!(parsed.addresses("To"), both);
 }
 
 #[tokio::test]

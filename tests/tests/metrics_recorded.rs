@@ -9,7 +9,7 @@ use mailconf_core::MailConfig;
 use mailconf_smtp::dev_server::{DevServer, DevTls};
 use mailconf_smtp::metrics::{self, SECONDS_BUCKETS};
 use mailconf_smtp::{Mailer, SmtpConfig, Stage};
-use mailconf_tests::dev_settings::plain_dev_settings;
+use mailconf_tests::dev_settings::{hello, plain_dev_settings};
 use mailconf_tests::redis::RedisServer;
 use mailconf_tests::scripted::{Act, Script, ScriptedPeer, Step, send};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -31,12 +31,11 @@ fn dev_mailer(server: &DevServer, extra: &[(&'static str, String)]) -> Mailer {
 }
 
 fn message(mailer: &Mailer, n: u32) -> lettre::Message {
-    mailer
-        .message()
-        .to("secret-rcpt@example.net".parse().unwrap())
-        .subject(format!("private subject {n}"))
-        .body("Hello.\n".to_owned())
-        .unwrap()
+    hello(
+        mailer,
+        "secret-rcpt@example.net",
+        format!("private subject {n}"),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -130,12 +130,7 @@ async fn the_readme_snippet_builds_as_a_new_project_and_sends_to_the_dev_server(
         ])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "the README's program failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let stdout = mailconf_tests::text::succeeded(&run, "the README's program");
     assert!(stdout.starts_with("sent: 250"), "{stdout}");
 
     let received = server.wait_for_messages(1, Duration::from_secs(10)).await;

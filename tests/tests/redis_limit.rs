@@ -12,7 +12,7 @@ use mailconf_smtp::dev_server::{DevServer, DevTls};
 use mailconf_smtp::{
     Mailer, RateLimits, RedisFailure, SendLimiter, SharedLimit, SmtpConfig, Stage,
 };
-use mailconf_tests::dev_settings::plain_dev_settings;
+use mailconf_tests::dev_settings::{hello, plain_dev_settings};
 use mailconf_tests::redis::{RedisServer, goes_now};
 use tokio::time::timeout;
 
@@ -101,12 +101,7 @@ async fn setup(policy: &str, key: &str) -> Option<(RedisServer, DevServer, Maile
 }
 
 fn message(mailer: &Mailer, n: u32) -> lettre::Message {
-    mailer
-        .message()
-        .to("rcpt@example.net".parse().unwrap())
-        .subject(format!("load #{n}"))
-        .body("Hello.\n".to_owned())
-        .unwrap()
+    hello(mailer, "rcpt@example.net", format!("load #{n}"))
 }
 
 /// Sends `total` messages from 4 tasks; every send must succeed.

@@ -14,11 +14,7 @@ use common::browser::{
 };
 use common::{PASSWORD, TOKEN};
 use fantoccini::{Client, Locator};
-use mailconf_tests::korean::english_left;
-
-fn hangul(text: &str) -> bool {
-    text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
-}
+use mailconf_tests::korean::{english_left, hangul};
 
 async fn script(client: &Client, code: &str) -> serde_json::Value {
     client.execute(code, vec![]).await.unwrap()

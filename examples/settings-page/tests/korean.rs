@@ -7,15 +7,11 @@ mod common;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use common::{PASSWORD, Req, page_with_smtp, test_app, valid_settings, with};
-use mailconf_tests::korean::english_left;
+use mailconf_tests::korean::{assert_korean, english_left, hangul};
 use serde_json::{Value, json};
 
 const KOREAN_BROWSER: &str = "ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7";
 const ENGLISH_BROWSER: &str = "en-US,en;q=0.9,ko;q=0.8";
-
-fn hangul(text: &str) -> bool {
-    text.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
-}
 
 /// `GET /` with these headers: the page's language (`<html lang>`) and the reply.
 async fn page(app: &Router, headers: &[(&str, &str)]) -> (String, common::Reply) {
@@ -168,19 +164,14 @@ async fn api_errors_in_korean_keep_codes_keys_and_fields() {
         assert!(english_ids.len() >= 4, "{}", english.text);
         assert_eq!(english_ids, korean_ids, "{path}");
         let title = korean.json["error"].as_str().unwrap();
-        assert!(
-            hangul(title) && english_left(title, &[]).is_empty(),
-            "{title}"
-        );
+        assert_korean(title, &[], path);
         for (en, ko) in english_list.iter().zip(&korean_list) {
             for part in ["message", "hint"] {
                 let Some(text) = ko[part].as_str() else {
                     continue;
                 };
                 assert_ne!(en[part], ko[part], "{part} of {}", ko["key"]);
-                assert!(hangul(text), "{text}");
-                let left = english_left(text, &[]);
-                assert!(left.is_empty(), "English left: {left:?} in {text}");
+                assert_korean(text, &[], &format!("{part} of {}", ko["key"]));
             }
         }
     }
@@ -228,9 +219,7 @@ async fn refusals_in_korean_keep_their_codes() {
         let reply = req.send(&app).await;
         let json = reply.refused(status, code);
         let error = json["error"].as_str().unwrap();
-        assert!(hangul(error), "{code}: {error}");
-        let left = english_left(error, &[]);
-        assert!(left.is_empty(), "{code}: English left: {left:?} in {error}");
+        assert_korean(error, &[], code);
     }
 }
 

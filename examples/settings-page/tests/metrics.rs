@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use mailconf_core::MailConfig;
 use mailconf_smtp::dev_server::{DevServer, DevTls};
 use mailconf_smtp::{Mailer, SmtpConfig};
-use mailconf_tests::dev_settings::plain_dev_settings;
+use mailconf_tests::dev_settings::{hello, plain_dev_settings};
 use mailconf_tests::ports::free_port;
 use mailconf_tests::scrape::metrics_text;
 
@@ -34,12 +34,7 @@ async fn an_app_that_installs_the_exporter_serves_the_mailers_metrics() {
         .unwrap();
     let config = SmtpConfig::from_map(plain_dev_settings(server.port())).unwrap();
     let mailer = Mailer::new(&config).unwrap();
-    let message = mailer
-        .message()
-        .to("rcpt@example.net".parse().unwrap())
-        .subject("metrics")
-        .body("Hello.\n".to_owned())
-        .unwrap();
+    let message = hello(&mailer, "rcpt@example.net", "metrics".to_owned());
     mailer.send(message).await.unwrap();
 
     let text = tokio::task::spawn_blocking(move || scrape(addr))

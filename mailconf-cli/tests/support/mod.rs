@@ -56,6 +56,13 @@ pub fn run(cmd: &mut Command, args: &[&str]) -> (Option<i32>, String) {
     (out.status.code(), stdout(&out))
 }
 
+/// The output of a [`run`], which must have exited with `code` and begin with `start`.
+pub fn opens_with((status, text): (Option<i32>, String), code: i32, start: &str) -> String {
+    assert_eq!(status, Some(code), "{text}");
+    assert!(text.starts_with(start), "{text}");
+    text
+}
+
 /// Runs `cmd`, which must exit with `code`: its standard output, then standard error.
 pub fn output_with(cmd: &mut Command, code: i32) -> String {
     let out = cmd.output().unwrap();
