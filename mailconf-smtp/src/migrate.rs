@@ -149,8 +149,8 @@ impl fmt::Display for Change {
 /// other line are kept byte for byte. A renamed key keeps its value exactly as written (a
 /// password is copied, never re-encoded); a computed value is quoted so that every reader
 /// reads it back. A key that no setting replaces is commented out with the reason. Django's,
-/// Symfony's and Node's keys, which their apps may read next to fastapi-mail's, are translated
-/// only when the settings they stand for are not set already.
+/// Symfony's and Node's keys, which their apps may read next to fastapi-mail's, are left as
+/// they are (neither translated nor refused) when a setting they stand for is set already.
 ///
 /// # Errors
 /// A file that does not parse, a key that cannot be translated (Laravel's `MAIL_MAILER=ses`),
@@ -192,6 +192,20 @@ pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
             continue;
         };
         let outcome = dialects::translate(row, &get);
+        // A Django app may read EMAIL_HOST next to MAIL_SERVER: left as it is, whether it would
+        // translate or not. What decides it must be the same on every pass, and a TLS key's
+        // translation reads the port, which a rename above may write only on this pass: so the
+        // row's own settings decide, with what a translation writes from its own value (a DSN).
+        let outside = !row.key.starts_with("MAIL_");
+        let mut stands_for = row
+            .settings()
+            .iter()
+            .copied()
+            .chain(outcome.assignments().iter().map(|a| a.key));
+        if outside && stands_for.any(native) {
+            out.push_str(piece.text);
+            continue;
+        }
         let eol = if piece.text.ends_with("\r\n") {
             "\r\n"
         } else if piece.text.ends_with('\n') {
@@ -209,12 +223,6 @@ pub fn rewrite(text: &str) -> Result<Migration, MigrateError> {
                 });
             }
             Outcome::Set { assignments, .. } => {
-                let outside = !row.key.starts_with("MAIL_");
-                if outside && assignments.iter().any(|a| native(a.key)) {
-                    // A Django app may read EMAIL_HOST next to MAIL_SERVER: left as it is.
-                    out.push_str(piece.text);
-                    continue;
-                }
                 if last_line[row.key] != at {
                     let action = Message::new("migrate-removed-set-again");
                     changes.push(Change::new(key, row.dialect.name, action));

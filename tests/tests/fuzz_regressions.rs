@@ -218,3 +218,28 @@ fn a_key_set_twice_is_rewritten_from_the_line_that_is_read() {
     let migration = mailconf_smtp::migrate::rewrite(&format!("SMTP_PASS='x'\n{text}")).unwrap();
     rewrites_to(&migration.text, &migration.text);
 }
+
+#[test]
+fn a_foreign_tls_key_left_in_place_is_left_on_every_pass() {
+    // The campaign's `migrate` run found it (finding 15): Node's SMTP_SECURE is left in place
+    // because MAIL_SSL_TLS is set, but it was still translated, with Node's default port on the
+    // first pass and, on the second, with the `MAIL_PORT=` that pass renamed Django's
+    // EMAIL_PORT to; the second pass refused the file. The input is the seed
+    // fuzz/corpus/migrate/regression-tls-key-left-in-place.
+    let found = include_bytes!("../../fuzz/corpus/migrate/regression-tls-key-left-in-place");
+    let before = std::str::from_utf8(&found[1..]).unwrap();
+    assert_eq!(before, "EMAIL_PORT=\nSMTP_SECURE=f\nMAIL_SSL_TLS=");
+    let migration = rewrites_to(before, "MAIL_PORT=\nSMTP_SECURE=f\nMAIL_SSL_TLS=");
+    let changed: Vec<&str> = migration.changes.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(changed, ["EMAIL_PORT"]);
+
+    // A key left in place is not refused either: its library reads it, fastapi-mail reads its
+    // own keys, and `check` judges those.
+    for before in [
+        "MAIL_PORT=\nSMTP_SECURE=f\nMAIL_SSL_TLS=",
+        "MAIL_STARTTLS=True\nEMAIL_USE_TLS=maybe\n",
+        "MAIL_SERVER=smtp.example.com\nMAILER_DSN=ses://key@default\n",
+    ] {
+        rewrites_to(before, before);
+    }
+}

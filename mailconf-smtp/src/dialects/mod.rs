@@ -13,6 +13,8 @@ mod translate;
 
 use mailconf_core::{ForeignKey, Message};
 
+use crate::security::MAIL_KEYS;
+
 pub(crate) use translate::{Assignment, Outcome, translate};
 
 /// A library (or framework) whose mail settings are recognised.
@@ -86,10 +88,29 @@ impl Foreign {
     pub(crate) const fn setting(&self) -> &'static str {
         match self.rule {
             Rule::Rename(key) | Rule::Flag(key) | Rule::Tls(key) => key,
-            Rule::Dsn => "MAIL_SERVER",
+            Rule::Dsn => Foreign::DSN_SETTING,
             Rule::Mailer | Rule::Nothing(_) => "",
         }
     }
+
+    /// The settings it stands for whatever its value: both TLS flags for a key that chooses the
+    /// TLS mode (the mode is decided from both), else [`Foreign::setting`]. `migrate` leaves a
+    /// key of another library in place when one of these is set already, and decides that
+    /// before translating: a translation may read a key another line's rename has not written
+    /// yet (the port), so it is not the same on every pass.
+    pub(crate) fn settings(&'static self) -> &'static [&'static str] {
+        static TLS_FLAGS: [&str; 2] = [MAIL_KEYS.starttls, MAIL_KEYS.ssl_tls];
+        static DSN: [&str; 1] = [Foreign::DSN_SETTING];
+        match &self.rule {
+            Rule::Rename(key) | Rule::Flag(key) => std::slice::from_ref(key),
+            Rule::Tls(_) => &TLS_FLAGS,
+            Rule::Dsn => &DSN,
+            Rule::Mailer | Rule::Nothing(_) => &[],
+        }
+    }
+
+    /// The setting a DSN stands for when it is named as one.
+    const DSN_SETTING: &'static str = "MAIL_SERVER";
 
     const fn core(&'static self) -> ForeignKey {
         ForeignKey {

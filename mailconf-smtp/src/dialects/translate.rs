@@ -62,6 +62,14 @@ pub(crate) fn join_notes(notes: Vec<Message>) -> Option<Message> {
 }
 
 impl Outcome {
+    /// The settings it writes (none for a removal or a refusal).
+    pub(crate) fn assignments(&self) -> &[Assignment] {
+        match self {
+            Outcome::Set { assignments, .. } => assignments,
+            Outcome::Remove(_) | Outcome::Refuse(_) => &[],
+        }
+    }
+
     /// The advice in a report: the exact assignments to write, never a secret.
     pub(crate) fn advice(&self, row: &Foreign) -> Message {
         match self {
