@@ -9,6 +9,7 @@
 //!   JSON of the errors, `Debug` of a loaded config and its warnings.
 #![forbid(unsafe_code)]
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -34,6 +35,8 @@ pub struct Keys {
     pub secret: HashSet<String>,
     /// Every name a field reads.
     pub all: Vec<String>,
+    /// Other libraries' names for settings that are not secret.
+    pub foreign_shown: Vec<String>,
 }
 
 /// The key lists of `SmtpConfig`, from its schema.
@@ -44,6 +47,7 @@ pub fn keys() -> &'static Keys {
             shown: Vec::new(),
             secret: HashSet::new(),
             all: Vec::new(),
+            foreign_shown: Vec::new(),
         };
         for entry in SmtpConfig::schema().entries() {
             let names = entry.names();
@@ -58,6 +62,14 @@ pub fn keys() -> &'static Keys {
                 keys.all.push(name);
             }
         }
+        // Another library's name for a setting that is not secret (Nodemailer's `SMTP_FROM`,
+        // Laravel's `MAIL_MAILER`): the loader's advice quotes its value ("set MAIL_FROM=…
+        // instead"), as it would quote the setting's own.
+        for row in SmtpConfig::schema().foreign_keys {
+            if !keys.secret.contains(row.setting) {
+                keys.foreign_shown.push(row.key.to_owned());
+            }
+        }
         keys
     })
 }
@@ -65,14 +77,39 @@ pub fn keys() -> &'static Keys {
 /// Whether a non-secret setting holds [`MARK`]: its value is then rightly shown, and the
 /// planted secret cannot be told apart in the output (the harness skips that check).
 /// A key in another case counts too (`MAIL_SErVER`): the loader reads it, with a warning.
+/// So does another library's name for such a setting, except for the password in Symfony's
+/// `MAILER_DSN`.
 pub fn mark_in_shown_setting(sources: &Sources) -> bool {
-    keys().shown.iter().any(|key| {
-        [sources.get(key), sources.get_any_case(key)]
-            .into_iter()
-            .flatten()
-            .filter_map(|entry| entry.value().ok())
-            .any(|value| value.contains(MARK))
-    })
+    let shown = |key: &String, value: &str| match key.as_str() {
+        // A connection URL: the advice on it quotes its parts but never its password.
+        "MAILER_DSN" => without_url_password(value).contains(MARK),
+        _ => value.contains(MARK),
+    };
+    (keys().shown.iter().chain(&keys().foreign_shown))
+        .any(|key| values(sources, key).any(|value| shown(key, value)))
+}
+
+/// The values of `key` in `sources`, in its own case and in any other.
+fn values<'a>(sources: &'a Sources, key: &str) -> impl Iterator<Item = &'a str> {
+    [sources.get(key), sources.get_any_case(key)]
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.value().ok())
+}
+
+/// `value` without the password of the URL it is (`smtp://user:password@host`).
+fn without_url_password(value: &str) -> Cow<'_, str> {
+    let Some(start) = value.find("://").map(|at| at + 3) else {
+        return Cow::Borrowed(value);
+    };
+    let rest = &value[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => {
+            Cow::Owned(format!("{}{}", &value[..start + colon], &rest[at..]))
+        }
+        _ => Cow::Borrowed(value),
+    }
 }
 
 /// Checks one error; returns everything it prints.
