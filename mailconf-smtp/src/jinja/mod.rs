@@ -7,21 +7,77 @@
 
 mod error;
 
-use minijinja::value::Value;
+use minijinja::value::{ObjectRepr, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
 
 pub use error::TemplateError;
 
 use crate::html::escape as markupsafe;
 
+/// The work one rendering may do, in minijinja's fuel: one unit per instruction, and one per
+/// 64 bytes of data made or written, so 250,000 instructions or 16 MB. An email needs far less
+/// (a loop over 2,000 items fits, tested below); without a budget a template's
+/// `{{ name * 99999999 }}` or nested loop over data ties up a worker for seconds, or for ever,
+/// and hundreds of MB (fuzz finding 18).
+const FUEL: u64 = 250_000;
+
+/// The most text one printed value may make. Fuel is charged after a value is printed, and
+/// printing a list goes through every item even once the output has failed, so a list
+/// repeated millions of times (`{{ items * 9999999 }}`, which minijinja builds lazily, for
+/// free) is measured first. No more could be sent anyway: it is Postfix's default
+/// `message_size_limit`.
+const MAX_PRINTED: usize = 10_240_000;
+
+/// Fails when `value` prints as more than [`MAX_PRINTED`] bytes.
+fn printable(value: &Value) -> Result<(), Error> {
+    if least_printed(value, MAX_PRINTED) <= MAX_PRINTED {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!(
+            "a value prints as more than {MAX_PRINTED} bytes, more than a server accepts in \
+             one message: look for a repetition (`*`) or a loop that grows with the data"
+        ),
+    ))
+}
+
+/// The fewest bytes `value` prints as (a list's brackets and separators, its items' own
+/// least), counted no further than past `limit`: a list's length is read before its items,
+/// so no more than `limit` items are visited.
+fn least_printed(value: &Value, limit: usize) -> usize {
+    let Some(object) = value.as_object() else {
+        return value.as_str().map_or(1, str::len);
+    };
+    let Some(len) = object.enumerator_len() else {
+        return 1;
+    };
+    let mut total = 2 + 2 * len.saturating_sub(1);
+    let items: Box<dyn Iterator<Item = Value>> = match object.repr() {
+        ObjectRepr::Map => {
+            Box::new((object.try_iter_pairs().into_iter().flatten()).flat_map(|(k, v)| [k, v]))
+        }
+        _ => Box::new(object.try_iter().into_iter().flatten()),
+    };
+    for item in items {
+        if total > limit {
+            break;
+        }
+        total += least_printed(&item, limit - total);
+    }
+    total
+}
+
 /// An environment with mailconf's rules and no templates yet.
 pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(auto_escape);
     // Whitespace as Jinja2's defaults (one trailing newline removed, blocks not trimmed)
     // are minijinja's defaults too.
     env.set_formatter(|out: &mut Output, state: &mut State, value: &Value| {
+        printable(value)?;
         if matches!(state.auto_escape(), AutoEscape::Html)
             && !value.is_safe()
             && let Some(text) = value.as_str()
@@ -30,11 +86,12 @@ pub(crate) fn environment() -> Environment<'static> {
         }
         minijinja::escape_formatter(out, state, value)
     });
-    let escape = |value: &Value| -> Value {
+    let escape = |value: &Value| -> Result<Value, Error> {
         if value.is_safe() {
-            value.clone()
+            Ok(value.clone())
         } else {
-            Value::from_safe_string(markupsafe(&value.to_string()))
+            printable(value)?;
+            Ok(Value::from_safe_string(markupsafe(&value.to_string())))
         }
     };
     env.add_filter("escape", escape);
@@ -165,6 +222,15 @@ pub(crate) fn render_error(name: &str, e: &Error) -> TemplateError {
             name: template,
             line: e.line().unwrap_or(1),
         },
+        ErrorKind::OutOfFuel => TemplateError::Render {
+            name: template,
+            line: e.line(),
+            reason: format!(
+                "it does more work than an email needs (over {FUEL} steps, or {} MB of text): \
+                 look for a loop or a repetition (`*`) that grows with the data",
+                FUEL * 64 / 1_000_000
+            ),
+        },
         _ => TemplateError::Render {
             name: template,
             line: e.line(),
@@ -200,6 +266,45 @@ fn undefined_name(e: &Error) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_that_does_more_work_than_an_email_needs_is_an_error_naming_it() {
+        for source in [
+            // A 100 MB string, which minijinja alone allows.
+            "{{ 'x' * 99999999 }}",
+            // 29 million items printed, a list minijinja repeats without building it.
+            "{{ [{'name': ''}, []] * 4020 * 1811 }}",
+            "{{ [[]] * 202 * 419705 }}",
+            "{{ [[[]] * 3000000] * 5 }}",
+            "{{ ([{'name': ''}, []] * 4020 * 1811) | e }}",
+            // Ten billion steps and no output.
+            "{% for a in 'x' * 100000 %}{% for b in 'x' * 100000 %}{% endfor %}{% endfor %}",
+        ] {
+            let mut env = environment();
+            add(&mut env, "big.txt".to_owned(), source.to_owned()).unwrap();
+            let missing = |_: &str| unreachable!();
+            let error =
+                render_parts(&env, None, Some("big.txt"), &Value::from(()), missing).unwrap_err();
+            match &error {
+                TemplateError::Render { name, reason, .. } => {
+                    assert_eq!(name, "big.txt");
+                    assert!(
+                        reason.contains("more work than an email needs")
+                            || reason.contains("more than a server accepts"),
+                        "{reason}"
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // An ordinary email is far inside the budget.
+        let mut env = environment();
+        let source = "{% for i in 'x' * 2000 %}<p>{{ name }} {{ loop.index }}</p>{% endfor %}";
+        add(&mut env, "list.html".to_owned(), source.to_owned()).unwrap();
+        let context = minijinja::context! { name => "김민준" };
+        let parts = render_parts(&env, Some("list.html"), None, &context, |_| unreachable!());
+        assert_eq!(parts.unwrap().html.unwrap().matches("<p>").count(), 2000);
+    }
 
     #[test]
     fn escapes_as_markupsafe_does() {
