@@ -57,8 +57,19 @@ impl Recipient for lettre::message::Mailbox {
 
 /// The mailbox, unless its display name holds a line break: lettre cannot write one (its
 /// `To` header panics while formatting it; found by fuzz/fuzz_targets/message.rs), and a name
-/// that carried it into a header would inject lines.
+/// that carried it into a header would inject lines. Nor may the address hold a control
+/// character, even quoted: SMTP's `RCPT TO` has no way to carry one (RFC 5321, 4.1.2), and
+/// readers split the header at a tab in it (fuzz finding 19).
 fn writable(mailbox: lettre::message::Mailbox) -> Result<lettre::message::Mailbox, ComposeError> {
+    let address: &str = mailbox.email.as_ref();
+    if address.chars().any(char::is_control) {
+        return Err(ComposeError::Recipient {
+            input: mailbox.email.to_string(),
+            reason: "the address contains a control character (a tab, say), which SMTP cannot \
+                     carry"
+                .to_owned(),
+        });
+    }
     if mailbox
         .name
         .as_deref()
@@ -225,6 +236,15 @@ mod tests {
             "jo@example.com".parse().unwrap(),
         );
         assert!(fine.into_mailbox().is_ok());
+    }
+
+    #[test]
+    fn an_address_with_a_control_character_is_refused_even_quoted() {
+        // The `email` fuzz target's input (finding 19): mailconf's parser accepted it, lettre
+        // wrote it, and mail-parser read one garbled address for the header's three.
+        let error = "\"\t\\u1\\1([!0\"@e".into_mailbox().unwrap_err();
+        assert!(error.to_string().contains("control character"), "{error}");
+        assert!("\"a b\"@example.com".into_mailbox().is_ok());
     }
 
     #[test]
