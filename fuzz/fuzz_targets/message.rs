@@ -225,9 +225,6 @@ fn addresses(field: Option<&Address<'_>>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The address mail-parser read, undoing its one misreading: a bare address whose local part
-/// is quoted (`"BSu"@Su`, valid RFC 5322, written so by lettre) comes back as the name `BSu`
-/// and the address `@Su`; inside `<>` it is read right.
 /// `address` with its quoted local part's escapes undone and only `\\` and `"` escaped again.
 fn quoting_unescaped(address: &str) -> String {
     let Some((local, domain)) = address.rsplit_once('@') else {
@@ -249,6 +246,9 @@ fn quoting_unescaped(address: &str) -> String {
     format!("\"{quoted}\"@{domain}")
 }
 
+/// The address mail-parser read, undoing its one misreading: a bare address whose local part
+/// is quoted (`"BSu"@Su`, valid RFC 5322, written so by lettre) comes back as the name `BSu`
+/// and the address `@Su`; inside `<>` it is read right.
 fn read_address(addr: &mail_parser::Addr<'_>) -> Option<String> {
     let address = addr.address()?;
     Some(match (address.strip_prefix('@'), addr.name()) {
